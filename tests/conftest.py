@@ -1,0 +1,1 @@
+"""Shared pytest fixtures. Helpers live in tests/support; import them from there."""
