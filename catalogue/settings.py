@@ -1,0 +1,105 @@
+"""Settings: config/thuvien.toml defaults, then a file, then THUVIEN_* variables.
+
+One frozen dataclass so every part of thuvien reads the same values the same way.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULTS_FILE = Path(__file__).resolve().parents[1] / "config" / "thuvien.toml"
+ENV_PREFIX = "THUVIEN_"
+
+
+class SettingsError(ValueError):
+    """A settings file or variable that cannot be used."""
+
+
+@dataclass(frozen=True)
+class HarvestSettings:
+    timeout: float = 30
+    max_retries: int = 4
+    backoff: float = 1.0
+    max_retry_after: float = 120
+    batch_size: int = 500
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str = "development"
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    index_backend: str = "tantivy"
+    solr_url: str = ""
+    secret_key: str = ""
+    harvest: HarvestSettings = field(default_factory=HarvestSettings)
+
+    @property
+    def db_url(self) -> str:
+        """The database URL in force: the configured one or a SQLite file in data_dir."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'thuvien.sqlite').resolve()}"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+
+def load_settings(
+    config_file: str | os.PathLike[str] | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Read the defaults, the given (or THUVIEN_CONFIG) file, the environment, then overrides."""
+    env = os.environ if environ is None else environ
+    data = _read_toml(DEFAULTS_FILE)
+    config_file = config_file or env.get(ENV_PREFIX + "CONFIG")
+    if config_file:
+        _merge(data, _read_toml(Path(config_file)))
+    for f in fields(Settings):
+        value = env.get(ENV_PREFIX + f.name.upper())
+        if value is not None and f.name != "harvest":
+            data[f.name] = value
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    return _build(data)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise SettingsError(f"settings file not found: {path}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"settings file {path} is not valid TOML: {exc}") from exc
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+
+
+def _build(data: dict[str, Any]) -> Settings:
+    known = {f.name for f in fields(Settings)}
+    unknown = set(data) - known
+    if unknown:
+        raise SettingsError(f"unknown settings: {', '.join(sorted(unknown))}")
+    harvest_data = data.pop("harvest", {})
+    harvest_known = {f.name for f in fields(HarvestSettings)}
+    if set(harvest_data) - harvest_known:
+        bad = ", ".join(sorted(set(harvest_data) - harvest_known))
+        raise SettingsError(f"unknown [harvest] settings: {bad}")
+    settings = replace(Settings(), **data, harvest=HarvestSettings(**harvest_data))
+    settings = replace(settings, data_dir=Path(settings.data_dir))
+    if settings.mode not in ("development", "production"):
+        raise SettingsError(f"mode must be 'development' or 'production', not {settings.mode!r}")
+    if settings.index_backend not in ("tantivy", "solr"):
+        raise SettingsError(f"index_backend must be 'tantivy' or 'solr': {settings.index_backend!r}")
+    return settings

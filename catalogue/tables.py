@@ -1,0 +1,172 @@
+"""The store's tables (SQLAlchemy 2 ORM). Alembic migrations in catalogue/migrations mirror them.
+
+Unified records keep their scalar and list fields as JSON (`data`): the Record
+dataclass is the contract, and the columns beside it exist only to be queried.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    type: Mapped[str] = mapped_column(String(20))  # "oai" | "marc"
+    url: Mapped[str] = mapped_column(Text)
+    metadata_prefix: Mapped[str] = mapped_column(String(50), default="")
+    set_spec: Mapped[str] = mapped_column(String(200), default="")
+    schedule: Mapped[str] = mapped_column(String(100), default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The incremental watermark: the server time at the start of the last successful run.
+    harvested_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # OAI granularity as the source declared it in Identify.
+    granularity: Mapped[str] = mapped_column(String(30), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HarvestRunRow(Base):
+    __tablename__ = "harvest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_key: Mapped[str] = mapped_column(
+        ForeignKey("sources.key", ondelete="CASCADE"), index=True
+    )
+    mode: Mapped[str] = mapped_column(String(20))  # "full" | "incremental" | "resume"
+    status: Mapped[str] = mapped_column(String(20))  # running | succeeded | failed
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    from_: Mapped[datetime | None] = mapped_column("from_date", DateTime(timezone=True))
+    until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Server time when the run began: becomes the watermark if the run succeeds.
+    server_time: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    deleted: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    # The last resumption token whose page was committed: where a failed run resumes.
+    resumption_token: Mapped[str] = mapped_column(Text, default="")
+    message: Mapped[str] = mapped_column(Text, default="")
+
+    errors: Mapped[list[HarvestErrorRow]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="HarvestErrorRow.id"
+    )
+
+
+class HarvestErrorRow(Base):
+    __tablename__ = "harvest_errors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("harvest_runs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[str] = mapped_column(String(300))
+    record_id: Mapped[str] = mapped_column(String(400), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    # What was received, so nothing is lost even when it could not be used.
+    raw: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    run: Mapped[HarvestRunRow] = relationship(back_populates="errors")
+
+
+class RawRecordRow(Base):
+    __tablename__ = "raw_records"
+
+    id: Mapped[str] = mapped_column(String(400), primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(100), index=True)
+    raw_format: Mapped[str] = mapped_column(String(30))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    harvested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    run_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class RecordRow(Base):
+    __tablename__ = "records"
+
+    id: Mapped[str] = mapped_column(String(400), primary_key=True)
+    source_key: Mapped[str] = mapped_column(String(100))
+    local_id: Mapped[str] = mapped_column(String(300))
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    datestamp: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    title: Mapped[str] = mapped_column(Text, default="")
+    format: Mapped[str] = mapped_column(String(30), default="")
+    year: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSON)
+    # sha256 of the unified content: tells an update from a re-harvest of the same thing.
+    content_hash: Mapped[str] = mapped_column(String(64))
+    # Monotonic across the store; incremental indexing reads changes above its mark.
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    holdings: Mapped[list[HoldingRow]] = relationship(
+        cascade="all, delete-orphan", order_by="HoldingRow.position"
+    )
+    digital_objects: Mapped[list[DigitalObjectRow]] = relationship(
+        cascade="all, delete-orphan", order_by="DigitalObjectRow.position"
+    )
+
+    __table_args__ = (Index("ix_records_source", "source_key", "local_id"),)
+
+
+class HoldingRow(Base):
+    __tablename__ = "holdings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    library: Mapped[str] = mapped_column(String(300))
+    location: Mapped[str] = mapped_column(String(300), default="")
+    call_number: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(30), default="unknown")
+    status_read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    barcode: Mapped[str] = mapped_column(String(100), default="")
+
+
+class DigitalObjectRow(Base):
+    __tablename__ = "digital_objects"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    location: Mapped[str] = mapped_column(Text)
+    label: Mapped[str] = mapped_column(String(300), default="")
+    order: Mapped[int] = mapped_column(Integer, default=0)
+    mime_type: Mapped[str] = mapped_column(String(100), default="")
+    bytes: Mapped[int | None] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    duration: Mapped[float | None] = mapped_column(Float)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+
+
+class CounterRow(Base):
+    """Named counters (the change sequence) and marks (what the index has seen)."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

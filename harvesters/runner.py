@@ -1,0 +1,220 @@
+"""Run harvests: one source's run from start to a recorded end, or many at once.
+
+A run always ends recorded, as `succeeded` or `failed` with the reason; what was
+committed before a failure stays, and the next run resumes from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from tqdm import tqdm
+
+from catalogue.settings import HarvestSettings
+from catalogue.sources import Source
+from catalogue.store import HarvestedItem, HarvestRun, Store
+from harvesters import marc as marc_files
+from harvesters.crosswalk import CrosswalkError, marc_to_record
+from harvesters.errors import HarvestFailed
+from harvesters.http import RetryPolicy
+from harvesters.oai import OaiClient, OaiError, incremental_from, list_records, server_info
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class HarvestOptions:
+    full: bool = False
+    progress: bool = True
+    sleep: Callable[[float], None] | None = None  # tests shorten backoff waits
+
+
+def policy_from(settings: HarvestSettings) -> RetryPolicy:
+    return RetryPolicy(
+        timeout=settings.timeout,
+        max_retries=settings.max_retries,
+        backoff=settings.backoff,
+        max_retry_after=settings.max_retry_after,
+    )
+
+
+def harvest_source(
+    store: Store, source: Source, settings: HarvestSettings, options: HarvestOptions | None = None
+) -> HarvestRun:
+    """Harvest one source; never raises for anything the source sends."""
+    options = options or HarvestOptions()
+    run_fn = _harvest_oai if source.type == "oai" else _harvest_marc
+    return run_fn(store, source, settings, options)
+
+
+def harvest_sources(
+    store: Store,
+    sources: Iterable[Source],
+    settings: HarvestSettings,
+    options: HarvestOptions | None = None,
+    workers: int = 4,
+) -> list[HarvestRun]:
+    """Harvest several sources concurrently; one failing source never stops the others."""
+    sources = list(sources)
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(sources) or 1))) as pool:
+        return list(pool.map(lambda s: harvest_source(store, s, settings, options), sources))
+
+
+def summary_line(run: HarvestRun) -> str:
+    took = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
+    line = (
+        f"{run.source_key}: {run.status} ({run.mode}) — {run.added} added, {run.updated} updated, "
+        f"{run.deleted} deleted, {run.unchanged} unchanged, {run.failed} failed "
+        f"[{run.pages} pages, {took:.1f}s]"
+    )
+    return f"{line}: {run.message}" if run.message and run.status != "succeeded" else line
+
+
+@contextmanager
+def _progress(source: Source, options: HarvestOptions, unit: str) -> Iterator[tqdm | None]:
+    if not (options.progress and sys.stderr.isatty()):
+        yield None
+        return
+    with tqdm(desc=source.key, unit=unit, leave=False, file=sys.stderr) as bar:
+        yield bar
+
+
+def _finish_failed(store: Store, run_id: int, exc: Exception) -> HarvestRun:
+    if isinstance(exc, HarvestFailed):
+        reason, position, raw = exc.reason, exc.position or "run", exc.raw
+    else:  # a bug of ours: record it like any failure, never lose the run
+        log.exception("harvest run %s crashed", run_id)
+        reason, position, raw = f"internal error: {type(exc).__name__}: {exc}", "run", b""
+    store.record_error(run_id, position, reason, raw=raw)
+    return store.finish_run(run_id, "failed", reason)
+
+
+# -- OAI-PMH ---------------------------------------------------------------
+
+
+def _harvest_oai(
+    store: Store, source: Source, settings: HarvestSettings, options: HarvestOptions
+) -> HarvestRun:
+    client = OaiClient(source.url, policy_from(settings), sleep=options.sleep)
+    watermark, granularity = store.harvest_state(source.key)
+    previous = store.last_run(source.key)
+    resume = (
+        not options.full
+        and previous is not None
+        and previous.status == "failed"
+        and previous.resumption_token
+    )
+    mode = "resume" if resume else ("incremental" if watermark and not options.full else "full")
+    run_id = store.start_run(source.key, mode, from_=None if mode == "full" else watermark)
+    try:
+        info = server_info(client)
+        if info.granularity != granularity:
+            store.set_granularity(source.key, info.granularity)
+        server_time = previous.server_time if resume and previous.server_time else info.time
+        store.set_run_server_time(run_id, server_time)
+        from_ = incremental_from(watermark, info.granularity) if watermark and not options.full else ""
+        pages = _oai_pages(client, source, from_, previous.resumption_token if resume else "")
+        with _progress(source, options, "rec") as bar:
+            for page in pages:
+                store.save_items(run_id, source.key, page.items, resumption_token=page.token)
+                for position, reason, raw, identifier in page.errors:
+                    store.record_error(run_id, position, reason, raw=raw, record_id=identifier)
+                if bar is not None:
+                    bar.total = page.complete_list_size or bar.total
+                    bar.update(len(page.items) + len(page.errors))
+    except Exception as exc:  # noqa: BLE001 — every failure ends the run recorded
+        return _finish_failed(store, run_id, exc)
+    return store.finish_run(run_id, "succeeded")
+
+
+def _oai_pages(client: OaiClient, source: Source, from_: str, resume_token: str):
+    """Pages of the run; a resumption token the server no longer knows falls back to `from`."""
+    args = {"from_": from_, "set_spec": source.set}
+    if resume_token:
+        try:
+            yield from list_records(
+                client, source.key, source.metadata_prefix, resume_token=resume_token
+            )
+            return
+        except OaiError as exc:
+            if exc.code != "badResumptionToken":
+                raise
+            log.info("%s: saved resumption token expired; harvesting from %r", source.key, from_)
+    yield from list_records(client, source.key, source.metadata_prefix, **args)
+
+
+# -- MARC files ------------------------------------------------------------
+
+
+def _harvest_marc(
+    store: Store, source: Source, settings: HarvestSettings, options: HarvestOptions
+) -> HarvestRun:
+    watermark, _ = store.harvest_state(source.key)
+    since = None if options.full else watermark
+    run_id = store.start_run(source.key, "incremental" if since else "full", from_=since)
+    cleanup = None
+    try:
+        if marc_files.is_url(source.url):
+            fetched = marc_files.download(source.url, policy_from(settings), since)
+            files, cleanup = ([fetched.file] if fetched.file else []), fetched.cleanup
+        else:
+            files = marc_files.local_files(source.url, since)
+        newest = max((f.modified for f in files), default=watermark)
+        if newest:
+            store.set_run_server_time(run_id, newest)
+        with _progress(source, options, "rec") as bar:
+            for f in files:
+                _load_marc_file(store, run_id, source, f, settings.batch_size, bar)
+    except Exception as exc:  # noqa: BLE001 — every failure ends the run recorded
+        return _finish_failed(store, run_id, exc)
+    finally:
+        if cleanup:
+            cleanup.unlink(missing_ok=True)
+    return store.finish_run(run_id, "succeeded")
+
+
+def _load_marc_file(
+    store: Store, run_id: int, source: Source, f: marc_files.MarcFile, batch_size: int, bar
+) -> None:
+    batch: list[HarvestedItem] = []
+    for entry in marc_files.read_file(f.path, f.label):
+        item = _marc_item(store, run_id, source.key, entry, f.modified)
+        if item is not None:
+            batch.append(item)
+        if bar is not None:
+            bar.update(1)
+        if len(batch) >= batch_size:
+            store.save_items(run_id, source.key, batch)
+            batch = []
+    if batch:
+        store.save_items(run_id, source.key, batch)
+
+
+def _marc_item(
+    store: Store, run_id: int, source_key: str, entry: marc_files.MarcEntry, modified: datetime
+) -> HarvestedItem | None:
+    if entry.marc is None:
+        store.record_error(run_id, entry.position, entry.error, raw=entry.raw)
+        return None
+    control = entry.marc.get("001")
+    local_id = (control.data or "").strip() if control is not None else ""
+    if not local_id:
+        store.record_error(run_id, entry.position, "record has no 001 control number", raw=entry.raw)
+        return None
+    if entry.marc.leader[5:6] == "d":
+        return HarvestedItem(local_id, entry.raw, entry.raw_format, None, deleted=True, datestamp=modified)
+    try:
+        record = marc_to_record(
+            entry.marc, source_key=source_key, local_id=local_id, datestamp=modified,
+            raw_format=entry.raw_format,
+        )
+    except CrosswalkError as exc:
+        store.record_error(run_id, entry.position, str(exc), raw=entry.raw, record_id=local_id)
+        return None
+    return HarvestedItem(local_id, entry.raw, entry.raw_format, record, datestamp=modified)

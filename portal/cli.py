@@ -1,0 +1,130 @@
+"""The `thuvien` command. Its surface is a contract (see DESIGN.md): extend, don't rename."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from catalogue.settings import Settings, SettingsError, load_settings
+from catalogue.sources import SourceError, dump_sources_toml, load_sources_toml
+from catalogue.store import Store
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        settings = load_settings(args.config, data_dir=args.data_dir)
+    except SettingsError as exc:
+        print(f"thuvien: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return args.handler(args, settings)
+    except (SourceError, SettingsError) as exc:
+        print(f"thuvien: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="thuvien", description="Federated library catalogue and discovery portal."
+    )
+    parser.add_argument("--config", help="settings file (TOML); also THUVIEN_CONFIG")
+    parser.add_argument("--data-dir", type=Path, help="data folder; also THUVIEN_DATA_DIR")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+
+    demo = sub.add_parser("demo", help="build the demo catalogue from bundled sample sources, then serve it")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=5000)
+    demo.add_argument("--no-serve", action="store_true", help="build the demo catalogue and stop")
+    demo.add_argument("--works", type=int, default=300, help="how many works the demo libraries hold")
+    demo.set_defaults(handler=_demo)
+
+    sources = sub.add_parser("sources", help="import, export or list harvest sources")
+    sources_sub = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
+    imp = sources_sub.add_parser("import", help="add or update the sources in a TOML file")
+    imp.add_argument("file", type=Path)
+    exp = sources_sub.add_parser("export", help="write all sources as TOML (to stdout without FILE)")
+    exp.add_argument("file", type=Path, nargs="?")
+    sources_sub.add_parser("list", help="one line per source")
+    sources.set_defaults(handler=_sources)
+
+    harvest = sub.add_parser("harvest", help="harvest sources (incremental unless --full)")
+    harvest.add_argument("keys", nargs="*", metavar="KEY", help="source keys")
+    harvest.add_argument("--all", action="store_true", help="every enabled source")
+    harvest.add_argument("--full", action="store_true", help="ignore the watermark; fetch everything")
+    harvest.add_argument("--workers", type=int, default=4, help="sources harvested at once")
+    harvest.set_defaults(handler=_harvest)
+    return parser
+
+
+def open_store(settings: Settings) -> Store:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Store(settings.db_url)
+
+
+def _sources(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    if args.action == "import":
+        loaded = load_sources_toml(args.file)
+        for source in loaded:
+            store.put_source(source)
+        print(f"imported {len(loaded)} sources from {args.file}")
+    elif args.action == "export":
+        text = dump_sources_toml(store.sources())
+        if args.file:
+            args.file.write_text(text, encoding="utf-8")
+            print(f"exported {len(store.sources())} sources to {args.file}")
+        else:
+            sys.stdout.write(text)
+    else:
+        for source in store.sources():
+            state = "" if source.enabled else " (disabled)"
+            last = store.last_run(source.key)
+            when = f" last run {last.status} {last.started_at:%Y-%m-%d %H:%M}" if last else ""
+            print(f"{source.key}\t{source.type}\t{source.url}{state}{when}")
+    return 0
+
+
+def _harvest(args: argparse.Namespace, settings: Settings) -> int:
+    from harvesters.runner import HarvestOptions, harvest_sources, summary_line
+
+    store = open_store(settings)
+    if args.all:
+        chosen = [s for s in store.sources() if s.enabled]
+    elif args.keys:
+        chosen = []
+        for key in args.keys:
+            source = store.get_source(key)
+            if source is None:
+                print(f"thuvien: no source with key {key!r} (see 'thuvien sources list')", file=sys.stderr)
+                return 2
+            chosen.append(source)
+    else:
+        print("thuvien: name sources to harvest, or --all", file=sys.stderr)
+        return 2
+    runs = harvest_sources(
+        store, chosen, settings.harvest, HarvestOptions(full=args.full), workers=args.workers
+    )
+    for run in runs:
+        print(summary_line(run))
+    return 0 if all(r.status == "succeeded" for r in runs) else 1
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from portal.demo import run_demo
+
+    return run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve, works=args.works)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything thuvien needs on a fresh Debian machine: the Debian packages,
+# then a virtualenv in .venv with thuvien and its Python dependencies.
+#   scripts/install.sh          what `thuvien demo` needs
+#   scripts/install.sh --test   plus what the test suite needs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=0
+[ "${1:-}" = "--test" ] && want_test=1
+
+# Debian packages, each with the check that tells whether it is already usable.
+missing=()
+need() { eval "$2" >/dev/null 2>&1 || missing+=("$1"); }
+need python3-venv "python3 -m venv --help"
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q "${missing[@]}"
+fi
+
+[ -x .venv/bin/python ] || python3 -m venv .venv
+extras="."
+[ "$want_test" = 1 ] && extras=".[test]"
+# Quiet unless it fails; re-runs are quick because pip skips what is installed.
+.venv/bin/python -m pip install -q --disable-pip-version-check -e "$extras"
