@@ -26,3 +26,18 @@ extras="."
 [ "$want_test" = 1 ] && extras=".[test]"
 # Quiet unless it fails; re-runs are quick because pip skips what is installed.
 .venv/bin/python -m pip install -q --disable-pip-version-check -e "$extras"
+
+if [ "$want_test" = 1 ]; then
+  # pymarc's own sample MARC files (in its source distribution, not its wheel), for
+  # the tests that load them with their known record counts. Kept out of git.
+  ver=$(.venv/bin/python -c "import importlib.metadata as m; print(m.version('pymarc'))")
+  dest=".cache/pymarc-$ver"
+  if [ ! -d "$dest/test" ]; then
+    tmp=$(mktemp -d)
+    .venv/bin/python -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: \
+      "pymarc==$ver" -d "$tmp"
+    mkdir -p "$dest"
+    tar xzf "$tmp"/pymarc-*.tar.gz -C "$dest" --strip-components=1 "pymarc-$ver/test"
+    rm -rf "$tmp"
+  fi
+fi
