@@ -101,5 +101,7 @@ def _build(data: dict[str, Any]) -> Settings:
     if settings.mode not in ("development", "production"):
         raise SettingsError(f"mode must be 'development' or 'production', not {settings.mode!r}")
     if settings.index_backend not in ("tantivy", "solr"):
-        raise SettingsError(f"index_backend must be 'tantivy' or 'solr': {settings.index_backend!r}")
+        raise SettingsError(
+            f"index_backend must be 'tantivy' or 'solr': {settings.index_backend!r}"
+        )
     return settings

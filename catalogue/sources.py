@@ -81,7 +81,11 @@ def dump_sources_toml(sources: list[Source]) -> str:
             if value in ("", None) or (f.name == "enabled" and value):
                 continue
             # JSON strings are valid TOML basic strings; ensure_ascii keeps Vietnamese readable.
-            text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value).lower()
+            text = (
+                json.dumps(value, ensure_ascii=False)
+                if isinstance(value, str)
+                else str(value).lower()
+            )
             out.append(f"{f.name} = {text}")
         out.append("")
     return "\n".join(out)

@@ -247,14 +247,20 @@ class Store:
                 for r in s.scalars(
                     select(RecordRow)
                     .where(RecordRow.id.in_(ids))
-                    .options(selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects))
+                    .options(
+                        selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects)
+                    )
                 )
             }
-            raws = {r.id: r for r in s.scalars(select(RawRecordRow).where(RawRecordRow.id.in_(ids)))}
+            raws = {
+                r.id: r for r in s.scalars(select(RawRecordRow).where(RawRecordRow.id.in_(ids)))
+            }
             for record_id, item in zip(ids, items, strict=True):
                 seq += 1
                 _save_raw(s, raws.get(record_id), record_id, source_key, item, run_id, now)
-                outcome = _save_record(s, existing.get(record_id), record_id, source_key, item, seq, now)
+                outcome = _save_record(
+                    s, existing.get(record_id), record_id, source_key, item, seq, now
+                )
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
                 if record_id not in existing and outcome != "unchanged":
                     s.flush()
@@ -346,7 +352,9 @@ class Store:
                     .where(RecordRow.id > last, RecordRow.deleted == deleted)
                     .order_by(RecordRow.id)
                     .limit(batch)
-                    .options(selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects))
+                    .options(
+                        selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects)
+                    )
                 ).all()
             if not rows:
                 return
@@ -473,9 +481,7 @@ def _save_record(
     for key in ("holdings", "digital_objects", "id"):
         data.pop(key)
     row.data, row.title, row.format, row.year = data, record.title, record.format, record.year
-    row.holdings = [
-        HoldingRow(position=i, **_fields(h)) for i, h in enumerate(record.holdings)
-    ]
+    row.holdings = [HoldingRow(position=i, **_fields(h)) for i, h in enumerate(record.holdings)]
     row.digital_objects = [
         DigitalObjectRow(position=i, **_fields(d)) for i, d in enumerate(record.digital_objects)
     ]

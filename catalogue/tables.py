@@ -80,7 +80,9 @@ class HarvestErrorRow(Base):
     __tablename__ = "harvest_errors"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("harvest_runs.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("harvest_runs.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[str] = mapped_column(String(300))
     record_id: Mapped[str] = mapped_column(String(400), default="")
     reason: Mapped[str] = mapped_column(Text)

@@ -8,6 +8,7 @@ skipped and the reader finds its footing again at the next one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -119,7 +120,9 @@ def read_marcxml(fh: BinaryIO, label: str) -> Iterator[MarcEntry]:
                 while element.getprevious() is not None:
                     del parent[0]
     except (etree.XMLSyntaxError, XmlError) as exc:
-        raise HarvestFailed(f"MARCXML is not well-formed: {exc}", position=f"{label}, after record {number}") from exc
+        raise HarvestFailed(
+            f"MARCXML is not well-formed: {exc}", position=f"{label}, after record {number}"
+        ) from exc
 
 
 def read_file(path: Path, label: str) -> Iterator[MarcEntry]:
@@ -138,7 +141,9 @@ def local_files(location: str, since: datetime | None) -> list[MarcFile]:
     if not path.exists():
         raise HarvestFailed(f"MARC source not found: {path}")
     if path.is_dir():
-        paths = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MARC_SUFFIXES)
+        paths = sorted(
+            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MARC_SUFFIXES
+        )
     else:
         paths = [path]
     files = [MarcFile(str(p), p, datetime.fromtimestamp(p.stat().st_mtime, UTC)) for p in paths]
@@ -167,11 +172,8 @@ def download(url: str, policy: RetryPolicy, since: datetime | None) -> Download:
         Path(name).unlink(missing_ok=True)
         raise HarvestFailed(f"download of {url} broke off: {exc}") from exc
     modified = datetime.now(UTC)
-    if "Last-Modified" in response.headers:
-        try:
-            modified = parsedate_to_datetime(response.headers["Last-Modified"])
-        except (TypeError, ValueError):
-            pass
+    with contextlib.suppress(TypeError, ValueError):
+        modified = parsedate_to_datetime(response.headers.get("Last-Modified", ""))
     return Download(MarcFile(url, Path(name), modified), Path(name))
 
 

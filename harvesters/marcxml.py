@@ -28,8 +28,9 @@ def element_to_marc(element: etree._Element) -> pymarc.Record:
             record.add_field(
                 pymarc.Field(
                     tag=child.get("tag", ""),
-                    indicators=pymarc.Indicators(child.get("ind1", " ")[:1] or " ",
-                                                 child.get("ind2", " ")[:1] or " "),
+                    indicators=pymarc.Indicators(
+                        child.get("ind1", " ")[:1] or " ", child.get("ind2", " ")[:1] or " "
+                    ),
                     subfields=subfields,
                 )
             )

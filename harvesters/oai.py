@@ -188,7 +188,9 @@ def list_records(
         params = {"verb": "ListRecords", "resumptionToken": resume_token}
     else:
         params = {"verb": "ListRecords", "metadataPrefix": metadata_prefix}
-        params.update({k: v for k, v in (("from", from_), ("until", until), ("set", set_spec)) if v})
+        params.update(
+            {k: v for k, v in (("from", from_), ("until", until), ("set", set_spec)) if v}
+        )
     number = 0
     while True:
         number += 1
@@ -217,7 +219,8 @@ def _read_page(response: StrictResponse, number: int, source_key: str, prefix: s
     list_el = response.xml.find(f"{{{OAI_NS}}}ListRecords")
     if list_el is None:
         raise HarvestFailed(
-            "response has neither ListRecords nor an OAI error", position=f"page {number}",
+            "response has neither ListRecords nor an OAI error",
+            position=f"page {number}",
             raw=response.content,
         )
     for index, element in enumerate(list_el.iterfind(f"{{{OAI_NS}}}record"), start=1):
@@ -252,13 +255,17 @@ def local_id_from(identifier: str) -> str:
     return identifier
 
 
-def _read_record(element: etree._Element, raw: bytes, source_key: str, prefix: str) -> HarvestedItem:
+def _read_record(
+    element: etree._Element, raw: bytes, source_key: str, prefix: str
+) -> HarvestedItem:
     try:
         oai_record = OaiRecord(element, strip_ns=True) if not _is_deleted(element) else None
     except (AttributeError, IndexError, TypeError) as exc:
         raise RecordError(f"record has no usable header or metadata ({exc})") from exc
     header = element.find(f"{{{OAI_NS}}}header")
-    identifier = (header.findtext(f"{{{OAI_NS}}}identifier") or "").strip() if header is not None else ""
+    identifier = (
+        (header.findtext(f"{{{OAI_NS}}}identifier") or "").strip() if header is not None else ""
+    )
     if not identifier:
         raise RecordError("record header has no identifier")
     try:
@@ -296,8 +303,11 @@ def _crosswalk(
             if marc_el is None:
                 raise RecordError("no MARCXML <record> inside <metadata>")
             return marc_to_record(
-                element_to_marc(marc_el), source_key=source_key, local_id=local_id,
-                datestamp=datestamp, raw_format="marcxml",
+                element_to_marc(marc_el),
+                source_key=source_key,
+                local_id=local_id,
+                datestamp=datestamp,
+                raw_format="marcxml",
             )
         if prefix == "oai_dc" or localname(metadata[0]) == "dc":
             return dc_to_record(

@@ -118,7 +118,9 @@ def _harvest_oai(
             store.set_granularity(source.key, info.granularity)
         server_time = previous.server_time if resume and previous.server_time else info.time
         store.set_run_server_time(run_id, server_time)
-        from_ = incremental_from(watermark, info.granularity) if watermark and not options.full else ""
+        from_ = (
+            incremental_from(watermark, info.granularity) if watermark and not options.full else ""
+        )
         pages = _oai_pages(client, source, from_, previous.resumption_token if resume else "")
         with _progress(source, options, "rec") as bar:
             for page in pages:
@@ -205,13 +207,20 @@ def _marc_item(
     control = entry.marc.get("001")
     local_id = (control.data or "").strip() if control is not None else ""
     if not local_id:
-        store.record_error(run_id, entry.position, "record has no 001 control number", raw=entry.raw)
+        store.record_error(
+            run_id, entry.position, "record has no 001 control number", raw=entry.raw
+        )
         return None
     if entry.marc.leader[5:6] == "d":
-        return HarvestedItem(local_id, entry.raw, entry.raw_format, None, deleted=True, datestamp=modified)
+        return HarvestedItem(
+            local_id, entry.raw, entry.raw_format, None, deleted=True, datestamp=modified
+        )
     try:
         record = marc_to_record(
-            entry.marc, source_key=source_key, local_id=local_id, datestamp=modified,
+            entry.marc,
+            source_key=source_key,
+            local_id=local_id,
+            datestamp=modified,
             raw_format=entry.raw_format,
         )
     except CrosswalkError as exc:

@@ -38,7 +38,9 @@ def parse_xml(data: bytes) -> etree._Element:
 def check_no_dtd(tree: etree._ElementTree) -> None:
     docinfo = tree.docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise XmlError("XML carries a DOCTYPE/entity declarations; refused (entities are never resolved)")
+        raise XmlError(
+            "XML carries a DOCTYPE/entity declarations; refused (entities are never resolved)"
+        )
 
 
 def localname(element: etree._Element) -> str:

@@ -18,7 +18,9 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
+    )
     try:
         settings = load_settings(args.config, data_dir=args.data_dir)
     except SettingsError as exc:
@@ -42,18 +44,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     sub = parser.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
 
-    demo = sub.add_parser("demo", help="build the demo catalogue from bundled sample sources, then serve it")
+    demo = sub.add_parser(
+        "demo", help="build the demo catalogue from bundled sample sources, then serve it"
+    )
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=5000)
     demo.add_argument("--no-serve", action="store_true", help="build the demo catalogue and stop")
-    demo.add_argument("--works", type=int, default=300, help="how many works the demo libraries hold")
+    demo.add_argument(
+        "--works", type=int, default=300, help="how many works the demo libraries hold"
+    )
     demo.set_defaults(handler=_demo)
 
     sources = sub.add_parser("sources", help="import, export or list harvest sources")
     sources_sub = sources.add_subparsers(dest="action", required=True, metavar="ACTION")
     imp = sources_sub.add_parser("import", help="add or update the sources in a TOML file")
     imp.add_argument("file", type=Path)
-    exp = sources_sub.add_parser("export", help="write all sources as TOML (to stdout without FILE)")
+    exp = sources_sub.add_parser(
+        "export", help="write all sources as TOML (to stdout without FILE)"
+    )
     exp.add_argument("file", type=Path, nargs="?")
     sources_sub.add_parser("list", help="one line per source")
     sources.set_defaults(handler=_sources)
@@ -61,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     harvest = sub.add_parser("harvest", help="harvest sources (incremental unless --full)")
     harvest.add_argument("keys", nargs="*", metavar="KEY", help="source keys")
     harvest.add_argument("--all", action="store_true", help="every enabled source")
-    harvest.add_argument("--full", action="store_true", help="ignore the watermark; fetch everything")
+    harvest.add_argument(
+        "--full", action="store_true", help="ignore the watermark; fetch everything"
+    )
     harvest.add_argument("--workers", type=int, default=4, help="sources harvested at once")
     harvest.set_defaults(handler=_harvest)
     return parser
@@ -106,7 +116,10 @@ def _harvest(args: argparse.Namespace, settings: Settings) -> int:
         for key in args.keys:
             source = store.get_source(key)
             if source is None:
-                print(f"thuvien: no source with key {key!r} (see 'thuvien sources list')", file=sys.stderr)
+                print(
+                    f"thuvien: no source with key {key!r} (see 'thuvien sources list')",
+                    file=sys.stderr,
+                )
                 return 2
             chosen.append(source)
     else:
@@ -123,7 +136,9 @@ def _harvest(args: argparse.Namespace, settings: Settings) -> int:
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from portal.demo import run_demo
 
-    return run_demo(settings, host=args.host, port=args.port, serve=not args.no_serve, works=args.works)
+    return run_demo(
+        settings, host=args.host, port=args.port, serve=not args.no_serve, works=args.works
+    )
 
 
 if __name__ == "__main__":

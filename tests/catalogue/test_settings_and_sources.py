@@ -38,9 +38,18 @@ def test_example_sources_file_loads():
 
 def test_sources_round_trip_through_toml(tmp_path):
     sources = [
-        Source(key="ha-noi", name='Thư viện "Hà Nội"', type="oai", url="http://127.0.0.1:8001/oai",
-               metadata_prefix="marc21", set="books", schedule="0 2 * * *"),
-        Source(key="dhqg", name="Đại học Quốc gia", type="marc", url="/data/dhqg.mrc", enabled=False),
+        Source(
+            key="ha-noi",
+            name='Thư viện "Hà Nội"',
+            type="oai",
+            url="http://127.0.0.1:8001/oai",
+            metadata_prefix="marc21",
+            set="books",
+            schedule="0 2 * * *",
+        ),
+        Source(
+            key="dhqg", name="Đại học Quốc gia", type="marc", url="/data/dhqg.mrc", enabled=False
+        ),
     ]
     path = tmp_path / "s.toml"
     path.write_text(dump_sources_toml(sources), encoding="utf-8")

@@ -17,7 +17,9 @@ from catalogue.store import HarvestedItem, Store
 def store(tmp_path):
     store = Store(f"sqlite:///{tmp_path / 'cat.sqlite'}")
     for key in ("lib-a", "lib-b", "lib-c"):
-        store.put_source(Source(key=key, name=f"Thư viện {key}", type="oai", url="http://127.0.0.1:1/oai"))
+        store.put_source(
+            Source(key=key, name=f"Thư viện {key}", type="oai", url="http://127.0.0.1:1/oai")
+        )
     yield store
     store.close()
 
@@ -30,7 +32,9 @@ def kieu(local_id="1", title="Truyện Kiều"):
         authors=["Nguyễn Du"],
         languages=["vie"],
         year=1820,
-        holdings=[Holding(library="Thư viện Hà Nội", call_number="895.922 NG-D", status="available")],
+        holdings=[
+            Holding(library="Thư viện Hà Nội", call_number="895.922 NG-D", status="available")
+        ],
         digital_objects=[DigitalObject(kind="image", location="scans/1/p1.jpg", order=1)],
     )
 

@@ -1,4 +1,4 @@
-"""The OAI-PMH harvester over real HTTP: our provider, faults injected into it, and pyoai's server."""
+"""The OAI-PMH harvester over real HTTP: our provider, faults injected, and pyoai's server."""
 
 from __future__ import annotations
 
@@ -50,8 +50,9 @@ def dc_repo(count=35, deleted=(4, 20), granularity=None, **kw) -> MemoryReposito
         )
 
     extra = {"granularity": granularity} if granularity else {}
-    return MemoryRepository("Thư viện Quốc gia", items, render, [OAI_DC],
-                            [("books", "Sách")], **extra, **kw)
+    return MemoryRepository(
+        "Thư viện Quốc gia", items, render, [OAI_DC], [("books", "Sách")], **extra, **kw
+    )
 
 
 @pytest.fixture
@@ -69,8 +70,9 @@ def sleeps():
 def harvest(store, url, sleeps, key="qg", prefix="oai_dc", full=False, settings=FAST):
     source = Source(key=key, name="Thư viện Quốc gia", type="oai", url=url, metadata_prefix=prefix)
     store.put_source(source)
-    return harvest_source(store, source, settings, HarvestOptions(full=full, progress=False,
-                                                                   sleep=sleeps.append))
+    return harvest_source(
+        store, source, settings, HarvestOptions(full=full, progress=False, sleep=sleeps.append)
+    )
 
 
 def serve(repo, page_size=10):
@@ -130,8 +132,13 @@ def test_marcxml_records_crosswalk_with_exact_vietnamese(store, sleeps):
     marc = pymarc.Record(force_utf8=True)
     marc.add_field(pymarc.Field(tag="001", data="000777"))
     marc.add_field(pymarc.Field(tag="008", data="150101s2015    vm            000 0 vie d"))
-    marc.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("1", "0"),
-                                subfields=[pymarc.Subfield("a", title)]))
+    marc.add_field(
+        pymarc.Field(
+            tag="245",
+            indicators=pymarc.Indicators("1", "0"),
+            subfields=[pymarc.Subfield("a", title)],
+        )
+    )
     item = OaiItem("oai:hn:000777", BASE)
     repo = MemoryRepository("Thư viện Hà Nội", [item], lambda i, p: marcxml_element(marc), [MARC21])
     _, server = serve(repo)
@@ -191,7 +198,11 @@ def test_down_source_is_retried_then_marked_failed(store, sleeps):
 
 @pytest.mark.parametrize(
     ("kind", "reason"),
-    [("truncate", "malformed XML"), ("bad_utf8", "malformed XML"), ("oai_error", "badResumptionToken")],
+    [
+        ("truncate", "malformed XML"),
+        ("bad_utf8", "malformed XML"),
+        ("oai_error", "badResumptionToken"),
+    ],
 )
 def test_broken_page_fails_the_run_and_the_next_run_resumes(store, sleeps, kind, reason):
     faults, server = serve(dc_repo())
@@ -263,12 +274,18 @@ def test_record_without_title_is_recorded_and_the_rest_load(store, sleeps):
 
 def test_harvests_an_independent_implementation_pyoai(store, sleeps):
     records = [
-        DcRecord(f"oai:pyoai:{i}", BASE + timedelta(days=i),
-                 {"title": [f"Bản đồ Hà Nội {i}"], "type": ["Cartographic"]},
-                 sets=["maps"], deleted=i == 5)
+        DcRecord(
+            f"oai:pyoai:{i}",
+            BASE + timedelta(days=i),
+            {"title": [f"Bản đồ Hà Nội {i}"], "type": ["Cartographic"]},
+            sets=["maps"],
+            deleted=i == 5,
+        )
         for i in range(1, 11)
     ]
-    with serve_wsgi(make_pyoai_app(records, sets=[("maps", "Bản đồ")], batch_size=3), "/oai") as url:
+    with serve_wsgi(
+        make_pyoai_app(records, sets=[("maps", "Bản đồ")], batch_size=3), "/oai"
+    ) as url:
         source = Source(key="pyoai", name="pyoai", type="oai", url=url, metadata_prefix="oai_dc")
         store.put_source(source)
         run = harvest_source(store, source, FAST, HarvestOptions(progress=False))
