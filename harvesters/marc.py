@@ -89,9 +89,9 @@ def _parse_chunk(chunk: bytes, position: str) -> MarcEntry:
 
 
 def read_marcxml(fh: BinaryIO, label: str) -> Iterator[MarcEntry]:
-    """Stream <record> elements; a syntax error ends the file (XML cannot resync)."""
-    events = etree.iterparse(
-        fh,
+    """Stream <record> elements. A syntax error ends the file (XML cannot resync), but
+    every record completed before it is yielded first: a pull parser keeps them."""
+    parser = etree.XMLPullParser(
         events=("start", "end"),
         resolve_entities=False,
         no_network=True,
@@ -99,30 +99,37 @@ def read_marcxml(fh: BinaryIO, label: str) -> Iterator[MarcEntry]:
         huge_tree=False,
         remove_blank_text=True,
     )
-    number, checked = 0, False
+    state = {"number": 0, "checked": False}
     try:
-        for event, element in events:
-            if not checked:
-                check_no_dtd(element.getroottree())
-                checked = True
-            if event != "end" or localname(element) != "record":
-                continue
-            number += 1
-            raw = etree.tostring(element, encoding="utf-8")
-            position = f"{label}, record {number}"
-            try:
-                yield MarcEntry(position, raw, "marcxml", element_to_marc(element))
-            except (ValueError, TypeError) as exc:
-                yield MarcEntry(position, raw, "marcxml", None, f"bad MARCXML record: {exc}")
-            element.clear(keep_tail=False)
-            parent = element.getparent()
-            if parent is not None:
-                while element.getprevious() is not None:
-                    del parent[0]
+        while block := fh.read(BLOCK):
+            parser.feed(block)
+            yield from _marcxml_events(parser, label, state)
+        parser.close()
+        yield from _marcxml_events(parser, label, state)
     except (etree.XMLSyntaxError, XmlError) as exc:
-        raise HarvestFailed(
-            f"MARCXML is not well-formed: {exc}", position=f"{label}, after record {number}"
-        ) from exc
+        position = f"{label}, after record {state['number']}"
+        raise HarvestFailed(f"MARCXML is not well-formed: {exc}", position=position) from exc
+
+
+def _marcxml_events(parser: etree.XMLPullParser, label: str, state: dict) -> Iterator[MarcEntry]:
+    for event, element in parser.read_events():
+        if not state["checked"]:
+            check_no_dtd(element.getroottree())
+            state["checked"] = True
+        if event != "end" or localname(element) != "record":
+            continue
+        state["number"] += 1
+        raw = etree.tostring(element, encoding="utf-8")
+        position = f"{label}, record {state['number']}"
+        try:
+            yield MarcEntry(position, raw, "marcxml", element_to_marc(element))
+        except (ValueError, TypeError) as exc:
+            yield MarcEntry(position, raw, "marcxml", None, f"bad MARCXML record: {exc}")
+        element.clear(keep_tail=False)
+        parent = element.getparent()
+        if parent is not None:
+            while element.getprevious() is not None:
+                del parent[0]
 
 
 def read_file(path: Path, label: str) -> Iterator[MarcEntry]:

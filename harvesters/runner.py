@@ -185,17 +185,19 @@ def _load_marc_file(
     store: Store, run_id: int, source: Source, f: marc_files.MarcFile, batch_size: int, bar
 ) -> None:
     batch: list[HarvestedItem] = []
-    for entry in marc_files.read_file(f.path, f.label):
-        item = _marc_item(store, run_id, source.key, entry, f.modified)
-        if item is not None:
-            batch.append(item)
-        if bar is not None:
-            bar.update(1)
-        if len(batch) >= batch_size:
+    try:
+        for entry in marc_files.read_file(f.path, f.label):
+            item = _marc_item(store, run_id, source.key, entry, f.modified)
+            if item is not None:
+                batch.append(item)
+            if bar is not None:
+                bar.update(1)
+            if len(batch) >= batch_size:
+                store.save_items(run_id, source.key, batch)
+                batch = []
+    finally:  # a file that breaks part-way still keeps every record read before the break
+        if batch:
             store.save_items(run_id, source.key, batch)
-            batch = []
-    if batch:
-        store.save_items(run_id, source.key, batch)
 
 
 def _marc_item(
