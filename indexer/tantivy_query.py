@@ -1,0 +1,179 @@
+"""Query tree → tantivy Query objects. No query string is ever parsed here.
+
+Every Term/Phrase is analysed with the same analyzers the index used, per field, and
+becomes term, phrase, prefix (regex), or fuzzy queries, weighted per field: a title
+match outranks a description match, the exact-diacritics twin of each field adds to
+the folded one, so "Hà Nội" ranks above "Hạ Nổi" while both match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import tantivy
+
+from indexer.identifiers import compact
+from indexer.query import And, MatchAll, Node, Not, Or, Phrase, Range, Term
+from indexer.tantivy_schema import EXACT, FACET_FIELDS, FOLD, IDENT
+from indexer.text import has_word, nfc
+
+Must, Should, MustNot = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
+
+# (tantivy field, analyzer, weight)
+_TITLE = [("title", FOLD, 4.0), ("title_exact", EXACT, 3.0)]
+_AUTHOR = [("authors", FOLD, 3.0), ("authors_exact", EXACT, 2.0)]
+_SUBJECT = [("subjects", FOLD, 2.0), ("subjects_exact", EXACT, 1.5)]
+_BODY = [("body", FOLD, 1.0), ("body_exact", EXACT, 0.7)]
+_OTHER = [("misc", FOLD, 0.5), ("call_numbers", FOLD, 1.0), ("identifiers", IDENT, 8.0)]
+FIELD_GROUPS: dict[str | None, list[tuple[str, str, float]]] = {
+    None: _TITLE + _AUTHOR + _SUBJECT + _BODY + _OTHER,
+    "title": _TITLE,
+    "author": _AUTHOR,
+    "subject": _SUBJECT,
+    "isbn": [("identifiers", IDENT, 1.0)],
+    "issn": [("identifiers", IDENT, 1.0)],
+}
+
+
+def _regex_escape(token: str) -> str:
+    """Escape ASCII punctuation for tantivy's regex syntax (tokens are alphanumeric anyway)."""
+    return re.sub(r"([^\w])", r"\\\1", token, flags=re.ASCII) if not token.isalnum() else token
+
+
+@dataclass
+class QueryBuilder:
+    schema: tantivy.Schema
+    analyzers: dict[str, tantivy.TextAnalyzer]
+
+    def tokens(self, text: str, analyzer: str) -> list[str]:
+        if analyzer == IDENT:
+            value = compact(text)
+            return [value] if has_word(value) else []
+        return self.analyzers[analyzer].analyze(nfc(text))
+
+    def build(self, node: Node) -> tantivy.Query | None:
+        """A Query for the tree, or None when nothing in it is searchable."""
+        if isinstance(node, MatchAll):
+            return tantivy.Query.all_query()
+        if isinstance(node, Term):
+            return self._term(node)
+        if isinstance(node, Phrase):
+            return self._phrase(node)
+        if isinstance(node, Range):
+            return tantivy.Query.range_query(
+                self.schema, "year", tantivy.FieldType.Integer, node.low, node.high
+            )
+        if isinstance(node, Not):
+            inner = self.build(node.child)
+            if inner is None:
+                return None
+            return tantivy.Query.boolean_query(
+                [(Must, tantivy.Query.all_query()), (MustNot, inner)]
+            )
+        if isinstance(node, And):
+            return self._and(node.children)
+        if isinstance(node, Or):
+            parts = [q for q in (self.build(c) for c in node.children) if q is not None]
+            if not parts:
+                return None
+            return parts[0] if len(parts) == 1 else _bool(Should, parts)
+        return None
+
+    def _and(self, children: Sequence[Node]) -> tantivy.Query | None:
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for child in children:
+            if isinstance(child, Not):
+                inner = self.build(child.child)
+                if inner is not None:
+                    clauses.append((MustNot, inner))
+            else:
+                query = self.build(child)
+                if query is not None:
+                    clauses.append((Must, query))
+        if not clauses:
+            return None
+        if all(occur == MustNot for occur, _ in clauses):
+            clauses.insert(0, (Must, tantivy.Query.all_query()))
+        if len(clauses) == 1 and clauses[0][0] == Must:
+            return clauses[0][1]
+        return tantivy.Query.boolean_query(clauses)
+
+    def _term(self, term: Term) -> tantivy.Query | None:
+        if term.field == "year":
+            try:
+                return tantivy.Query.term_query(self.schema, "year", int(term.text))
+            except ValueError:
+                return None
+        parts = []
+        for field, analyzer, weight in FIELD_GROUPS.get(term.field, FIELD_GROUPS[None]):
+            tokens = self.tokens(term.text, analyzer)
+            if not tokens:
+                continue
+            if term.prefix:
+                query = self._prefix(field, tokens)
+            elif term.fuzzy and len(tokens) == 1:
+                if analyzer == EXACT:
+                    continue  # the folded twin carries fuzzy matching
+                query = tantivy.Query.fuzzy_term_query(
+                    self.schema, field, tokens[0], distance=term.fuzzy
+                )
+            else:
+                query = self._words(field, tokens)
+            parts.append(tantivy.Query.boost_query(query, weight))
+        return _bool(Should, parts) if parts else None
+
+    def _phrase(self, phrase: Phrase) -> tantivy.Query | None:
+        parts = []
+        for field, analyzer, weight in FIELD_GROUPS.get(phrase.field, FIELD_GROUPS[None]):
+            tokens = self.tokens(phrase.text, analyzer)
+            if tokens:
+                parts.append(tantivy.Query.boost_query(self._words(field, tokens), weight))
+        return _bool(Should, parts) if parts else None
+
+    def _words(self, field: str, tokens: list[str]) -> tantivy.Query:
+        if len(tokens) == 1:  # a one-word phrase query panics in tantivy
+            return tantivy.Query.term_query(self.schema, field, tokens[0])
+        return tantivy.Query.phrase_query(self.schema, field, tokens)
+
+    def _prefix(self, field: str, tokens: list[str]) -> tantivy.Query:
+        if len(tokens) == 1:
+            pattern = _regex_escape(tokens[0]) + ".*"
+            return tantivy.Query.regex_query(self.schema, field, pattern)
+        return tantivy.Query.phrase_prefix_query(self.schema, field, tokens)
+
+    def filters(self, filters: dict[str, list[str]], visibility: list[str]) -> list[tantivy.Query]:
+        """Constant-score filter queries: one per facet (values OR-ed), plus visibility."""
+        out = [self._set("visibility", visibility)]
+        for name, values in filters.items():
+            field = FACET_FIELDS.get(name)
+            if field is None:
+                continue
+            if field == "year":
+                years = [int(v) for v in values if re_year(v)]
+                out.append(self._set("year", years))
+            else:
+                out.append(self._set(field, values))
+        return out
+
+    def _set(self, field: str, values: Sequence[object]) -> tantivy.Query:
+        if not values:
+            return tantivy.Query.empty_query()
+        query = tantivy.Query.term_set_query(self.schema, field, list(values))
+        return tantivy.Query.const_score_query(query, 0.0)
+
+
+def re_year(value: str) -> bool:
+    return bool(re.fullmatch(r"-?\d{1,4}", value.strip()))
+
+
+def _bool(occur: tantivy.Occur, queries: list[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(occur, q) for q in queries])
+
+
+def restrict(query: tantivy.Query, filters: list[tantivy.Query]) -> tantivy.Query:
+    """`query` that must also pass every filter."""
+    return tantivy.Query.boolean_query([(Must, query), *((Must, f) for f in filters)])

@@ -1,0 +1,156 @@
+"""The tantivy schema, its analyzers, and search document → tantivy Document.
+
+Each searchable text is indexed twice: folded (lowercase + ascii_fold, which maps đ → d)
+so "ha noi" finds "Hà Nội", and exact (lowercase only) so a query typed with
+diacritics can boost records spelled the same way. Facets are raw fast fields
+(terms aggregations), `work_num` a 64-bit hash of the work key (fast, numeric: read per
+hit without loading stored documents, which is what makes collapsing cheap).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import tantivy
+
+from indexer.documents import display_fields
+from indexer.text import exact, fold, words
+
+SCHEMA_VERSION = 1
+
+FOLD = "vi_fold"
+EXACT = "vi_exact"
+IDENT = "ident"
+
+# Facet name (protocol) → tantivy field.
+FACET_FIELDS = {
+    "library": "library",
+    "format": "format",
+    "language": "language",
+    "year": "year",
+    "subject": "subject",
+    "collection": "collection",
+    "online": "online",
+}
+_RAW_FAST = ("id", "work_key", "library", "format", "language", "subject", "collection")
+_RAW_FAST += ("online", "visibility", "title_sort")
+
+SUGGEST_SEP = "\x1f"
+_SUGGEST_WORDS = 8  # autocomplete also from the 2nd…8th word of a title
+_MAX_TERM = 100
+
+
+def analyzers() -> dict[str, tantivy.TextAnalyzer]:
+    def build(tokenizer: tantivy.Tokenizer, *filters: tantivy.Filter) -> tantivy.TextAnalyzer:
+        builder = tantivy.TextAnalyzerBuilder(tokenizer)
+        for item in filters:
+            builder = builder.filter(item)
+        return builder.build()
+
+    simple, raw = tantivy.Tokenizer.simple(), tantivy.Tokenizer.raw()
+    long_, lower = tantivy.Filter.remove_long(_MAX_TERM), tantivy.Filter.lowercase()
+    return {
+        FOLD: build(simple, long_, lower, tantivy.Filter.ascii_fold()),
+        EXACT: build(simple, long_, lower),
+        IDENT: build(raw, lower),
+    }
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    for name in _RAW_FAST:
+        sb.add_text_field(name, stored=name in ("id", "work_key"), fast=True, tokenizer_name="raw")
+    sb.add_unsigned_field("work_num", indexed=True, fast=True)
+    sb.add_integer_field("year", stored=True, indexed=True, fast=True)
+    for name in ("title", "authors", "subjects", "body"):
+        sb.add_text_field(name, stored=name == "body", tokenizer_name=FOLD)
+        sb.add_text_field(f"{name}_exact", tokenizer_name=EXACT)
+    sb.add_text_field("misc", tokenizer_name=FOLD)
+    sb.add_text_field("call_numbers", tokenizer_name=FOLD)
+    sb.add_text_field("identifiers", tokenizer_name=IDENT, index_option="basic")
+    sb.add_text_field("spell", tokenizer_name="whitespace", index_option="basic")
+    sb.add_text_field("suggest", tokenizer_name="raw", index_option="basic")
+    sb.add_bytes_field("payload", stored=True)
+    return sb.build()
+
+
+def work_num(work_key: str) -> int:
+    """A 64-bit number per work key; collisions are negligible at catalogue sizes."""
+    digest = hashlib.blake2b(work_key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def _list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value if v not in (None, "")]
+
+
+def spell_tokens(texts: list[str]) -> str:
+    """ "Hà Nội" → "ha|hà noi|nội": folded form for matching, exact form for display."""
+    seen = dict.fromkeys(f"{fold(w)}|{exact(w)}" for t in texts for w in words(t))
+    return " ".join(t for t in seen if len(t) <= 2 * _MAX_TERM and not t[0].isdigit())
+
+
+def suggest_entries(texts: list[str]) -> list[str]:
+    """Raw terms "folded key␟rank␟display": a prefix of the key finds the display text."""
+    entries: list[str] = []
+    for text in texts:
+        folded = [fold(w) for w in words(text)]
+        display = " ".join(text.split())[:200]
+        for start in range(min(len(folded), _SUGGEST_WORDS)):
+            key = " ".join(folded[start:])[:80]
+            if key:
+                entries.append(f"{key}{SUGGEST_SEP}{0 if start == 0 else 1}{SUGGEST_SEP}{display}")
+    return list(dict.fromkeys(entries))
+
+
+def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
+    """A search document (documents.to_document) as a tantivy Document."""
+    titles = _list(doc.get("title")) + _list(doc.get("subtitle"))
+    authors = _list(doc.get("author_search")) or _list(doc.get("authors"))
+    subjects = _list(doc.get("subjects")) + _list(doc.get("genres"))
+    body = "\n".join(_list(doc.get("description")) + _list(doc.get("contents")))
+    misc: list[str] = []
+    for key in ("contributors", "series", "publisher", "place", "edition", "source_key"):
+        misc.extend(_list(doc.get(key)))
+    if doc.get("year") is not None:
+        misc.append(str(doc["year"]))
+
+    out = tantivy.Document()
+    out.add_text("id", doc["id"])
+    out.add_text("work_key", doc.get("work_key") or f"rec:{doc['id']}")
+    out.add_unsigned("work_num", work_num(doc.get("work_key") or f"rec:{doc['id']}"))
+    fields = {"title": titles, "authors": authors, "subjects": subjects, "body": [body]}
+    for name, values in fields.items():
+        for value in values:
+            if value:
+                out.add_text(name, value)
+                out.add_text(f"{name}_exact", value)
+    for value in misc:
+        out.add_text("misc", value)
+    for value in _list(doc.get("call_numbers")):
+        out.add_text("call_numbers", value)
+    for value in _list(doc.get("identifiers")):
+        out.add_text("identifiers", value)
+    for facet in ("library", "format", "language", "subject", "collection"):
+        for value in _list(doc.get(facet)):
+            out.add_text(facet, value)
+    out.add_text("online", "true" if doc.get("online") else "false")
+    out.add_text("visibility", doc.get("visibility") or "public")
+    if isinstance(doc.get("year"), int):
+        out.add_integer("year", doc["year"])
+    if doc.get("title_sort"):
+        out.add_text("title_sort", doc["title_sort"])
+    spell = spell_tokens(titles + _list(doc.get("authors")) + subjects)
+    if spell:
+        out.add_text("spell", spell)
+    for entry in suggest_entries(_list(doc.get("suggest"))):
+        out.add_text("suggest", entry)
+    payload = {"fields": display_fields(doc), "holdings": doc.get("holdings") or []}
+    out.add_bytes("payload", json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    return out

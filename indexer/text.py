@@ -1,0 +1,180 @@
+"""Text normalisation shared by every backend: Vietnamese folding, words, filing titles.
+
+Folding lives here (not only in a backend's analyzer) because work keys, spelling
+suggestions and autocomplete compare text in Python, and they must agree with what the
+index sees: "Hà Nội", "HA NOI" and "ha noi" are one string after `fold`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+# Letters NFD does not decompose; the same ones tantivy's ascii_fold and Lucene's
+# ASCIIFoldingFilter map, so Python-side and index-side folding agree.
+_EXTRA_FOLDS = str.maketrans(
+    {
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "Ð": "d",
+        "ø": "o",
+        "Ø": "o",
+        "ł": "l",
+        "Ł": "l",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ß": "ss",
+        "þ": "th",
+        "Þ": "th",
+        "ı": "i",
+    }
+)
+
+# A word is a run of letters/digits, the same split as tantivy's `simple` tokenizer and
+# Lucene's StandardTokenizer for Vietnamese (syllables are separated by spaces).
+_WORD = re.compile(r"[^\W_]+")
+
+# Non-filing articles by MARC language code: "The Tale of Kieu" files under "Tale".
+# Vietnamese has no articles, so a Vietnamese title is never trimmed ("La" is a word).
+NON_FILING = {
+    "eng": ("the", "a", "an"),
+    "fre": ("les", "le", "la", "l'", "un", "une", "des"),
+    "ger": ("der", "die", "das", "ein", "eine"),
+    "spa": ("el", "la", "los", "las", "un", "una"),
+    "ita": ("il", "lo", "la", "gli", "le", "l'", "un", "una"),
+    "por": ("o", "a", "os", "as", "um", "uma"),
+}
+# Used when a record does not say its language: only articles no Vietnamese title starts with.
+_DEFAULT_ARTICLES = ("the", "les", "l'", "der", "die", "das")
+
+
+def nfc(text: str) -> str:
+    """NFC-normalise, so composed and decomposed input are the same bytes."""
+    return unicodedata.normalize("NFC", text or "")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip every diacritic, đ → d included ("Đại Việt" → "dai viet")."""
+    decomposed = unicodedata.normalize("NFD", (text or "").translate(_EXTRA_FOLDS))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", stripped).translate(_EXTRA_FOLDS).lower()
+
+
+def exact(text: str) -> str:
+    """Lowercase but keep diacritics: the form the boosted exact-diacritics field holds."""
+    return nfc(text).lower()
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, in order, as the index tokenizers split them."""
+    return _WORD.findall(nfc(text))
+
+
+def folded_words(text: str) -> list[str]:
+    return [fold(w) for w in words(text)]
+
+
+def has_word(text: str) -> bool:
+    """True when `text` holds at least one letter or digit (anything searchable)."""
+    return _WORD.search(text or "") is not None
+
+
+def strip_isbd(title: str) -> str:
+    """Drop ISBD punctuation cataloguers leave at the end of a title ("Kiều / " → "Kiều")."""
+    title = nfc(title).strip()
+    title = re.sub(r"^\[(.*)\]$", r"\1", title)
+    return re.sub(r"[\s/:;=,.]+$", "", title).strip()
+
+
+def title_proper(title: str) -> str:
+    """The title without subtitle or statement of responsibility ("A : b / c" → "A")."""
+    title = strip_isbd(title)
+    return re.split(r"\s+[/:;=]\s+|\s+[/:;=]$", title, maxsplit=1)[0].strip()
+
+
+def strip_article(title: str, languages: Sequence[str] = ()) -> str:
+    """Remove a leading non-filing article for the record's languages."""
+    articles: list[str] = []
+    for lang in languages:
+        articles.extend(NON_FILING.get(lang, ()))
+    if not languages:
+        articles.extend(_DEFAULT_ARTICLES)
+    text = nfc(title).lstrip(" \"'“‘[(")
+    lowered = text.lower()
+    for article in sorted(set(articles), key=len, reverse=True):
+        if article.endswith("'"):
+            if lowered.startswith(article) or lowered.startswith(article[:-1] + "’"):
+                rest = text[len(article) :].lstrip()
+                if rest:
+                    return rest
+        elif lowered.startswith(article + " "):
+            rest = text[len(article) + 1 :].lstrip()
+            if rest:
+                return rest
+    return text
+
+
+def filing_title(title: str, languages: Sequence[str] = ()) -> str:
+    """The folded form a title sorts by: no article, no punctuation, no diacritics."""
+    return " ".join(folded_words(strip_article(strip_isbd(title), languages)))
+
+
+def edit_distance(a: str, b: str, limit: int = 3) -> int:
+    """Optimal-string-alignment distance (a transposition costs 1), capped at `limit`."""
+    if a == b:
+        return 0
+    if abs(len(a) - len(b)) >= limit:
+        return limit
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) >= limit:
+            return limit
+        prev2, prev = prev, cur
+    return min(prev[-1], limit)
+
+
+def highlight_html(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """HTML-escape `text` and wrap each (start, end) character span in <mark>."""
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(html.escape(text[pos:start], quote=False))
+        out.append("<mark>" + html.escape(text[start:end], quote=False) + "</mark>")
+        pos = end
+    out.append(html.escape(text[pos:], quote=False))
+    return "".join(out)
+
+
+def byte_spans_to_chars(text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Convert UTF-8 byte offsets (what tantivy reports) to str offsets."""
+    data = text.encode("utf-8")
+    return [
+        (len(data[:start].decode("utf-8", "ignore")), len(data[:end].decode("utf-8", "ignore")))
+        for start, end in spans
+    ]
+
+
+def mark_words(text: str, folded_terms: Iterable[str], prefixes: Iterable[str] = ()) -> str:
+    """HTML-escaped `text` with <mark> on words matching (diacritics-blind) the query."""
+    terms, starts = set(folded_terms), tuple(prefixes)
+    spans = []
+    for match in _WORD.finditer(text):
+        word = fold(match.group(0))
+        if word in terms or (starts and word.startswith(starts)):
+            spans.append(match.span())
+    return highlight_html(text, spans)

@@ -1,0 +1,127 @@
+"""Work keys: which records from different libraries are the same book.
+
+Precision before recall: listing one book twice is an annoyance, merging two different
+books hides one of them. So:
+
+- ISBN overlap links records (checksum-valid only; `Record.invalid_isbns` never link).
+- ISSN links only records without an ISBN: a series ISSN is shared by every volume.
+- A record without identifiers links by title proper + author (or, for anonymous works,
+  publisher) + year, and joins an ISBN cluster only if exactly one cluster has that key.
+  Without a year, or without both author and publisher, it stays on its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+
+from catalogue.record import Record
+from indexer.identifiers import normalise_isbn, normalise_issn
+from indexer.names import name_key
+from indexer.text import folded_words, strip_article, title_proper
+
+# Key kinds in order of preference when a cluster has several.
+_RANK = {"isbn": 0, "issn": 1, "t": 2, "rec": 3}
+
+
+def valid_isbns(record: Record) -> list[str]:
+    """The record's checksum-valid ISBN-13s, sorted; `invalid_isbns` are left out."""
+    found = {normalise_isbn(value) for value in record.isbns}
+    invalid = {normalise_isbn(value) for value in record.invalid_isbns}
+    return sorted(v for v in found if v and v not in invalid)
+
+
+def valid_issns(record: Record) -> list[str]:
+    return sorted({v for v in (normalise_issn(value) for value in record.issns) if v})
+
+
+def normalised_title(record: Record) -> str:
+    """Title proper, without article, ISBD punctuation or diacritics."""
+    proper = title_proper(record.title)
+    return " ".join(folded_words(strip_article(proper, record.languages)))
+
+
+def title_key(record: Record) -> str | None:
+    """The title/author/year key, or None when the record is too thin to match safely."""
+    title = normalised_title(record)
+    if not title or record.year is None:
+        return None
+    who = name_key(record.authors[0]) if record.authors else ""
+    if not who:
+        who = "pub:" + " ".join(folded_words(record.publisher))
+        if who == "pub:":
+            return None
+    raw = f"{title}|{who}|{record.year}"
+    return "t:" + hashlib.sha1(raw.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+
+
+def _identifier_keys(record: Record) -> list[str]:
+    isbns = valid_isbns(record)
+    if isbns:
+        return [f"isbn:{v}" for v in isbns]
+    return [f"issn:{v}" for v in valid_issns(record)]
+
+
+def work_key(record: Record) -> str:
+    """The record's key on its own: smallest ISBN-13, else ISSN, else title key, else id."""
+    keys = _identifier_keys(record)
+    if keys:
+        return keys[0]
+    return title_key(record) or f"rec:{record.id}"
+
+
+def _best(keys: Iterable[str]) -> str:
+    return min(keys, key=lambda k: (_RANK[k.split(":", 1)[0]], k))
+
+
+def cluster_works(records: Iterable[Record]) -> dict[str, str]:
+    """Map record id → work key, linking records transitively (union-find)."""
+    records = [r for r in records if not r.deleted]
+    parent = list(range(len(records)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    by_identifier: dict[str, int] = {}
+    has_ids = [False] * len(records)
+    for i, record in enumerate(records):
+        for key in _identifier_keys(record):
+            has_ids[i] = True
+            if key in by_identifier:
+                union(i, by_identifier[key])
+            else:
+                by_identifier[key] = i
+
+    by_title: dict[str, list[int]] = defaultdict(list)
+    titles = [title_key(record) for record in records]
+    for i, key in enumerate(titles):
+        if key:
+            by_title[key].append(i)
+    for members in by_title.values():
+        loose = [i for i in members if not has_ids[i]]
+        if not loose:
+            continue
+        anchored = {find(i) for i in members if has_ids[i]}
+        for i in loose[1:]:
+            union(loose[0], i)
+        if len(anchored) == 1:
+            union(loose[0], anchored.pop())
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(records)):
+        groups[find(i)].append(i)
+    result: dict[str, str] = {}
+    for members in groups.values():
+        key = _best(work_key(records[i]) for i in members)
+        for i in members:
+            result[records[i].id] = key
+    return result

@@ -1,0 +1,105 @@
+"""Record → search document: identifiers, names, facets, display fields."""
+
+from __future__ import annotations
+
+from catalogue import DigitalObject, Holding, Record
+from indexer.documents import DISPLAY_FIELDS, display_fields, documents_for, to_document
+from indexer.identifiers import (
+    isbn13_to_10,
+    normalise_isbn,
+    normalise_issn,
+)
+from indexer.names import clean_name, direct_name, name_key, name_variants
+
+
+def test_isbn_normalisation():
+    assert normalise_isbn("978-604-1-23456-7") == "9786041234567"
+    assert normalise_isbn("ISBN 604-1-23456-7 (bìa mềm)") == "9786041234567"
+    assert normalise_isbn("604222333x") == "9786042223331"
+    assert normalise_isbn("9786041234560") is None  # bad check digit
+    assert normalise_isbn("xyz") is None
+    assert isbn13_to_10("9786042223331") == "604222333X"
+    assert isbn13_to_10("9791234567896") is None
+
+
+def test_issn_normalisation():
+    assert normalise_issn("ISSN 0866-7373") == "08667373"
+    assert normalise_issn("0866-7374") is None
+
+
+def test_names():
+    assert clean_name("Nguyễn Du, 1766-1820") == "Nguyễn Du"
+    assert clean_name("Hugo, Victor, 1802-1885, author") == "Hugo, Victor"
+    assert direct_name("Hugo, Victor, 1802-1885") == "Victor Hugo"
+    assert direct_name("Nguyễn, Du") == "Nguyễn Du"
+    assert direct_name("Vũ, Trọng Phụng") == "Vũ Trọng Phụng"
+    assert name_key("Nguyễn Du") == name_key("Nguyễn, Du") == name_key("Du, Nguyễn") == "du nguyen"
+    assert "Du Nguyễn" in name_variants("Nguyễn Du")
+    assert "Victor Hugo" in name_variants("Hugo, Victor")
+
+
+def test_document():
+    record = Record(
+        "hanoi-library",
+        "42",
+        title="The Tale of Kieu /",
+        subtitle="a bilingual edition",
+        authors=["Nguyễn Du, 1766-1820"],
+        languages=["eng"],
+        year=1983,
+        isbns=["9780300040517"],
+        invalid_isbns=["123-45"],
+        issns=["0866-7373"],
+        call_numbers=["895.922 NGU"],
+        collections=["Văn học"],
+        subjects=["Vietnamese poetry"],
+        holdings=[
+            Holding("Thư viện Hà Nội", "Kho mở", "895.922 NGU", "available"),
+            Holding("Thư viện Hà Nội", "Kho đọc", "895.922 NGU.2", "on_loan"),
+        ],
+        digital_objects=[
+            DigitalObject("image", "scans/2.jpg", order=2),
+            DigitalObject("image", "scans/1.jpg", order=1),
+        ],
+    )
+    doc = to_document(record, work_key="isbn:9780300040517", visibility="registered")
+    assert doc["id"] == "hanoi-library:42"
+    assert doc["title"] == "The Tale of Kieu"
+    assert doc["title_sort"] == "tale of kieu"
+    assert doc["authors"] == ["Nguyễn Du"]
+    assert "Du Nguyễn" in doc["author_search"]
+    assert {"9780300040517", "0300040512", "08667373", "12345"} <= set(doc["identifiers"])
+    assert doc["library"] == ["Thư viện Hà Nội"]
+    assert doc["call_numbers"] == ["895.922 NGU", "895.922 NGU.2"]
+    assert doc["online"] is True
+    assert doc["thumbnail"] == "scans/1.jpg"
+    assert doc["visibility"] == "registered"
+    assert doc["holdings"][1] == {
+        "library": "Thư viện Hà Nội",
+        "location": "Kho đọc",
+        "call_number": "895.922 NGU.2",
+        "status": "on_loan",
+        "status_read_at": None,
+        "record_id": "hanoi-library:42",
+    }
+    assert set(display_fields(doc)) == set(DISPLAY_FIELDS)
+
+
+def test_library_falls_back_to_source():
+    doc = to_document(Record("dspace-vnu", "1", title="X"), work_key="rec:dspace-vnu:1")
+    assert doc["library"] == ["dspace-vnu"]
+    assert doc["online"] is False
+
+
+def test_documents_for_clusters_and_skips_deleted():
+    records = [
+        Record("a", "1", title="Truyện Kiều", isbns=["9786041234567"]),
+        Record("b", "1", title="Truyện Kiều", isbns=["9786041234567"]),
+        Record("c", "1", title="Gone", deleted=True),
+    ]
+    docs = documents_for(
+        records, visibility=lambda r: "hidden" if r.source_key == "b" else "public"
+    )
+    assert [d["id"] for d in docs] == ["a:1", "b:1"]
+    assert {d["work_key"] for d in docs} == {"isbn:9786041234567"}
+    assert [d["visibility"] for d in docs] == ["public", "hidden"]

@@ -1,0 +1,110 @@
+"""TantivyIndex specifics: the folder on disk, schema versions, collapsing at scale."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from catalogue import Holding, Record
+from indexer import SearchIndex, SearchQuery, TantivyIndex, documents_for, index_records
+from indexer import tantivy_index as module
+from indexer.tantivy_index import IndexSchemaError
+from tests.indexer.sample_records import sample_records, visibility_of
+
+
+def test_is_a_search_index():
+    assert isinstance(TantivyIndex(None), SearchIndex)
+
+
+def test_reopen_keeps_documents(tmp_path):
+    index = TantivyIndex(tmp_path / "ix")
+    index_records(index, sample_records(), visibility=visibility_of)
+    again = TantivyIndex(tmp_path / "ix")
+    assert again.count() == len(sample_records())
+    assert again.search(SearchQuery(q="ha noi")).total == 5  # analyzers re-registered
+
+
+def test_commit_releases_the_writer_for_another_process(tmp_path):
+    first = TantivyIndex(tmp_path / "ix")
+    index_records(first, sample_records()[:3])
+    second = TantivyIndex(tmp_path / "ix")
+    index_records(second, sample_records()[3:6])
+    assert second.count() == 6
+
+
+def test_other_schema_version_is_refused_then_recreated(tmp_path):
+    path = tmp_path / "ix"
+    index_records(TantivyIndex(path), sample_records()[:3])
+    (path / "thuvien-index.json").write_text(json.dumps({"schema": 0}))
+    with pytest.raises(IndexSchemaError, match="rebuild"):
+        TantivyIndex(path)
+    fresh = TantivyIndex(path, recreate=True)
+    assert fresh.count() == 0
+
+
+def test_recreate_refuses_a_folder_that_is_not_an_index(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(IndexSchemaError):
+        TantivyIndex(tmp_path, recreate=True)
+    assert (tmp_path / "notes.txt").exists()
+
+
+def test_close_drops_uncommitted_changes():
+    index = TantivyIndex(None)
+    index.add(documents_for(sample_records()[:2]))
+    index.close()
+    index.commit()
+    assert index.count() == 0
+
+
+def _big_catalogue(works: int, copies: int) -> list[Record]:
+    records = []
+    for w in range(works):
+        for c in range(copies):
+            records.append(
+                Record(
+                    f"lib{c}",
+                    f"{w}",
+                    title=f"Tuyển tập truyện ngắn {w}",
+                    authors=["Nguyễn Văn An"],
+                    year=1900 + w % 120,
+                    languages=["vie"],
+                    holdings=[Holding(f"Thư viện {c}", call_number=f"{w}.{c}")],
+                )
+            )
+    return records
+
+
+def test_collapsing_pages_through_many_copies():
+    index = TantivyIndex(None)
+    index_records(index, _big_catalogue(works=120, copies=5))
+    seen = []
+    for page in range(1, 8):
+        result = index.search(SearchQuery(q="truyện ngắn", page=page, per_page=20))
+        assert result.total == 120 and result.total_exact
+        seen.extend(h.work_key for h in result.hits)
+        assert all(len(h.record_ids) == 5 and len(h.libraries) == 5 for h in result.hits)
+    assert len(seen) == len(set(seen)) == 120
+    facets = index.search(SearchQuery(facets=["library"])).facets["library"]
+    assert {fc.count for fc in facets} == {120}
+
+
+def test_sorted_collapse_is_in_year_order():
+    index = TantivyIndex(None)
+    index_records(index, _big_catalogue(works=60, copies=3))
+    hits = index.search(SearchQuery(sort="year_desc", per_page=100)).hits
+    years = [h.fields["year"] for h in hits]
+    assert years == sorted(years, reverse=True)
+    assert len(hits) == 60
+
+
+def test_large_results_are_counted_approximately(monkeypatch):
+    monkeypatch.setattr(module, "EXACT_LIMIT", 10)
+    index = TantivyIndex(None)
+    index_records(index, _big_catalogue(works=40, copies=2))
+    result = index.search(SearchQuery(per_page=5, facets=["library"]))
+    assert not result.total_exact
+    assert 36 <= result.total <= 44
+    assert len(result.hits) == 5
+    assert all(35 <= fc.count <= 45 for fc in result.facets["library"])
