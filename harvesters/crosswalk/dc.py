@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from catalogue import DigitalObject, Record, normalise_text
+from catalogue.identifiers import compact_isbn, normalise_isbn, normalise_issn
 from harvesters.crosswalk.rules import (
     CrosswalkError,
     Transform,
@@ -46,7 +47,6 @@ from harvesters.crosswalk.vocab import (
     rights_uri,
     split_language_codes,
 )
-from harvesters.identifiers import compact_isbn, normalise_isbn, normalise_issn
 
 __all__ = ["DC_RULES", "dc_format", "dc_to_record", "rights_note"]
 
@@ -70,34 +70,34 @@ _RESPONSIBILITY = re.compile(r"(?:^|\s+)/\s+")  # " / Nguyễn Du" ends the titl
 
 
 def main_title(value: str) -> str:
-    """"Truyện Kiều : bản mới / Nguyễn Du" → "Truyện Kiều"."""
+    """ "Truyện Kiều : bản mới / Nguyễn Du" → "Truyện Kiều"."""
     return strip_isbd(_RESPONSIBILITY.split(value)[0].split(" : ")[0])
 
 
 def subtitle(value: str) -> str | None:
-    """"Truyện Kiều : bản mới / Nguyễn Du" → "bản mới"."""
+    """ "Truyện Kiều : bản mới / Nguyễn Du" → "bản mới"."""
     parts = _RESPONSIBILITY.split(value)[0].split(" : ", 1)
     return strip_isbd(parts[1]) if len(parts) == 2 else None
 
 
 def split_packed(value: str) -> list[str]:
-    """"Văn học; Thơ ca; Việt Nam" (several subjects in one element) → three values."""
+    """ "Văn học; Thơ ca; Việt Nam" (several subjects in one element) → three values."""
     return [strip_isbd(part) for part in value.split(";") if part.strip()]
 
 
 def place_part(value: str) -> str | None:
-    """"Hà Nội : Nxb. Trẻ" → "Hà Nội"; None if no place was written."""
+    """ "Hà Nội : Nxb. Trẻ" → "Hà Nội"; None if no place was written."""
     parts = value.split(" : ", 1)
     return parts[0] if len(parts) == 2 else None
 
 
 def publisher_part(value: str) -> str:
-    """"Hà Nội : Nxb. Trẻ" → "Nxb. Trẻ"."""
+    """ "Hà Nội : Nxb. Trẻ" → "Nxb. Trẻ"."""
     return value.split(" : ", 1)[-1]
 
 
 def person(value: str) -> str:
-    """"Nguyễn Du, 1765-1820." → "Nguyễn Du"."""
+    """ "Nguyễn Du, 1765-1820." → "Nguyễn Du"."""
     return strip_isbd(strip_name_dates(strip_isbd(value)))
 
 
@@ -126,7 +126,7 @@ def invalid_isbn_identifier(value: str) -> str | None:
 
 
 def issn_identifier(value: str) -> str | None:
-    """"ISSN 0866-7489", "urn:issn:0866-7489" or a bare "0866-7489" that checks out."""
+    """ "ISSN 0866-7489", "urn:issn:0866-7489" or a bare "0866-7489" that checks out."""
     if _ISSN_LABEL.match(value) or re.fullmatch(r"\s*[0-9]{4}-[0-9]{3}[0-9Xx]\s*", value):
         return normalise_issn(value)
     return None
@@ -143,56 +143,93 @@ PUBLISHED = [strip_brackets, strip_isbd, drop_unknown]
 
 DC_RULES: tuple[DcRule, ...] = (
     # target              elements            transforms                    options
-    DcRule("title",        "title",            [main_title],                 one=True, first=True),
-    DcRule("subtitle",     "title",            [subtitle],                   one=True, first=True),
-    DcRule("authors",      "creator",          [person]),
-    DcRule("contributors", "contributor",      [person]),
-    DcRule("subjects",     "subject:coverage", [split_packed]),
-    DcRule("description",  "description",      []),  # every value, one paragraph each
-    DcRule("publisher",    "publisher",        [publisher_part, *PUBLISHED], one=True),
-    DcRule("place",        "publisher",        [place_part, *PUBLISHED],     one=True),
-    DcRule("year",         "date",             [first_year],                 one=True),
-    DcRule("languages",    "language",         [split_language_codes, language_code]),
-    DcRule("isbns",        "identifier",       [isbn_identifier]),
-    DcRule("invalid_isbns", "identifier",      [invalid_isbn_identifier]),
-    DcRule("issns",        "identifier",       [issn_identifier]),
-    DcRule("collections",  "source:relation",  [not_url, strip_isbd]),
-    DcRule("rights_statement", "rights",       [rights_uri],                 one=True),
+    DcRule("title", "title", [main_title], one=True, first=True),
+    DcRule("subtitle", "title", [subtitle], one=True, first=True),
+    DcRule("authors", "creator", [person]),
+    DcRule("contributors", "contributor", [person]),
+    DcRule("subjects", "subject:coverage", [split_packed]),
+    DcRule("description", "description", []),  # every value, one paragraph each
+    DcRule("publisher", "publisher", [publisher_part, *PUBLISHED], one=True),
+    DcRule("place", "publisher", [place_part, *PUBLISHED], one=True),
+    DcRule("year", "date", [first_year], one=True),
+    DcRule("languages", "language", [split_language_codes, language_code]),
+    DcRule("isbns", "identifier", [isbn_identifier]),
+    DcRule("invalid_isbns", "identifier", [invalid_isbn_identifier]),
+    DcRule("issns", "identifier", [issn_identifier]),
+    DcRule("collections", "source:relation", [not_url, strip_isbd]),
+    DcRule("rights_statement", "rights", [rights_uri], one=True),
 )
 
 # dc:type words (folded: lowercase, no diacritics; regex allowed) → format. First match
 # wins, so the longer phrase comes first ("sach noi" before "sach").
 # DCMI's own generic types are "weak": any specific word in another dc:type beats them.
 DC_TYPE_TABLE: tuple[tuple[str, str], ...] = (
-    ("sach noi", "audiobook"), ("audiobook", "audiobook"), ("audio book", "audiobook"),
+    ("sach noi", "audiobook"),
+    ("audiobook", "audiobook"),
+    ("audio book", "audiobook"),
     ("talking book", "audiobook"),
-    ("luan an", "thesis"), ("luan van", "thesis"), ("khoa luan", "thesis"),
-    ("thesis", "thesis"), ("masterthesis", "thesis"), ("doctoralthesis", "thesis"),
-    ("bachelorthesis", "thesis"), ("dissertation", "thesis"),
-    ("ban thao", "manuscript"), ("ban viet tay", "manuscript"), ("manuscript", "manuscript"),
-    ("bai bao", "article"), ("bai trich", "article"), ("article", "article"),
-    ("tap chi", "periodical"), ("tap san", "periodical"),
+    ("luan an", "thesis"),
+    ("luan van", "thesis"),
+    ("khoa luan", "thesis"),
+    ("thesis", "thesis"),
+    ("masterthesis", "thesis"),
+    ("doctoralthesis", "thesis"),
+    ("bachelorthesis", "thesis"),
+    ("dissertation", "thesis"),
+    ("ban thao", "manuscript"),
+    ("ban viet tay", "manuscript"),
+    ("manuscript", "manuscript"),
+    ("bai bao", "article"),
+    ("bai trich", "article"),
+    ("article", "article"),
+    ("tap chi", "periodical"),
+    ("tap san", "periodical"),
     ("bao(?! cao| tang)", "periodical"),  # báo; not báo cáo (report), bảo tàng (museum)
-    ("newspaper", "periodical"), ("periodical", "periodical"), ("journal", "periodical"),
-    ("magazine", "periodical"), ("serial", "periodical"),
-    ("ban do", "map"), ("luoc do", "map"), ("map", "map"), ("atlas", "map"),
+    ("newspaper", "periodical"),
+    ("periodical", "periodical"),
+    ("journal", "periodical"),
+    ("magazine", "periodical"),
+    ("serial", "periodical"),
+    ("ban do", "map"),
+    ("luoc do", "map"),
+    ("map", "map"),
+    ("atlas", "map"),
     ("cartographic", "map"),
-    ("am nhac", "music"), ("ban nhac", "music"), ("music", "music"), ("score", "music"),
-    ("phim", "video"), ("video", "video"), ("film", "video"),
-    ("tai lieu luu tru", "archival"), ("luu tru", "archival"), ("archival", "archival"),
-    ("sach", "book"), ("book", "book"), ("ebook", "book"), ("monograph", "book"),
-    ("hinh anh", "image"), ("anh", "image"), ("tranh", "image"), ("photograph", "image"),
-    ("poster", "image"), ("postcard", "image"),
+    ("am nhac", "music"),
+    ("ban nhac", "music"),
+    ("music", "music"),
+    ("score", "music"),
+    ("phim", "video"),
+    ("video", "video"),
+    ("film", "video"),
+    ("tai lieu luu tru", "archival"),
+    ("luu tru", "archival"),
+    ("archival", "archival"),
+    ("sach", "book"),
+    ("book", "book"),
+    ("ebook", "book"),
+    ("monograph", "book"),
+    ("hinh anh", "image"),
+    ("anh", "image"),
+    ("tranh", "image"),
+    ("photograph", "image"),
+    ("poster", "image"),
+    ("postcard", "image"),
 )
 DC_WEAK_TYPES: tuple[tuple[str, str], ...] = (
-    ("text", "book"), ("sound", "audiobook"), ("stillimage", "image"), ("image", "image"),
+    ("text", "book"),
+    ("sound", "audiobook"),
+    ("stillimage", "image"),
+    ("image", "image"),
     ("movingimage", "video"),
 )
 # A "Sound" record is music, not an audiobook, when its type/subject/format says so.
 MUSIC_WORDS = ("am nhac", "nhac", "bai hat", "ca khuc", "dan ca", "music", "song", "songs")
 # dc:format mime types, used for the format only when dc:type says nothing we know.
 FORMAT_HINTS: tuple[tuple[str, str], ...] = (
-    ("audio/", "audiobook"), ("video/", "video"), ("image/", "image"),
+    ("audio/", "audiobook"),
+    ("video/", "video"),
+    ("image/", "image"),
 )
 # Which elements may name files, and which file kinds each may contribute.
 DC_OBJECT_SOURCES: tuple[tuple[str, frozenset[str]], ...] = (
@@ -240,8 +277,9 @@ def dc_objects(dc: DcValues) -> list[DigitalObject]:
             kind, mime = object_kind(url)
             if kind in kinds:
                 seen.add(url)
-                objects.append(DigitalObject(kind=kind, location=url, order=len(objects),
-                                             mime_type=mime))
+                objects.append(
+                    DigitalObject(kind=kind, location=url, order=len(objects), mime_type=mime)
+                )
     return objects
 
 
@@ -269,8 +307,12 @@ def dc_to_record(
     datestamp: datetime | None = None,
 ) -> Record:
     """Build a Record from Dublin Core element values; CrosswalkError if there is no title."""
-    record = Record(source_key=source_key, local_id=normalise_text(local_id),
-                    datestamp=datestamp, raw_format="oai_dc")
+    record = Record(
+        source_key=source_key,
+        local_id=normalise_text(local_id),
+        datestamp=datestamp,
+        raw_format="oai_dc",
+    )
     for rule in DC_RULES:
         assign(record, rule.target, rule_values(dc, rule), one=rule.one)
     if not record.title:

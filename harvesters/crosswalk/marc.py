@@ -21,6 +21,13 @@ from datetime import date, datetime
 import pymarc
 
 from catalogue import DigitalObject, Holding, Record, normalise_text
+from catalogue.identifiers import (
+    compact_isbn,
+    normalise_isbn,
+    normalise_issn,
+    normalise_lccn,
+    normalise_oclc,
+)
 from harvesters.crosswalk.rules import (
     CrosswalkError,
     Rule,
@@ -35,13 +42,6 @@ from harvesters.crosswalk.rules import (
     subfield_pairs,
 )
 from harvesters.crosswalk.vocab import language_code, object_kind, rights_uri, split_language_codes
-from harvesters.identifiers import (
-    compact_isbn,
-    normalise_isbn,
-    normalise_issn,
-    normalise_lccn,
-    normalise_oclc,
-)
 
 __all__ = ["filing_title", "marc_format", "marc_to_record", "rights_note", "MARC_RULES"]
 
@@ -60,8 +60,10 @@ def relators(field: pymarc.Field) -> list[str]:
     """Relator terms and codes of a name field, lowercased, punctuation stripped
     ($4 may be an id.loc.gov URI: its last segment is the code)."""
     codes = "j4" if field.tag.endswith("11") else "e4"
-    return [strip_isbd(v.rsplit("/", 1)[-1]).strip(" .").casefold()
-            for _, v in subfield_pairs(field, codes)]
+    return [
+        strip_isbd(v.rsplit("/", 1)[-1]).strip(" .").casefold()
+        for _, v in subfield_pairs(field, codes)
+    ]
 
 
 def is_author(field: pymarc.Field) -> bool:
@@ -96,7 +98,7 @@ def invalid_isbn(value: str) -> str | None:
 
 
 def ddc_number(value: str) -> str:
-    """"895.9221/32" → "895.922132": prime marks segment a DDC number, they are not in it."""
+    """ "895.9221/32" → "895.922132": prime marks segment a DDC number, they are not in it."""
     return re.sub(r"(?<=[0-9])[/'](?=[0-9])", "", value)
 
 
@@ -121,42 +123,43 @@ LANGUAGES = [split_language_codes, language_code]  # "vieeng" → vie, eng
 
 MARC_RULES: tuple[Rule, ...] = (
     # target             spec                     transforms         options
-    Rule("title",         "245anp",                [strip_isbd],      one=True, join=join_title),
-    Rule("title",         "245k",                  [strip_isbd],      one=True),  # archival form
-    Rule("subtitle",      "245b",                  [strip_isbd],      one=True),
-    Rule("authors",       NAME,                    [strip_isbd],      when=is_author),
-    Rule("contributors",  NAME,                    [strip_isbd],      when=is_contributor),
-    Rule("subjects",      SUBJECT,                 [],                join=join_heading),
-    Rule("subjects",      "653a",                  [strip_isbd],      each=True),  # keywords
-    Rule("genres",        "655avxyz",              [],                join=join_heading),
-    Rule("languages",     "008[35-37]",            [language_code]),
-    Rule("languages",     "041a",                  LANGUAGES,         each=True),
-    Rule("year",          "008[7-10]",             [first_year],      one=True),
-    Rule("year",          PUBLISHED_IN,            [first_year],      one=True),
-    Rule("publisher",     "264|*1|b:260b",         PUBLISHED,         one=True, each=True),
-    Rule("place",         "264|*1|a:260a",         PUBLISHED,         one=True, each=True),
-    Rule("edition",       "250ab",                 [strip_isbd],      one=True),
-    Rule("isbns",         "020a",                  [normalise_isbn],  each=True),
-    Rule("invalid_isbns", "020a",                  [invalid_isbn],    each=True),
-    Rule("invalid_isbns", "020z",                  [compact_isbn],    each=True),  # cancelled
-    Rule("issns",         "022a",                  [normalise_issn],  each=True),
-    Rule("oclc",          "035a",                  [normalise_oclc],  one=True, each=True),
-    Rule("lccn",          "010a",                  [normalise_lccn],  one=True),
-    Rule("call_numbers",  "050ab:090ab",           []),
-    Rule("call_numbers",  "082ab",                 [ddc_number]),
-    Rule("call_numbers",  "099a:852khim:952o",     []),
-    Rule("series",        "490a:440a:830a",        [strip_isbd]),
-    Rule("contents",      "505agrt",               [split_contents]),
-    Rule("description",   "520ab",                 []),  # every 520, one paragraph each
-    Rule("rights_statement", "540u:540a:506u",     [rights_uri],      one=True, each=True),
-    Rule("embargo_until", "506g",                  [available_from],  one=True),
-    Rule("collections",   "773t:979a",             [strip_isbd]),
+    Rule("title", "245anp", [strip_isbd], one=True, join=join_title),
+    Rule("title", "245k", [strip_isbd], one=True),  # archival form
+    Rule("subtitle", "245b", [strip_isbd], one=True),
+    Rule("authors", NAME, [strip_isbd], when=is_author),
+    Rule("contributors", NAME, [strip_isbd], when=is_contributor),
+    Rule("subjects", SUBJECT, [], join=join_heading),
+    Rule("subjects", "653a", [strip_isbd], each=True),  # keywords
+    Rule("genres", "655avxyz", [], join=join_heading),
+    Rule("languages", "008[35-37]", [language_code]),
+    Rule("languages", "041a", LANGUAGES, each=True),
+    Rule("year", "008[7-10]", [first_year], one=True),
+    Rule("year", PUBLISHED_IN, [first_year], one=True),
+    Rule("publisher", "264|*1|b:260b", PUBLISHED, one=True, each=True),
+    Rule("place", "264|*1|a:260a", PUBLISHED, one=True, each=True),
+    Rule("edition", "250ab", [strip_isbd], one=True),
+    Rule("isbns", "020a", [normalise_isbn], each=True),
+    Rule("invalid_isbns", "020a", [invalid_isbn], each=True),
+    Rule("invalid_isbns", "020z", [compact_isbn], each=True),  # cancelled
+    Rule("issns", "022a", [normalise_issn], each=True),
+    Rule("oclc", "035a", [normalise_oclc], one=True, each=True),
+    Rule("lccn", "010a", [normalise_lccn], one=True),
+    Rule("call_numbers", "050ab:090ab", []),
+    Rule("call_numbers", "082ab", [ddc_number]),
+    Rule("call_numbers", "099a:852khim:952o", []),
+    Rule("series", "490a:440a:830a", [strip_isbd]),
+    Rule("contents", "505agrt", [split_contents]),
+    Rule("description", "520ab", []),  # every 520, one paragraph each
+    Rule("rights_statement", "540u:540a:506u", [rights_uri], one=True, each=True),
+    Rule("embargo_until", "506g", [available_from], one=True),
+    Rule("collections", "773t:979a", [strip_isbd]),
 )
 check_rules(MARC_RULES)
 TITLE_RULES = tuple(rule for rule in MARC_RULES if rule.target == "title")
 
 
 # --- format: leader/06 (type), leader/07 (level) and 008 --------------------------------
+
 
 def is_thesis(marc: pymarc.Record) -> bool:
     """008/24-27 nature of contents "m" (thesis), or a 502 dissertation note."""
@@ -174,17 +177,17 @@ def always(marc: pymarc.Record) -> bool:
 
 FORMAT_TABLE = (
     # leader/06   leader/07   and…         → format        (first matching row wins)
-    ("at",        "ab",       always,        "article"),     # component part
-    ("at",        "si",       always,        "periodical"),  # serial, integrating resource
-    ("at",        "",         is_thesis,     "thesis"),      # typescript theses too
-    ("t",         "",         always,        "manuscript"),
-    ("a",         "",         always,        "book"),
-    ("ef",        "",         always,        "map"),
-    ("cdj",       "",         always,        "music"),       # scores and music recordings
-    ("i",         "",         always,        "audiobook"),   # nonmusical sound recording
-    ("g",         "",         is_video,      "video"),
-    ("gk",        "",         always,        "image"),       # slides, photos, posters
-    ("p",         "",         always,        "archival"),    # mixed materials
+    ("at", "ab", always, "article"),  # component part
+    ("at", "si", always, "periodical"),  # serial, integrating resource
+    ("at", "", is_thesis, "thesis"),  # typescript theses too
+    ("t", "", always, "manuscript"),
+    ("a", "", always, "book"),
+    ("ef", "", always, "map"),
+    ("cdj", "", always, "music"),  # scores and music recordings
+    ("i", "", always, "audiobook"),  # nonmusical sound recording
+    ("g", "", is_video, "video"),
+    ("gk", "", always, "image"),  # slides, photos, posters
+    ("p", "", always, "archival"),  # mixed materials
 )
 
 
@@ -206,6 +209,7 @@ def fixed(marc: pymarc.Record, start: int, end: int) -> str:
 
 # --- holdings: 852 and Koha 952 --------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class HoldingLayout:
     """Which subfields of an item field hold what. Codes are tried/joined in order."""
@@ -224,13 +228,17 @@ HOLDING_LAYOUTS = (
     HoldingLayout("852", library="a", location="bc", call_number="khim", barcode="p"),
     # Koha items: $a home branch, $b holding branch, $c shelving location, $o call number.
     HoldingLayout(
-        "952", library="ab", location="c", call_number="o", barcode="p",
+        "952",
+        library="ab",
+        location="c",
+        call_number="o",
+        barcode="p",
         status=(
-            ("1", "unknown"),          # itemlost: Record has no "lost" status
-            ("0", "unknown"),          # withdrawn
-            ("4", "in_repair"),        # damaged
-            ("q", "on_loan"),          # date due
-            ("7", "reference_only"),   # not for loan (any non-zero value)
+            ("1", "unknown"),  # itemlost: Record has no "lost" status
+            ("0", "unknown"),  # withdrawn
+            ("4", "in_repair"),  # damaged
+            ("q", "on_loan"),  # date due
+            ("7", "reference_only"),  # not for loan (any non-zero value)
         ),
         default_status="available",
     ),
@@ -247,8 +255,9 @@ def holdings(marc: pymarc.Record, source_key: str, read_at: datetime | None) -> 
     return found
 
 
-def _holding(field: pymarc.Field, layout: HoldingLayout, source_key: str,
-             read_at: datetime | None) -> Holding:
+def _holding(
+    field: pymarc.Field, layout: HoldingLayout, source_key: str, read_at: datetime | None
+) -> Holding:
     def values(codes: str) -> list[str]:
         return [strip_isbd(v) for _, v in subfield_pairs(field, codes)]
 
@@ -269,6 +278,7 @@ def _holding(field: pymarc.Field, layout: HoldingLayout, source_key: str,
 
 
 # --- digital objects: 856 --------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ObjectLayout:
@@ -292,14 +302,20 @@ def digital_objects(marc: pymarc.Record) -> list[DigitalObject]:
         mime = next((v for _, v in subfield_pairs(field, layout.mime)), "")
         for _, url in subfield_pairs(field, layout.location):
             kind, mime_type = object_kind(url, mime)
-            objects.append(DigitalObject(
-                kind=kind, location=url.strip(), label=strip_isbd(labels[0]) if labels else "",
-                order=len(objects), mime_type=mime_type,
-            ))
+            objects.append(
+                DigitalObject(
+                    kind=kind,
+                    location=url.strip(),
+                    label=strip_isbd(labels[0]) if labels else "",
+                    order=len(objects),
+                    mime_type=mime_type,
+                )
+            )
     return objects
 
 
 # --- the crosswalk ---------------------------------------------------------------------
+
 
 def marc_to_record(
     marc: pymarc.Record,
@@ -319,8 +335,9 @@ def marc_to_record(
     local_id = normalise_text(local_id or control_number(marc))
     if not local_id:
         raise CrosswalkError("no local id: 001 is missing or empty")
-    record = Record(source_key=source_key, local_id=local_id, datestamp=datestamp,
-                    raw_format=raw_format)
+    record = Record(
+        source_key=source_key, local_id=local_id, datestamp=datestamp, raw_format=raw_format
+    )
     record.deleted = str(marc.leader or "").ljust(24)[5] == "d"
     for rule in MARC_RULES:
         assign(record, rule.target, rule_values(marc, rule), one=rule.one)

@@ -115,8 +115,10 @@ def _part_values(marc: pymarc.Record, part: _Part, rule: Rule) -> Iterator[str]:
             if data.strip():
                 yield data
             continue
-        if not (_indicator_ok(part.ind1, field.indicator1)
-                and _indicator_ok(part.ind2, field.indicator2)):
+        if not (
+            _indicator_ok(part.ind1, field.indicator1)
+            and _indicator_ok(part.ind2, field.indicator2)
+        ):
             continue
         if rule.when is not None and not rule.when(field):
             continue
@@ -184,7 +186,7 @@ def assign(record: Record, target: str, values: Sequence[Any], *, one: bool) -> 
 
 
 def dedupe_key(value: Any) -> Any:
-    """"Nguyễn Du" and "Nguyễn, Du." are one name; "Hà Nội" and "Hạ Nội" are two."""
+    """ "Nguyễn Du" and "Nguyễn, Du." are one name; "Hà Nội" and "Hạ Nội" are two."""
     if isinstance(value, str):
         return " ".join(re.sub(r"[^\w\s]", " ", value).split()).casefold()
     return value
@@ -194,8 +196,31 @@ def dedupe_key(value: Any) -> Any:
 
 # Abbreviations whose final period is part of the word, not ISBD punctuation.
 KEEP_PERIOD = frozenset(
-    {"jr", "sr", "co", "inc", "ltd", "st", "dr", "mr", "mrs", "ms", "etc", "ed", "eds", "vol",
-     "tp", "nxb", "tr", "bs", "ts", "gs", "pgs", "ths", "cn"}
+    {
+        "jr",
+        "sr",
+        "co",
+        "inc",
+        "ltd",
+        "st",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "etc",
+        "ed",
+        "eds",
+        "vol",
+        "tp",
+        "nxb",
+        "tr",
+        "bs",
+        "ts",
+        "gs",
+        "pgs",
+        "ths",
+        "cn",
+    }
 )
 
 
@@ -215,15 +240,27 @@ def strip_isbd(value: str) -> str:
 
 
 def strip_brackets(value: str) -> str:
-    """"[Hà Nội]" → "Hà Nội": supplied-data brackets are cataloguing, not data."""
+    """ "[Hà Nội]" → "Hà Nội": supplied-data brackets are cataloguing, not data."""
     return value.replace("[", "").replace("]", "").strip()
 
 
 # Place/publisher "unknown" markers in English and Vietnamese cataloguing.
 UNKNOWN_MARKERS = frozenset(
-    {"s.l", "s.n", "sine loco", "sine nomine", "k.đ", "k.nxb", "knxb", "k.n.x.b",
-     "không rõ", "không rõ nơi xuất bản", "không rõ nhà xuất bản",
-     "place of publication not identified", "publisher not identified"}
+    {
+        "s.l",
+        "s.n",
+        "sine loco",
+        "sine nomine",
+        "k.đ",
+        "k.nxb",
+        "knxb",
+        "k.n.x.b",
+        "không rõ",
+        "không rõ nơi xuất bản",
+        "không rõ nhà xuất bản",
+        "place of publication not identified",
+        "publisher not identified",
+    }
 )
 
 
@@ -243,7 +280,7 @@ def first_year(value: str) -> int | None:
 
 
 def strip_name_dates(value: str) -> str:
-    """"Nguyễn Du, 1765-1820" → "Nguyễn Du": dates identify a name, they are not the name."""
+    """ "Nguyễn Du, 1765-1820" → "Nguyễn Du": dates identify a name, they are not the name."""
     return _NAME_DATES.sub("", value).strip()
 
 

@@ -13,23 +13,65 @@ from urllib.parse import urlsplit
 # Left: what catalogues actually contain — ISO 639-1, 639-2/T, bad local codes, names.
 LANGUAGE_ALIASES: dict[str, str] = {
     # Vietnamese
-    "vi": "vie", "vn": "vie", "vie": "vie", "viet": "vie",
-    "tieng viet": "vie", "vietnamese": "vie", "viet nam": "vie", "vietnamien": "vie",
+    "vi": "vie",
+    "vn": "vie",
+    "vie": "vie",
+    "viet": "vie",
+    "tieng viet": "vie",
+    "vietnamese": "vie",
+    "viet nam": "vie",
+    "vietnamien": "vie",
     # English
-    "en": "eng", "eng": "eng", "english": "eng", "tieng anh": "eng", "anglais": "eng",
+    "en": "eng",
+    "eng": "eng",
+    "english": "eng",
+    "tieng anh": "eng",
+    "anglais": "eng",
     # French
-    "fr": "fre", "fra": "fre", "fre": "fre", "french": "fre", "francais": "fre",
+    "fr": "fre",
+    "fra": "fre",
+    "fre": "fre",
+    "french": "fre",
+    "francais": "fre",
     "tieng phap": "fre",
     # Chinese (incl. Hán / Nôm script notes as typed by Vietnamese libraries)
-    "zh": "chi", "zho": "chi", "chi": "chi", "chinese": "chi", "tieng trung": "chi",
-    "tieng hoa": "chi", "chu han": "chi",
+    "zh": "chi",
+    "zho": "chi",
+    "chi": "chi",
+    "chinese": "chi",
+    "tieng trung": "chi",
+    "tieng hoa": "chi",
+    "chu han": "chi",
     # Others seen in Hanoi collections
-    "ru": "rus", "rus": "rus", "russian": "rus", "tieng nga": "rus",
-    "de": "ger", "deu": "ger", "ger": "ger", "german": "ger", "tieng duc": "ger",
-    "ja": "jpn", "jpn": "jpn", "japanese": "jpn", "tieng nhat": "jpn",
-    "ko": "kor", "kor": "kor", "korean": "kor", "tieng han": "kor",
-    "lo": "lao", "lao": "lao", "km": "khm", "khm": "khm", "th": "tha", "tha": "tha",
-    "es": "spa", "spa": "spa", "it": "ita", "ita": "ita", "la": "lat", "lat": "lat",
+    "ru": "rus",
+    "rus": "rus",
+    "russian": "rus",
+    "tieng nga": "rus",
+    "de": "ger",
+    "deu": "ger",
+    "ger": "ger",
+    "german": "ger",
+    "tieng duc": "ger",
+    "ja": "jpn",
+    "jpn": "jpn",
+    "japanese": "jpn",
+    "tieng nhat": "jpn",
+    "ko": "kor",
+    "kor": "kor",
+    "korean": "kor",
+    "tieng han": "kor",
+    "lo": "lao",
+    "lao": "lao",
+    "km": "khm",
+    "khm": "khm",
+    "th": "tha",
+    "tha": "tha",
+    "es": "spa",
+    "spa": "spa",
+    "it": "ita",
+    "ita": "ita",
+    "la": "lat",
+    "lat": "lat",
     "nom": "vie",  # chữ Nôm writes Vietnamese; MARC has no separate code
 }
 
@@ -38,17 +80,27 @@ NO_LANGUAGE = frozenset({"", "und", "|||", "xxx", "   ", "n/a"})
 
 # File extension → (object kind, mime type). Kinds are catalogue.record.OBJECT_KINDS.
 FILE_KINDS: dict[str, tuple[str, str]] = {
-    "jpg": ("image", "image/jpeg"), "jpeg": ("image", "image/jpeg"),
-    "png": ("image", "image/png"), "tif": ("image", "image/tiff"),
-    "tiff": ("image", "image/tiff"), "jp2": ("image", "image/jp2"),
-    "gif": ("image", "image/gif"), "webp": ("image", "image/webp"),
-    "mp3": ("audio", "audio/mpeg"), "ogg": ("audio", "audio/ogg"),
-    "oga": ("audio", "audio/ogg"), "opus": ("audio", "audio/ogg"),
-    "m4a": ("audio", "audio/mp4"), "m4b": ("audio", "audio/mp4"),
-    "wav": ("audio", "audio/wav"), "flac": ("audio", "audio/flac"),
+    "jpg": ("image", "image/jpeg"),
+    "jpeg": ("image", "image/jpeg"),
+    "png": ("image", "image/png"),
+    "tif": ("image", "image/tiff"),
+    "tiff": ("image", "image/tiff"),
+    "jp2": ("image", "image/jp2"),
+    "gif": ("image", "image/gif"),
+    "webp": ("image", "image/webp"),
+    "mp3": ("audio", "audio/mpeg"),
+    "ogg": ("audio", "audio/ogg"),
+    "oga": ("audio", "audio/ogg"),
+    "opus": ("audio", "audio/ogg"),
+    "m4a": ("audio", "audio/mp4"),
+    "m4b": ("audio", "audio/mp4"),
+    "wav": ("audio", "audio/wav"),
+    "flac": ("audio", "audio/flac"),
     "pdf": ("pdf", "application/pdf"),
-    "txt": ("text", "text/plain"), "html": ("text", "text/html"),
-    "htm": ("text", "text/html"), "xml": ("text", "application/xml"),
+    "txt": ("text", "text/plain"),
+    "html": ("text", "text/html"),
+    "htm": ("text", "text/html"),
+    "xml": ("text", "application/xml"),
     "epub": ("text", "application/epub+zip"),
 }
 
@@ -81,7 +133,7 @@ def language_code(value: str) -> str | None:
 
 
 def split_language_codes(value: str) -> list[str]:
-    """"vieeng" (an old packed 041 $a) → ["vie", "eng"]; "vi; en" → ["vi", "en"]."""
+    """ "vieeng" (an old packed 041 $a) → ["vie", "eng"]; "vi; en" → ["vi", "en"]."""
     value = value.strip()
     if fold(value) in LANGUAGE_ALIASES:  # "French", "korean": names, not packed codes
         return [value]

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from catalogue import DigitalObject, Holding, Record
 from indexer.documents import DISPLAY_FIELDS, display_fields, documents_for, to_document
-from indexer.identifiers import (
-    isbn13_to_10,
-    normalise_isbn,
-    normalise_issn,
-)
+from catalogue.identifiers import isbn13_to_10, normalise_isbn, normalise_issn
 from indexer.names import clean_name, direct_name, name_key, name_variants
 
 
@@ -23,7 +19,7 @@ def test_isbn_normalisation():
 
 
 def test_issn_normalisation():
-    assert normalise_issn("ISSN 0866-7373") == "08667373"
+    assert normalise_issn("ISSN 0866-7373") == "0866-7373"
     assert normalise_issn("0866-7374") is None
 
 

@@ -142,7 +142,7 @@ def test_periodicals_merge_on_issn():
     a = rec("1", title="Tạp chí Văn học", issns=["0866-7373"], format="periodical")
     b = rec("2", "x", title="Văn học (Tạp chí)", issns=["08667373"], format="periodical")
     keys = cluster_works([a, b])
-    assert keys[a.id] == keys[b.id] == "issn:08667373"
+    assert keys[a.id] == keys[b.id] == "issn:0866-7373"
 
 
 def test_deleted_records_are_left_out():

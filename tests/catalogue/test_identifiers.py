@@ -2,7 +2,7 @@
 
 import pytest
 
-from harvesters.identifiers import (
+from catalogue.identifiers import (
     compact_isbn,
     isbn10_to_13,
     isbn13_to_10,
