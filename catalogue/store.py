@@ -11,7 +11,6 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +18,9 @@ from sqlalchemy import create_engine, event, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from catalogue.record import DigitalObject, Holding, Record
+from catalogue.convert import aware, fields_of, record_from_row, run_from_row, source_from_row
+from catalogue.record import Record
+from catalogue.runs import HarvestedItem, HarvestRun, PageCounts
 from catalogue.sources import Source
 from catalogue.tables import (
     CounterRow,
@@ -35,71 +36,8 @@ from catalogue.tables import (
 CHANGE_SEQ = "change_seq"
 
 
-@dataclass
-class HarvestedItem:
-    """One record as a harvester received it, with its crosswalked form (None if deleted)."""
-
-    local_id: str
-    raw: bytes
-    raw_format: str
-    record: Record | None
-    deleted: bool = False
-    datestamp: datetime | None = None
-
-
-@dataclass
-class PageCounts:
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-
-    def __iadd__(self, other: PageCounts) -> PageCounts:
-        self.added += other.added
-        self.updated += other.updated
-        self.deleted += other.deleted
-        self.unchanged += other.unchanged
-        return self
-
-
-@dataclass
-class HarvestError:
-    position: str
-    reason: str
-    record_id: str = ""
-    raw: bytes = b""
-
-
-@dataclass
-class HarvestRun:
-    id: int
-    source_key: str
-    mode: str
-    status: str
-    started_at: datetime
-    finished_at: datetime | None
-    added: int
-    updated: int
-    deleted: int
-    unchanged: int
-    failed: int
-    pages: int
-    resumption_token: str
-    message: str
-    from_: datetime | None = None
-    server_time: datetime | None = None
-    errors: list[HarvestError] = field(default_factory=list)
-
-
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back naive; they were stored as UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 class Store:
@@ -140,11 +78,12 @@ class Store:
     def get_source(self, key: str) -> Source | None:
         with self.session() as s:
             row = s.get(SourceRow, key)
-            return _source(row) if row else None
+            return source_from_row(row) if row else None
 
     def sources(self) -> list[Source]:
         with self.session() as s:
-            return [_source(r) for r in s.scalars(select(SourceRow).order_by(SourceRow.key))]
+            rows = s.scalars(select(SourceRow).order_by(SourceRow.key))
+            return [source_from_row(r) for r in rows]
 
     def delete_source(self, key: str) -> bool:
         with self.session() as s:
@@ -160,7 +99,7 @@ class Store:
             row = s.get(SourceRow, key)
             if row is None:
                 return None, ""
-            return _aware(row.harvested_until), row.granularity
+            return aware(row.harvested_until), row.granularity
 
     def set_granularity(self, key: str, granularity: str) -> None:
         with self.session() as s:
@@ -293,7 +232,7 @@ class Store:
     def run(self, run_id: int) -> HarvestRun:
         with self.session() as s:
             row = s.get(HarvestRunRow, run_id, options=[selectinload(HarvestRunRow.errors)])
-            return _run(row)
+            return run_from_row(row)
 
     def runs(self, source_key: str | None = None, limit: int = 50) -> list[HarvestRun]:
         with self.session() as s:
@@ -301,7 +240,7 @@ class Store:
             if source_key:
                 query = query.where(HarvestRunRow.source_key == source_key)
             rows = s.scalars(query.options(selectinload(HarvestRunRow.errors))).all()
-            return [_run(r) for r in rows]
+            return [run_from_row(r) for r in rows]
 
     def last_run(self, source_key: str) -> HarvestRun | None:
         runs = self.runs(source_key, limit=1)
@@ -316,7 +255,7 @@ class Store:
                 record_id,
                 options=[selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects)],
             )
-            return _record(row) if row else None
+            return record_from_row(row) if row else None
 
     def get_raw(self, record_id: str) -> tuple[str, bytes] | None:
         with self.session() as s:
@@ -340,7 +279,7 @@ class Store:
                 .limit(limit)
                 .options(selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects))
             ).all()
-            return [(r.change_seq, _record(r)) for r in rows]
+            return [(r.change_seq, record_from_row(r)) for r in rows]
 
     def iter_records(self, batch: int = 1000, *, deleted: bool = False) -> Iterator[Record]:
         """Every record, in id order, a batch per query so memory stays flat."""
@@ -358,8 +297,31 @@ class Store:
                 ).all()
             if not rows:
                 return
-            yield from (_record(r) for r in rows)
+            yield from (record_from_row(r) for r in rows)
             last = rows[-1].id
+
+    def max_change_seq(self) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.max(RecordRow.change_seq))) or 0
+
+    def changed_since(self, seq: int) -> tuple[set[str], set[str]]:
+        """Ids changed after `seq`: (live ones, deleted ones)."""
+        with self.session() as s:
+            rows = s.execute(
+                select(RecordRow.id, RecordRow.deleted).where(RecordRow.change_seq > seq)
+            ).all()
+        return {i for i, d in rows if not d}, {i for i, d in rows if d}
+
+    def work_keys(self) -> dict[str, str | None]:
+        """The work key each live record was last indexed under."""
+        with self.session() as s:
+            rows = s.execute(select(RecordRow.id, RecordRow.work_key).where(~RecordRow.deleted))
+            return dict(rows.all())
+
+    def set_work_keys(self, keys: dict[str, str]) -> None:
+        with self.session() as s:
+            for record_id, key in keys.items():
+                s.execute(update(RecordRow).where(RecordRow.id == record_id).values(work_key=key))
 
     def counter(self, name: str) -> int:
         with self.session() as s:
@@ -481,92 +443,8 @@ def _save_record(
     for key in ("holdings", "digital_objects", "id"):
         data.pop(key)
     row.data, row.title, row.format, row.year = data, record.title, record.format, record.year
-    row.holdings = [HoldingRow(position=i, **_fields(h)) for i, h in enumerate(record.holdings)]
+    row.holdings = [HoldingRow(position=i, **fields_of(h)) for i, h in enumerate(record.holdings)]
     row.digital_objects = [
-        DigitalObjectRow(position=i, **_fields(d)) for i, d in enumerate(record.digital_objects)
+        DigitalObjectRow(position=i, **fields_of(d)) for i, d in enumerate(record.digital_objects)
     ]
     return outcome
-
-
-def _fields(obj: Holding | DigitalObject) -> dict:
-    return dict(vars(obj))
-
-
-def _record(row: RecordRow) -> Record:
-    if row.deleted:
-        return Record(
-            source_key=row.source_key,
-            local_id=row.local_id,
-            deleted=True,
-            datestamp=_aware(row.datestamp),
-        )
-    data = dict(row.data)
-    data["holdings"] = []
-    data["digital_objects"] = []
-    record = Record.from_dict(data)
-    record.holdings = [
-        Holding(
-            library=h.library,
-            location=h.location,
-            call_number=h.call_number,
-            status=h.status,
-            status_read_at=_aware(h.status_read_at),
-            barcode=h.barcode,
-        )
-        for h in row.holdings
-    ]
-    record.digital_objects = [
-        DigitalObject(
-            kind=d.kind,
-            location=d.location,
-            label=d.label,
-            order=d.order,
-            mime_type=d.mime_type,
-            bytes=d.bytes,
-            sha256=d.sha256,
-            duration=d.duration,
-            width=d.width,
-            height=d.height,
-        )
-        for d in row.digital_objects
-    ]
-    record.datestamp = _aware(record.datestamp)
-    return record
-
-
-def _source(row: SourceRow) -> Source:
-    return Source(
-        key=row.key,
-        name=row.name,
-        type=row.type,
-        url=row.url,
-        metadata_prefix=row.metadata_prefix,
-        set=row.set_spec,
-        schedule=row.schedule,
-        enabled=row.enabled,
-    )
-
-
-def _run(row: HarvestRunRow) -> HarvestRun:
-    return HarvestRun(
-        id=row.id,
-        source_key=row.source_key,
-        mode=row.mode,
-        status=row.status,
-        started_at=_aware(row.started_at),
-        finished_at=_aware(row.finished_at),
-        added=row.added,
-        updated=row.updated,
-        deleted=row.deleted,
-        unchanged=row.unchanged,
-        failed=row.failed,
-        pages=row.pages,
-        resumption_token=row.resumption_token,
-        message=row.message,
-        from_=_aware(row.from_),
-        server_time=_aware(row.server_time),
-        errors=[
-            HarvestError(position=e.position, reason=e.reason, record_id=e.record_id, raw=e.raw)
-            for e in row.errors
-        ],
-    )

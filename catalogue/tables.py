@@ -121,6 +121,8 @@ class RecordRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     # Monotonic across the store; incremental indexing reads changes above its mark.
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    # The work this record was last indexed under; a change means it must be re-indexed.
+    work_key: Mapped[str | None] = mapped_column(String(300), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     holdings: Mapped[list[HoldingRow]] = relationship(

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from catalogue import DigitalObject, Holding, Record
-from indexer.documents import DISPLAY_FIELDS, display_fields, documents_for, to_document
 from catalogue.identifiers import isbn13_to_10, normalise_isbn, normalise_issn
+from indexer.documents import DISPLAY_FIELDS, display_fields, documents_for, to_document
 from indexer.names import clean_name, direct_name, name_key, name_variants
 
 

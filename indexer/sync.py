@@ -1,0 +1,81 @@
+"""Keep the search index in step with the store: incremental by default, or a rebuild.
+
+The store numbers every change (`change_seq`); the index's mark is the highest
+number it has absorbed. A run indexes what changed above the mark, re-indexes
+records whose work key moved (a new copy can join two records into one work), and
+deletes what was deleted. The mark moves only after the index has committed, so a
+crash part-way is repaired by simply running again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from catalogue.record import Record
+from catalogue.store import Store
+from indexer.documents import to_document
+from indexer.protocol import SearchIndex
+from indexer.works import cluster_works
+
+INDEX_MARK = "index_seq"
+BATCH = 1000
+
+
+@dataclass
+class IndexReport:
+    indexed: int
+    deleted: int
+    rekeyed: int
+    total: int
+    rebuilt: bool
+
+    def line(self) -> str:
+        kind = "rebuilt" if self.rebuilt else "updated"
+        return (
+            f"index {kind}: {self.indexed} indexed, {self.deleted} deleted, "
+            f"{self.rekeyed} moved to another work; {self.total} records in the index"
+        )
+
+
+def sync_index(
+    store: Store,
+    index: SearchIndex,
+    *,
+    rebuild: bool = False,
+    visibility: Callable[[Record], str] = lambda record: "public",
+) -> IndexReport:
+    """Bring `index` up to date with `store`; see the module docstring for how."""
+    top = store.max_change_seq()
+    mark = 0 if rebuild else store.counter(INDEX_MARK)
+    if not rebuild and mark >= top:
+        return IndexReport(0, 0, 0, index.count(), False)
+    live_changed, deleted = store.changed_since(mark)
+    # Clustering needs every live record: whether two records are one work is a
+    # question about the whole catalogue, not about the changed ones alone.
+    records = {r.id: r for r in store.iter_records()}
+    keys = cluster_works(records.values())
+    old_keys = store.work_keys()
+    rekeyed = {i for i, k in keys.items() if old_keys.get(i) != k and i not in live_changed}
+    todo = set(records) if rebuild else (live_changed | rekeyed)
+    if rebuild:
+        # Forget the mark first: a rebuild cut short leaves a part-empty index, and the
+        # next run of either kind must then index everything again.
+        store.set_counter(INDEX_MARK, 0)
+        index.clear()
+    else:
+        index.delete(sorted(deleted))
+    ordered = sorted(todo & set(records))
+    for start in range(0, len(ordered), BATCH):
+        batch = [records[i] for i in ordered[start : start + BATCH]]
+        index.add([to_document(r, work_key=keys[r.id], visibility=visibility(r)) for r in batch])
+    index.commit()
+    store.set_work_keys({i: keys[i] for i in ordered})
+    store.set_counter(INDEX_MARK, top)
+    return IndexReport(
+        indexed=len(ordered),
+        deleted=0 if rebuild else len(deleted),
+        rekeyed=len(rekeyed),
+        total=index.count(),
+        rebuilt=rebuild,
+    )
