@@ -1,0 +1,390 @@
+"""Random works, one builder per format: what the catalogue holds after the showcase.
+
+Each builder takes the `WorkFactory` (for its one random stream and its memory of recent
+titles) and returns the new work and its subject domain (literature, hanoi, academic),
+which decides the default classification and summary. Holders, rights, extent and the
+random deletions/typos are added afterwards by `WorkFactory`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from harvesters.demo import vocab as v
+from harvesters.demo.model import Person, Work, make_isbn, person, place, topic
+from harvesters.demo.showcase import SPECS
+
+if TYPE_CHECKING:
+    from harvesters.demo.works import WorkFactory
+
+CLASSICS = tuple(s for s in SPECS if s.fmt == "book" and s.lang == "vie" and s.genre)
+
+
+def new(index: int, fmt: str, title: str, **kwargs: object) -> Work:
+    """A Work with its id derived from its index."""
+    return Work(index=index, work_id=f"w{index:06d}", format=fmt, title=title, **kwargs)
+
+
+def book(f: WorkFactory, index: int) -> tuple[Work, str]:
+    """Most of the catalogue: Vietnamese books, some foreign ones, reprints, title clashes."""
+    rng, roll = f.rng, f.rng.random()
+    if roll < 0.08:
+        return foreign_book(f, index, "eng" if rng.random() < 0.6 else "fre"), "hanoi"
+    if roll < 0.10:
+        return reprint(f, index), "literature"
+    domain = rng.weighted(("literature", "hanoi", "academic"), (45, 80, 100))
+    work = DOMAINS[domain](f, index)
+    if roll < 0.13 and f.recent_titles:  # same title, different work
+        work.title, work.subtitle, work.summary = rng.choice(f.recent_titles), "", ""
+    work.isbn = make_isbn("vie", index) if rng.random() < 0.9 else ""
+    return work, domain
+
+
+def literature(f: WorkFactory, index: int) -> Work:
+    """Fiction and poetry, titles built from images of the city ("Mưa bụi trên phố cổ")."""
+    rng = f.rng
+    genre, ddc, form = rng.choice(v.FICTION_GENRES)
+    noun, other = rng.sample(v.FICTION_NOUNS, 2)
+    roll, street = rng.random(), rng.choice(v.STREETS)
+    if roll < 0.35:
+        title = noun
+    elif roll < 0.85:
+        title = f"{noun} {rng.choice(v.FICTION_LINKS)} {street}"
+    else:
+        title = f"{noun} và {other[0].lower()}{other[1:]}"
+    work = new(
+        index,
+        "book",
+        title,
+        authors=[f.vn_person()],
+        genre=genre,
+        ddc=ddc,
+        literary_form=form,
+        year=rng.randint(1990, 2025),
+        subjects=[topic("Văn học Việt Nam", genre)],
+    )
+    work.summary = rng.choice(v.SUMMARIES["literature"]).format(
+        x=f"{noun[0].lower()}{noun[1:]}", p=street
+    )
+    f.set_publisher(work, v.PUBLISHERS[rng.choice(v.LITERATURE_PUBLISHERS)][0])
+    if rng.random() < 0.15:
+        work.series, work.volume = v.SERIES[1], str(rng.randint(1, 40))
+    return work
+
+
+def hanoi(f: WorkFactory, index: int) -> Work:
+    """Local history, geography and culture: "Lịch sử Thăng Long xưa và nay"."""
+    rng = f.rng
+    name, ddc = rng.choice(v.HANOI_TOPICS)
+    where = rng.choice(v.HANOI_PLACES)
+    work = new(
+        index,
+        "book",
+        f"{name} {where}{rng.choice(v.HANOI_SUFFIXES)}",
+        ddc=ddc,
+        year=rng.randint(1995, 2025),
+        authors=[f.vn_person() for _ in range(rng.randint(1, 2))],
+        subjects=[topic(name, z="Hà Nội"), place("Hà Nội (Việt Nam)", name)],
+    )
+    if rng.random() < 0.4:
+        work.subtitle = rng.choice(v.HANOI_SUBTITLES)
+    work.summary = rng.choice(v.SUMMARIES["hanoi"]).format(x=name.lower(), p=where)
+    f.set_publisher(work, v.PUBLISHERS[rng.choice(v.HANOI_PUBLISHERS)][0])
+    if rng.random() < 0.25:
+        work.series = rng.choice((v.SERIES[0], v.SERIES[4]))
+        work.volume = str(rng.randint(1, 60))
+    return work
+
+
+def academic(f: WorkFactory, index: int) -> Work:
+    """Textbooks and monographs, often in a later edition."""
+    rng = f.rng
+    name, ddc = rng.choice(v.ACADEMIC_FIELDS)
+    upper = name[0].upper() + name[1:]
+    title = rng.choice(v.ACADEMIC_PATTERNS).format(f=name, F=upper)
+    work = new(
+        index,
+        "book",
+        title,
+        ddc=ddc,
+        year=rng.randint(2000, 2025),
+        authors=[f.vn_person() for _ in range(rng.randint(1, 3))],
+        subjects=[topic(upper, z="Việt Nam" if rng.random() < 0.4 else "")],
+    )
+    work.summary = rng.choice(v.SUMMARIES["academic"]).format(x=name)
+    if rng.random() < 0.35:
+        work.edition = f"Tái bản lần thứ {rng.randint(1, 8)}"
+    if rng.random() < 0.2:
+        work.series = v.SERIES[2]
+    f.set_publisher(work, v.PUBLISHERS[rng.choice(v.ACADEMIC_PUBLISHERS)][0])
+    return work
+
+
+def foreign_book(f: WorkFactory, index: int, lang: str) -> Work:
+    """English and French books about Hanoi, with the leading articles filing skips."""
+    rng = f.rng
+    titles, subtitles = (
+        (v.ENGLISH_TITLES, v.ENGLISH_SUBTITLES)
+        if lang == "eng"
+        else (v.FRENCH_TITLES, v.FRENCH_SUBTITLES)
+    )
+    article, rest = rng.choice(titles)
+    first, last = rng.choice(v.FOREIGN_NAMES[lang])
+    colonial = lang == "fre" and rng.random() < 0.4
+    year = rng.randint(1890, 1944) if colonial else rng.randint(1960, 2024)
+    dates = f"{year - rng.randint(30, 60)}-" if rng.random() < 0.4 else ""
+    work = new(
+        index,
+        "book",
+        article + rest,
+        language=lang,
+        nonfiling=len(article),
+        authors=[Person(f"{first} {last}", f"{last}, {first}", dates)],
+        year=year,
+        ddc="959.731",
+        subjects=[place("Hà Nội (Việt Nam)", "Lịch sử")],
+    )
+    if rng.random() < 0.5:
+        work.subtitle = rng.choice(subtitles)
+    name, city, country = rng.choice(v.FOREIGN_PUBLISHERS[lang])
+    work.publisher, work.place, work.country = name, city, country
+    if not colonial:
+        work.isbn = make_isbn(lang, index)
+    return work
+
+
+def reprint(f: WorkFactory, index: int) -> Work:
+    """A new edition of a classic: same title and author, a different work."""
+    rng = f.rng
+    spec = replace(
+        rng.choice(CLASSICS),
+        year=rng.randint(1995, 2025),
+        holders=(),
+        publisher="",
+        edition=f"Tái bản lần thứ {rng.randint(2, 12)}",
+        variants=(),
+        bad_isbn=("", ""),
+        deleted_in=(),
+        pages=0,
+        rights="",
+        collection="",
+        isbn=False,
+    )
+    work = f.scripted(index, spec)
+    work.isbn = make_isbn("vie", index)
+    return work
+
+
+def periodical(f: WorkFactory, index: int) -> tuple[Work, str]:
+    """Journals and bulletins, each with its own ISSN."""
+    rng = f.rng
+    if rng.random() < 0.5:
+        title = rng.choice(v.PERIODICAL_TITLES)
+    else:
+        name = rng.choice(v.ACADEMIC_FIELDS)[0]
+        title = f"{rng.choice(('Tạp chí', 'Bản tin', 'Thông tin'))} {name}"
+    work = new(
+        index,
+        "periodical",
+        title,
+        year=rng.randint(1955, 2015),
+        corporate=rng.choice(v.PERIODICAL_BODIES),
+    )
+    return work, "hanoi"
+
+
+def thesis(f: WorkFactory, index: int) -> tuple[Work, str]:
+    """Doctoral and master's theses: 502 note, open licences, sometimes an embargo."""
+    rng = f.rng
+    subject, where = rng.choice(v.THESIS_TOPICS), rng.choice(v.HANOI_PLACES[:3])
+    start = rng.randint(1945, 2005)
+    title = rng.choice(
+        (
+            f"Nghiên cứu {subject} ở {where}",
+            f"{subject[0].upper()}{subject[1:]} tại {where} giai đoạn "
+            f"{start}-{start + rng.randint(5, 20)}",
+        )
+    )
+    year = rng.randint(2005, 2025)
+    degree, field = rng.choice(v.THESIS_DEGREES), rng.choice(v.THESIS_FIELDS)
+    work = new(
+        index,
+        "thesis",
+        title,
+        year=year,
+        authors=[f.vn_person(dated=0)],
+        contributors=[f.vn_person("người hướng dẫn khoa học", 0)],
+        subjects=[topic(subject[0].upper() + subject[1:], z="Hà Nội")],
+        thesis=f"{degree} {field} -- {rng.choice(v.UNIVERSITIES)}, ĐHQGHN, {year}",
+        rights=rng.choice((v.CC_BY, v.IN_COPYRIGHT_EDU, v.IN_COPYRIGHT)),
+    )
+    if rng.random() < 0.1:
+        work.embargo = f"{rng.randint(2026, 2028)}1231"
+    if rng.random() < 0.3:
+        work.external_url = f"https://repository.vnu.example/handle/VNU_123/{index}"
+    return work, "hanoi"
+
+
+def map_(f: WorkFactory, index: int) -> tuple[Work, str]:
+    """Old maps (public domain, scanned, in "Bản đồ cổ Hà Nội") and modern ones."""
+    rng = f.rng
+    if rng.random() < 0.45:
+        year = rng.randint(1873, 1945)
+        title = rng.choice(v.OLD_MAP_TITLES).format(y=year)
+        lang = "fre" if title.startswith("Plan") else rng.choice(("vie", "chi"))
+        work = new(
+            index,
+            "map",
+            title,
+            language=lang,
+            year=year,
+            collection=v.OLD_MAPS,
+            pages=rng.randint(2, 5),
+            rights=rng.choice((v.PUBLIC_DOMAIN_MARK, v.NO_COPYRIGHT_US)),
+        )
+    else:
+        year = rng.randint(1995, 2024)
+        title = f"Bản đồ {rng.choice(v.MAP_KINDS)} {rng.choice(v.MAP_AREAS)}"
+        work = new(
+            index,
+            "map",
+            title,
+            year=year,
+            publisher="Nxb. Tài nguyên - Môi trường và Bản đồ Việt Nam",
+        )
+    work.subjects = [place("Hà Nội (Việt Nam)", "Bản đồ")]
+    return work, "hanoi"
+
+
+def manuscript(f: WorkFactory, index: int) -> tuple[Work, str]:
+    """Hán Nôm village documents, scanned leaf by leaf; a few viewable on site only."""
+    rng = f.rng
+    pattern, heading = rng.choice(v.MANUSCRIPT_PATTERNS)
+    title = pattern.format(s=rng.choice(v.SURNAMES), v=rng.choice(v.VILLAGES))
+    work = new(
+        index,
+        "manuscript",
+        title,
+        year=rng.randint(1780, 1940),
+        language=rng.choice(("chi", "chi", "vie")),
+        collection=v.HAN_NOM,
+        pages=rng.randint(3, 10),
+        rights=v.PUBLIC_DOMAIN_MARK,
+        subjects=[topic(heading, z="Hà Nội")],
+        access="onsite" if rng.random() < 0.1 else "",
+    )
+    return work, "hanoi"
+
+
+def audiobook(f: WorkFactory, index: int) -> tuple[Work, str]:
+    """A novel read aloud, chapter by chapter; a few for registered readers only."""
+    rng = f.rng
+    work = literature(f, index)
+    work.format, work.genre, work.rights = "audiobook", "Sách nói", v.IN_COPYRIGHT
+    work.contributors = [person(rng.choice(v.NARRATORS), "người đọc")]
+    work.year, work.publisher = rng.randint(2008, 2025), ""  # _finish draws a producer
+    picked = sorted(rng.sample(range(len(v.CHAPTER_NAMES)), rng.randint(4, 8)))
+    names = [v.CHAPTER_NAMES[i] for i in picked]  # in story order: Mở đầu … Lời kết
+    work.chapters = [
+        (f"Chương {i}. {name}", rng.randint(180, 2400)) for i, name in enumerate(names, 1)
+    ]
+    if rng.random() < 0.1:
+        work.collection, work.access = v.REGISTERED_AUDIO, "registered"
+    return work, "literature"
+
+
+def music(f: WorkFactory, index: int) -> tuple[Work, str]:
+    """Song collections and traditional music recordings."""
+    rng = f.rng
+    composer = person(rng.choice(v.COMPOSERS))
+    title = rng.choice(v.MUSIC_PATTERNS).format(c=composer.name)
+    work = new(
+        index,
+        "music",
+        title,
+        year=rng.randint(1990, 2024),
+        genre="Âm nhạc",
+        authors=[composer] if composer.name in title else [],
+        contributors=[f.vn_person("trình bày", 0)],
+        minutes=rng.randint(40, 75),
+        subjects=[topic("Âm nhạc", z="Hà Nội")],
+    )
+    return work, "hanoi"
+
+
+def image(f: WorkFactory, index: int) -> tuple[Work, str]:
+    """Folk woodcuts, photographs and colonial-era postcards."""
+    rng = f.rng
+    year = rng.randint(1890, 1990)
+    title = rng.choice(v.IMAGE_PATTERNS).format(
+        m=rng.choice(v.IMAGE_MOTIFS), s=rng.choice(v.STREETS), y=year
+    )
+    work = new(
+        index,
+        "image",
+        title,
+        year=year,
+        pages=rng.randint(1, 3),
+        subjects=[topic("Tranh ảnh", z="Hà Nội")],
+    )
+    if title.startswith("Bưu ảnh") and year < 1945:
+        work.collection = v.OLD_POSTCARDS
+    work.rights = (
+        rng.choice((v.NO_COPYRIGHT_US, v.PUBLIC_DOMAIN_MARK))
+        if year < 1945
+        else rng.choice((v.UNDETERMINED, v.IN_COPYRIGHT_UNKNOWN_HOLDER))
+    )
+    return work, "hanoi"
+
+
+def video(f: WorkFactory, index: int) -> tuple[Work, str]:
+    """Documentaries about the city."""
+    rng = f.rng
+    name = rng.choice(v.HANOI_TOPICS)[0]
+    title = rng.choice(v.DOCUMENTARY_PATTERNS).format(t=name, p=rng.choice(v.HANOI_PLACES))
+    work = new(
+        index,
+        "video",
+        title,
+        year=rng.randint(1980, 2024),
+        genre="Phim tài liệu",
+        minutes=rng.randint(25, 95),
+        contributors=[f.vn_person("đạo diễn")],
+        subjects=[topic(name, z="Hà Nội")],
+    )
+    return work, "hanoi"
+
+
+def archival(f: WorkFactory, index: int) -> tuple[Work, str]:
+    """Administrative files; most in the restricted archive series."""
+    rng = f.rng
+    start = rng.randint(1960, 2010)
+    end = start + rng.randint(1, 8)
+    title = rng.choice(v.ARCHIVE_PATTERNS).format(
+        p=rng.choice(v.MAP_AREAS), s=rng.choice(v.STREETS), y=start, z=end
+    )
+    work = new(
+        index,
+        "archival",
+        title,
+        year=end,
+        corporate=rng.choice(v.ARCHIVE_BODIES),
+        subjects=[topic("Hồ sơ lưu trữ", z="Hà Nội")],
+        rights=v.IN_COPYRIGHT,
+    )
+    if rng.random() < 0.7:
+        work.collection, work.access = v.RESTRICTED_ARCHIVE, "restricted"
+    return work, "hanoi"
+
+
+Builder = Callable[["WorkFactory", int], tuple[Work, str]]
+DOMAINS: dict[str, Callable[[WorkFactory, int], Work]] = {
+    "literature": literature, "hanoi": hanoi, "academic": academic,
+}  # fmt: skip
+BUILDERS: dict[str, Builder] = {
+    "book": book, "periodical": periodical, "thesis": thesis, "map": map_,
+    "manuscript": manuscript, "audiobook": audiobook, "music": music, "image": image,
+    "video": video, "archival": archival,
+}  # fmt: skip
