@@ -16,6 +16,7 @@ from datetime import datetime
 
 from tqdm import tqdm
 
+from catalogue.record import Holding
 from catalogue.settings import HarvestSettings
 from catalogue.sources import Source
 from catalogue.store import HarvestedItem, HarvestRun, Store
@@ -95,6 +96,22 @@ def _finish_failed(store: Store, run_id: int, exc: Exception) -> HarvestRun:
     return store.finish_run(run_id, "failed", reason)
 
 
+def _held_by(item: HarvestedItem, source: Source) -> HarvestedItem:
+    """Name the source's library on its holdings; a record without any is held there.
+
+    Crosswalks know only the source key; a reader needs "Thư viện Hà Nội".
+    """
+    record = item.record
+    if record is None:
+        return item
+    for holding in record.holdings:
+        if holding.library in ("", source.key):
+            holding.library = source.name
+    if not record.holdings:
+        record.holdings.append(Holding(library=source.name))
+    return item
+
+
 # -- OAI-PMH ---------------------------------------------------------------
 
 
@@ -124,7 +141,8 @@ def _harvest_oai(
         pages = _oai_pages(client, source, from_, previous.resumption_token if resume else "")
         with _progress(source, options, "rec") as bar:
             for page in pages:
-                store.save_items(run_id, source.key, page.items, resumption_token=page.token)
+                items = [_held_by(item, source) for item in page.items]
+                store.save_items(run_id, source.key, items, resumption_token=page.token)
                 for position, reason, raw, identifier in page.errors:
                     store.record_error(run_id, position, reason, raw=raw, record_id=identifier)
                 if bar is not None:
@@ -189,7 +207,7 @@ def _load_marc_file(
         for entry in marc_files.read_file(f.path, f.label):
             item = _marc_item(store, run_id, source.key, entry, f.modified)
             if item is not None:
-                batch.append(item)
+                batch.append(_held_by(item, source))
             if bar is not None:
                 bar.update(1)
             if len(batch) >= batch_size:

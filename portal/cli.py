@@ -74,6 +74,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     harvest.add_argument("--workers", type=int, default=4, help="sources harvested at once")
     harvest.set_defaults(handler=_harvest)
+
+    index = sub.add_parser("index", help="bring the search index up to date with the catalogue")
+    index.add_argument("--rebuild", action="store_true", help="rebuild it from the store")
+    index.set_defaults(handler=_index)
+
+    search = sub.add_parser("search", help="search the catalogue from the command line")
+    search.add_argument("query", help='e.g. "ha noi", \'author:"Nguyễn Du"\', "year:1990-2000"')
+    search.add_argument("--json", action="store_true", help="print the result as JSON")
+    search.add_argument("--limit", type=int, default=10, help="works to show (max 100)")
+    search.set_defaults(handler=_search)
+
+    serve = sub.add_parser("serve", help="serve the portal (waitress)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=5000)
+    serve.set_defaults(handler=_serve)
     return parser
 
 
@@ -131,6 +146,51 @@ def _harvest(args: argparse.Namespace, settings: Settings) -> int:
     for run in runs:
         print(summary_line(run))
     return 0 if all(r.status == "succeeded" for r in runs) else 1
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.backends import open_index
+    from indexer.sync import sync_index
+
+    store = open_store(settings)
+    print(sync_index(store, open_index(settings), rebuild=args.rebuild).line())
+    return 0
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from indexer.backends import open_index
+    from indexer.protocol import SearchQuery
+
+    query = SearchQuery(q=args.query, per_page=args.limit, facets=["library", "format"])
+    result = open_index(settings).search(query)
+    if args.json:
+        hits = [
+            {"work_key": h.work_key, "record_ids": h.record_ids, **h.fields, "holdings": h.holdings}
+            for h in result.hits
+        ]
+        data = {"total": result.total, "hits": hits, "suggestion": result.suggestion}
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        return 0
+    print(
+        f"{result.total} works"
+        + (f" — did you mean: {result.suggestion}?" if result.suggestion else "")
+    )
+    for n, hit in enumerate(result.hits, start=1):
+        f = hit.fields
+        who = "; ".join(f.get("authors") or [])
+        year = f" ({f['year']})" if f.get("year") else ""
+        print(f"{n:3}. {f.get('title', '')}{year} — {who}")
+        print(f"     held by {len(hit.libraries)}: {', '.join(hit.libraries)}  [{hit.id}]")
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from portal.serve import serve_portal
+
+    serve_portal(settings, host=args.host, port=args.port)
+    return 0
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

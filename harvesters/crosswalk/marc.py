@@ -224,13 +224,15 @@ class HoldingLayout:
 
 
 HOLDING_LAYOUTS = (
-    # MARC holdings: $a institution, $b sublocation, $c shelving location, $k$h$i$m call no.
-    HoldingLayout("852", library="a", location="bc", call_number="khim", barcode="p"),
-    # Koha items: $a home branch, $b holding branch, $c shelving location, $o call number.
+    # The library is the source's (the harvest names it); branch codes describe where
+    # in that library the copy is, so they lead the location.
+    # MARC holdings: $a institution/branch, $b sublocation, $c shelving location, $k$h$i$m call no.
+    HoldingLayout("852", library="", location="abc", call_number="khim", barcode="p"),
+    # Koha items: $b holding branch (where it is now), $c shelving location, $o call number.
     HoldingLayout(
         "952",
-        library="ab",
-        location="c",
+        library="",
+        location="bc",
         call_number="o",
         barcode="p",
         status=(

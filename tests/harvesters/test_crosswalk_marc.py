@@ -459,12 +459,14 @@ def test_koha_items_and_marc_holdings():
            "p", "HN000123", "7", "0"),
         df("952", "  ", "b", "CAUGIAY", "c", "CHILD", "o", "V23 NG-D", "q", "2024-06-01"),
     ), source_key="hanoi-library")
+    # The library is the source's (the harvest names it); branches lead the location.
     assert [(h.library, h.location, h.call_number, h.barcode, h.status)
             for h in record.holdings] == [
-        ("Thư viện Quốc gia Việt Nam", "Kho mở, Tầng 3", "895.9221 NG-D", "QG-77", "unknown"),
+        ("hanoi-library", "Thư viện Quốc gia Việt Nam, Kho mở, Tầng 3", "895.9221 NG-D", "QG-77",
+         "unknown"),
         ("hanoi-library", "Phòng đọc", "V23", "", "unknown"),
-        ("HNLIB", "GEN", "895.9221 NG-D", "HN000123", "available"),
-        ("CAUGIAY", "CHILD", "V23 NG-D", "", "on_loan"),
+        ("hanoi-library", "HNLIB, GEN", "895.9221 NG-D", "HN000123", "available"),
+        ("hanoi-library", "CAUGIAY, CHILD", "V23 NG-D", "", "on_loan"),
     ]
     assert record.holdings[0].status_read_at is None  # 852 says nothing about loans
 

@@ -306,3 +306,11 @@ def test_concurrent_sources_do_not_corrupt_each_other(store, sleeps):
         runs = harvest_sources(store, sources, FAST, HarvestOptions(progress=False), workers=3)
     assert [r.added for r in runs] == [25, 30, 35]
     assert [store.count_records(f"lib{n}") for n in range(3)] == [25, 30, 35]
+
+
+def test_holdings_name_the_library_and_every_record_is_held_somewhere(store, sleeps):
+    _, server = serve(dc_repo(count=3, deleted=()))
+    with server as url:
+        harvest(store, url, sleeps)
+    holdings = store.get_record("qg:0001").holdings
+    assert [(h.library, h.status) for h in holdings] == [("Thư viện Quốc gia", "unknown")]
