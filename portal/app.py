@@ -1,0 +1,89 @@
+"""The Flask app factory: one app per call, services on `app.extensions["thuvien"]`.
+
+No module globals: tests build as many apps as they like, each with its own store and
+index; views reach them through `services()` (i.e. `current_app.extensions["thuvien"]`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from flask import Flask, current_app
+
+from catalogue.settings import Settings, load_settings
+from catalogue.store import Store
+from indexer.backends import open_index
+from indexer.protocol import SearchIndex
+from portal.errors import register_error_handlers
+
+EXTENSION = "thuvien"
+MIN_SECRET_CHARS = 16
+
+
+@dataclass
+class Services:
+    """What views need besides the request: settings, the catalogue store, the search index."""
+
+    settings: Settings
+    store: Store
+    index: SearchIndex
+
+
+def services() -> Services:
+    """The current app's services (inside a request or app context)."""
+    return current_app.extensions[EXTENSION]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    index: SearchIndex | None = None,
+) -> Flask:
+    """Build the portal app. Store and index are opened here unless given (tests pass their own).
+
+    Opening at creation, not on first request, makes a stale index or unreachable
+    database fail `thuvien serve` at once with its message, instead of every request.
+    """
+    settings = settings or load_settings()
+    app = Flask("portal")
+    _configure_security(app, settings)
+    app.json.ensure_ascii = False  # "Hà Nội", not "H\u00e0 N\u1ed9i"
+    app.json.sort_keys = False  # keep responses in the documented order
+
+    app.extensions[EXTENSION] = Services(
+        settings=settings,
+        store=store if store is not None else Store(settings.db_url),
+        index=index if index is not None else open_index(settings),
+    )
+
+    register_error_handlers(app)
+    from portal import api  # imported here: api imports `services` from this module
+
+    app.register_blueprint(api.bp)
+    return app
+
+
+def _configure_security(app: Flask, settings: Settings) -> None:
+    """Secret key and session cookie flags; production refuses to run without a real key."""
+    production = settings.mode == "production"
+    key = settings.secret_key
+    if production and not key:
+        raise RuntimeError(
+            "thuvien refuses to start in production mode without a secret key: "
+            "set THUVIEN_SECRET_KEY (or secret_key in the settings file) to a long random "
+            'value, e.g. python -c "import secrets; print(secrets.token_hex(32))"'
+        )
+    if production and len(key) < MIN_SECRET_CHARS:
+        raise RuntimeError(
+            f"THUVIEN_SECRET_KEY is too short ({len(key)} characters); "
+            f"use at least {MIN_SECRET_CHARS}, ideally 64 random hex characters"
+        )
+    # Development without a key: a fresh one per process (sessions end on restart).
+    app.secret_key = key or secrets.token_hex(32)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+    )

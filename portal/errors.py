@@ -1,0 +1,81 @@
+"""Errors under /api/ are JSON, everywhere else Flask's (later: the portal's) pages.
+
+One handler for every HTTPException, so 404/405 from routing (which never reach a
+blueprint's handlers) and unhandled exceptions (which Flask turns into a 500) get the
+same `{"error": {"code", "message"}}` body as errors a view raises on purpose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+API_PREFIX = "/api/"
+
+# What a client is told for errors whose details must stay in the log.
+_SAFE_MESSAGES = {
+    500: "Something went wrong on our side; it has been logged.",
+}
+
+
+class ApiError(HTTPException):
+    """An error an API view raises on purpose, with a stable code and the parameter at fault."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        parameter: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(description=message)
+        self.code = status
+        self.error_code = code
+        self.parameter = parameter
+        self.extra_headers = dict(headers or {})
+
+
+def error_code(exc: HTTPException) -> str:
+    """A machine-readable code: the ApiError's own, else the status name ("not_found")."""
+    own = getattr(exc, "error_code", None)
+    if own:
+        return own
+    return (exc.name or "error").lower().replace(" ", "_").replace("'", "")
+
+
+def json_error(exc: HTTPException) -> Response:
+    """The JSON body and headers (Allow, Retry-After, ...) for an HTTP error."""
+    status = exc.code or 500
+    body: dict[str, Any] = {
+        "code": error_code(exc),
+        "message": _SAFE_MESSAGES.get(status) or exc.description or exc.name,
+    }
+    parameter = getattr(exc, "parameter", None)
+    if parameter:
+        body["parameter"] = parameter
+    response = jsonify({"error": body})
+    response.status_code = status
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    for name, value in getattr(exc, "extra_headers", {}).items():
+        response.headers[name] = value
+    return response
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
+
+
+def _handle_http_error(exc: HTTPException) -> Response | HTTPException:
+    if is_api_request():
+        return json_error(exc)
+    return exc  # Flask's default page; the HTML portal will render its own here
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle_http_error)

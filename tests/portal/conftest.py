@@ -1,0 +1,70 @@
+"""Portal fixtures: a real SQLite store and tantivy index holding the sample Hanoi catalogue.
+
+The catalogue is built once per session (migrations and indexing are the slow part);
+each test gets its own app around it, so app-level changes never leak between tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from catalogue.settings import Settings
+from catalogue.sources import Source
+from catalogue.store import HarvestedItem, Store
+from indexer import TantivyIndex, index_records
+from portal.app import create_app
+from tests.indexer.sample_records import sample_records, visibility_of
+
+WITHDRAWN_ID = "hanoi-library:hn-withdrawn"
+
+
+@dataclass
+class Catalogue:
+    settings: Settings
+    store: Store
+    index: TantivyIndex
+
+
+def _fill(store: Store) -> None:
+    """Save the sample records as harvests would, one run per library, plus one deletion."""
+    records = sample_records()
+    for key in sorted({r.source_key for r in records}):
+        store.put_source(Source(key=key, name=key, type="oai", url="http://127.0.0.1:1/oai"))
+        run = store.start_run(key, "full")
+        items = [
+            HarvestedItem(r.local_id, b"<record/>", "oai_dc", r)
+            for r in records
+            if r.source_key == key
+        ]
+        if key == "hanoi-library":
+            items.append(HarvestedItem("hn-withdrawn", b"", "oai_dc", None, deleted=True))
+        store.save_items(run, key, items)
+        store.finish_run(run, "succeeded")
+
+
+@pytest.fixture(scope="session")
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
+    data_dir: Path = tmp_path_factory.mktemp("portal-data")
+    settings = Settings(data_dir=data_dir)
+    store = Store(settings.db_url)
+    _fill(store)
+    index = TantivyIndex(settings.index_dir)
+    index_records(index, store.iter_records(), visibility=visibility_of)
+    yield Catalogue(settings, store, index)
+    store.close()
+
+
+@pytest.fixture
+def app(catalogue: Catalogue) -> Flask:
+    return create_app(catalogue.settings, store=catalogue.store, index=catalogue.index)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
