@@ -14,12 +14,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select, update
+from sqlalchemy import create_engine, delete, event, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from catalogue.convert import aware, fields_of, record_from_row, run_from_row, source_from_row
-from catalogue.record import Record
+from catalogue.convert import aware, record_from_row, run_from_row, source_from_row
+from catalogue.record import DigitalObject, Holding, Record
 from catalogue.runs import HarvestedItem, HarvestRun, PageCounts
 from catalogue.sources import Source
 from catalogue.tables import (
@@ -177,32 +177,29 @@ class Store:
         """
         counts = PageCounts()
         now = utcnow()
+        latest = {f"{source_key}:{item.local_id}": item for item in items}  # last copy wins
         with self.session() as s:
-            top = _reserve_seqs(s, len(items))
-            seq = top - len(items)
-            ids = [f"{source_key}:{item.local_id}" for item in items]
-            existing = {
-                r.id: r
-                for r in s.scalars(
-                    select(RecordRow)
-                    .where(RecordRow.id.in_(ids))
-                    .options(
-                        selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects)
+            top = _reserve_seqs(s, len(latest))
+            ids = list(latest)
+            known = {
+                row.id: (row.content_hash, row.deleted)
+                for row in s.execute(
+                    select(RecordRow.id, RecordRow.content_hash, RecordRow.deleted).where(
+                        RecordRow.id.in_(ids)
                     )
                 )
             }
-            raws = {
-                r.id: r for r in s.scalars(select(RawRecordRow).where(RawRecordRow.id.in_(ids)))
-            }
-            for record_id, item in zip(ids, items, strict=True):
-                seq += 1
-                _save_raw(s, raws.get(record_id), record_id, source_key, item, run_id, now)
-                outcome = _save_record(
-                    s, existing.get(record_id), record_id, source_key, item, seq, now
-                )
+            raw_known = dict(
+                s.execute(
+                    select(RawRecordRow.id, RawRecordRow.sha256).where(RawRecordRow.id.in_(ids))
+                ).all()
+            )
+            batch = _Batch()
+            for seq, (record_id, item) in enumerate(latest.items(), start=top - len(latest) + 1):
+                batch.raw(record_id, source_key, item, run_id, now, raw_known)
+                outcome = batch.record(record_id, source_key, item, seq, now, known)
                 setattr(counts, outcome, getattr(counts, outcome) + 1)
-                if record_id not in existing and outcome != "unchanged":
-                    s.flush()
+            batch.write(s)
             values = {
                 "added": HarvestRunRow.added + counts.added,
                 "updated": HarvestRunRow.updated + counts.updated,
@@ -372,79 +369,113 @@ def _reserve_seqs(s: Session, n: int) -> int:
     return row.value
 
 
-def _content_hash(record: Record | None) -> str:
-    if record is None:
-        return ""
-    data = record.to_dict()
-    data.pop("datestamp", None)
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+class _Batch:
+    """The rows one page of harvested records turns into, written in a few bulk statements."""
 
+    def __init__(self) -> None:
+        self.new_raw: list[dict] = []
+        self.changed_raw: list[dict] = []
+        self.new_records: list[dict] = []
+        self.changed_records: list[dict] = []
+        self.replaced: list[str] = []  # records whose holdings and objects are rewritten
+        self.holdings: list[dict] = []
+        self.objects: list[dict] = []
 
-def _save_raw(
-    s: Session,
-    row: RawRecordRow | None,
-    record_id: str,
-    source_key: str,
-    item: HarvestedItem,
-    run_id: int,
-    now: datetime,
-) -> None:
-    digest = hashlib.sha256(item.raw).hexdigest()
-    if row is None:
-        s.add(
-            RawRecordRow(
-                id=record_id,
-                source_key=source_key,
-                raw_format=item.raw_format,
-                content=item.raw,
-                sha256=digest,
-                harvested_at=now,
-                run_id=run_id,
-            )
-        )
-    elif row.sha256 != digest:
-        row.content, row.sha256, row.raw_format = item.raw, digest, item.raw_format
-        row.harvested_at, row.run_id = now, run_id
+    def raw(self, record_id, source_key, item, run_id, now, known: dict[str, str]) -> None:
+        digest = hashlib.sha256(item.raw).hexdigest()
+        if known.get(record_id) == digest:
+            return
+        row = {
+            "id": record_id,
+            "source_key": source_key,
+            "raw_format": item.raw_format,
+            "content": item.raw,
+            "sha256": digest,
+            "harvested_at": now,
+            "run_id": run_id,
+        }
+        (self.changed_raw if record_id in known else self.new_raw).append(row)
 
-
-def _save_record(
-    s: Session,
-    row: RecordRow | None,
-    record_id: str,
-    source_key: str,
-    item: HarvestedItem,
-    seq: int,
-    now: datetime,
-) -> str:
-    """Insert, update, delete or leave a record; returns which of PageCounts' fields it was."""
-    record = None if item.deleted else item.record
-    digest = _content_hash(record)
-    if row is None:
-        row = RecordRow(id=record_id, source_key=source_key, local_id=item.local_id)
-        s.add(row)
-        outcome = "deleted" if record is None else "added"
-    elif record is None:
-        if row.deleted:
-            return "unchanged"
-        outcome = "deleted"
-    elif not row.deleted and row.content_hash == digest:
-        return "unchanged"
-    else:
-        outcome = "updated" if not row.deleted else "added"
-    row.deleted = record is None
-    row.datestamp = item.datestamp or (record.datestamp if record else None)
-    row.content_hash, row.change_seq, row.updated_at = digest, seq, now
-    if record is None:
-        row.title, row.format, row.year, row.data = "", "", None, {}
-        row.holdings, row.digital_objects = [], []
+    def record(self, record_id, source_key, item, seq, now, known) -> str:
+        """Queue the record's rows; returns which of PageCounts' fields it counts as."""
+        record = None if item.deleted else item.record
+        full = record.to_dict() if record is not None else None
+        digest = _content_hash(full)
+        previous = known.get(record_id)
+        if previous is None:
+            outcome = "deleted" if record is None else "added"
+        elif record is None:
+            outcome = "unchanged" if previous[1] else "deleted"
+        elif not previous[1] and previous[0] == digest:
+            outcome = "unchanged"
+        else:
+            outcome = "added" if previous[1] else "updated"
+        if outcome == "unchanged":
+            return outcome
+        row = {
+            "id": record_id,
+            "source_key": source_key,
+            "local_id": item.local_id,
+            "deleted": record is None,
+            "datestamp": item.datestamp or (record.datestamp if record else None),
+            "title": record.title if record else "",
+            "format": record.format if record else "",
+            "year": record.year if record else None,
+            "data": {},
+            "content_hash": digest,
+            "change_seq": seq,
+            "updated_at": now,
+        }
+        if previous is None:
+            self.new_records.append(row)
+        else:
+            self.changed_records.append(row)
+            self.replaced.append(record_id)
+        if record is not None:
+            for key in ("holdings", "digital_objects", "id"):  # kept in their own tables
+                full.pop(key)
+            row["data"] = full
+            self.holdings += [
+                {**h, "record_id": record_id, "position": i}
+                for i, h in enumerate(_child_rows(record.holdings))
+            ]
+            self.objects += [
+                {**d, "record_id": record_id, "position": i}
+                for i, d in enumerate(_child_rows(record.digital_objects))
+            ]
         return outcome
-    data = record.to_dict()
-    for key in ("holdings", "digital_objects", "id"):
-        data.pop(key)
-    row.data, row.title, row.format, row.year = data, record.title, record.format, record.year
-    row.holdings = [HoldingRow(position=i, **fields_of(h)) for i, h in enumerate(record.holdings)]
-    row.digital_objects = [
-        DigitalObjectRow(position=i, **fields_of(d)) for i, d in enumerate(record.digital_objects)
-    ]
-    return outcome
+
+    def write(self, s: Session) -> None:
+        if self.new_raw:
+            s.execute(insert(RawRecordRow), self.new_raw)
+        if self.changed_raw:
+            s.execute(update(RawRecordRow), self.changed_raw)
+        if self.replaced:
+            s.execute(delete(HoldingRow).where(HoldingRow.record_id.in_(self.replaced)))
+            s.execute(delete(DigitalObjectRow).where(DigitalObjectRow.record_id.in_(self.replaced)))
+        if self.new_records:
+            s.execute(insert(RecordRow), self.new_records)
+        if self.changed_records:
+            s.execute(update(RecordRow), self.changed_records)
+        if self.holdings:
+            s.execute(insert(HoldingRow), self.holdings)
+        if self.objects:
+            s.execute(insert(DigitalObjectRow), self.objects)
+
+
+def _child_rows(objects: Sequence[Holding | DigitalObject]) -> list[dict]:
+    """Holdings or digital objects as column values (datetimes stay datetimes)."""
+    return [dict(vars(obj)) for obj in objects]
+
+
+def _content_hash(data: dict | None) -> str:
+    """What tells an update from a re-harvest of the same thing (the datestamp excluded)."""
+    if data is None:
+        return ""
+    text = json.dumps(
+        {k: v for k, v in data.items() if k != "datestamp"},
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
