@@ -16,6 +16,7 @@ sources; list fields collect values from every matching row, deduplicated.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -106,8 +107,28 @@ def subfield_pairs(field: pymarc.Field, codes: str) -> list[tuple[str, str]]:
     return pairs
 
 
+def fields_by_tag(marc: pymarc.Record) -> dict[str, list[pymarc.Field]]:
+    """The record's fields grouped by tag, built once per record.
+
+    pymarc's get_fields scans every field on each call, and a crosswalk asks ~60 times
+    per record. Crosswalks take one record at a time and never change it, so the last
+    record's grouping is kept per thread (harvests run in threads).
+    """
+    last = getattr(_LAST, "entry", None)
+    if last is not None and last[0] is marc:
+        return last[1]
+    grouped: dict[str, list[pymarc.Field]] = {}
+    for field in marc.fields:
+        grouped.setdefault(field.tag, []).append(field)
+    _LAST.entry = (marc, grouped)
+    return grouped
+
+
+_LAST = threading.local()
+
+
 def _part_values(marc: pymarc.Record, part: _Part, rule: Rule) -> Iterator[str]:
-    for field in marc.get_fields(part.tag):
+    for field in fields_by_tag(marc).get(part.tag, ()):
         if field.is_control_field():
             data = normalise_text(field.data or "")
             if part.start is not None:
