@@ -39,9 +39,13 @@ def main() -> None:
         if sample.deleted:
             continue
         if sample.marc is not None:
-            record = marc_to_record(sample.marc, source_key=sample.library_key, local_id=sample.local_id)
+            record = marc_to_record(
+                sample.marc, source_key=sample.library_key, local_id=sample.local_id
+            )
         else:
-            record = dc_to_record(sample.dc, source_key=sample.library_key, local_id=sample.local_id)
+            record = dc_to_record(
+                sample.dc, source_key=sample.library_key, local_id=sample.local_id
+            )
         records.append(record)
         truth[sample.work_id].append(record.id)
     start = time.perf_counter()

@@ -62,11 +62,10 @@ def thuvien_marc(path: str, db: str) -> tuple[int, float, float]:
 
 
 def oai_server(count: int, ready, stop) -> None:
-    from harvesters.demo.generator import DemoLibrary
+    from harvesters.demo.generator import generate
+    from harvesters.demo.server import serve_wsgi
     from harvesters.oai_provider import make_wsgi_app
     from harvesters.oai_repository import MARC21, MemoryRepository, OaiItem, marcxml_element
-    from harvesters.demo.server import serve_wsgi
-    from harvesters.demo.generator import generate
 
     marcs = {}
     for sample in generate(works=count).all_records():
@@ -75,9 +74,9 @@ def oai_server(count: int, ready, stop) -> None:
             if len(marcs) == count:
                 break
     items = [OaiItem(i, stamp) for i, (stamp, _) in marcs.items()]
-    repo = MemoryRepository("Bench", items, lambda it, p: marcxml_element(marcs[it.identifier][1]),
-                            [MARC21])
-    del DemoLibrary
+    repo = MemoryRepository(
+        "Bench", items, lambda it, p: marcxml_element(marcs[it.identifier][1]), [MARC21]
+    )
     with serve_wsgi(make_wsgi_app(repo, page_size=100), "/oai") as url:
         ready.put(url)
         stop.wait()
@@ -129,8 +128,10 @@ def main() -> None:
         written = write_marc_file(path, args.marc)
         print(f"MARC: {written} records, {path.stat().st_size / 2**20:.0f} MiB")
         raw = report("pymarc raw parse", in_process(raw_pymarc, str(path)))
-        ours = report("thuvien parse+crosswalk+store", in_process(thuvien_marc, str(path),
-                                                                   f"sqlite:///{tmp}/m.sqlite"))
+        ours = report(
+            "thuvien parse+crosswalk+store",
+            in_process(thuvien_marc, str(path), f"sqlite:///{tmp}/m.sqlite"),
+        )
         print(f"  thuvien / raw pymarc = {ours / raw:.2f} (target ≥ 0.40)")
 
         ctx = mp.get_context("spawn")
