@@ -314,3 +314,30 @@ def test_holdings_name_the_library_and_every_record_is_held_somewhere(store, sle
         harvest(store, url, sleeps)
     holdings = store.get_record("qg:0001").holdings
     assert [(h.library, h.status) for h in holdings] == [("Thư viện Quốc gia", "unknown")]
+
+
+def test_identify_formats_and_sets_for_testing_a_source(sleeps):
+    from harvesters.http import RetryPolicy
+    from harvesters.oai import OaiClient, server_info
+
+    _, server = serve(dc_repo(granularity=DAYS))
+    with server as url:
+        client = OaiClient(url, RetryPolicy(timeout=2))
+        assert client.identify().repositoryName == "Thư viện Quốc gia"
+        assert [f.metadataPrefix for f in client.metadata_formats()] == ["oai_dc"]
+        assert [(s.setSpec, s.setName) for s in client.sets()] == [("books", "Sách")]
+        assert server_info(client).granularity == DAYS
+
+
+def test_a_set_restricts_the_harvest(store, sleeps):
+    repo = dc_repo(count=10, deleted=())
+    repo.items[0].sets = ["maps"]
+    repo.set_names.append(("maps", "Bản đồ"))
+    faults, server = serve(repo)
+    with server as url:
+        source = Source(
+            key="qg", name="QG", type="oai", url=url, metadata_prefix="oai_dc", set="maps"
+        )
+        store.put_source(source)
+        run = harvest_source(store, source, FAST, HarvestOptions(progress=False))
+    assert run.added == 1 and list_requests(faults)[0].args["set"] == "maps"
