@@ -1,0 +1,200 @@
+"""Solr JSON responses → protocol objects: hits, facet counts, spelling and autocomplete.
+
+Solr renders its NamedLists either flat (`["a", 1, "b", 2]`, json.nl=flat, the default)
+or as maps; `pairs` reads both so a server-side json.nl setting cannot break parsing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from indexer.protocol import FacetCount, Hit
+from indexer.query import Node, Term
+from indexer.solr_lucene import positive_leaves
+from indexer.solr_query import HIGHLIGHT_FIELD
+from indexer.solr_schema import MARK_POST, MARK_PRE, SUGGEST_SEP
+from indexer.text import fold, folded_words, highlight_html, mark_words
+
+
+def pairs(value: Any) -> list[tuple[str, Any]]:
+    """A Solr NamedList as (name, value) pairs, whether rendered flat or as a map."""
+    if isinstance(value, dict):
+        return [(str(k), v) for k, v in value.items()]
+    if isinstance(value, list):
+        return [(str(value[i]), value[i + 1]) for i in range(0, len(value) - 1, 2)]
+    return []
+
+
+def marked_html(fragment: str) -> str:
+    """A highlighter fragment (matches between private-use markers) as escaped HTML.
+
+    Solr returns the stored text unescaped; escaping happens here, once, so a record
+    holding "<b>" or "&" can never inject markup into a results page.
+    """
+    text: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length, start = 0, None
+    for char in fragment:
+        if char == MARK_PRE:
+            start = length
+        elif char == MARK_POST:
+            if start is not None and length > start:
+                spans.append((start, length))
+            start = None
+        else:
+            text.append(char)
+            length += 1
+    return highlight_html("".join(text), spans)
+
+
+def _payload(doc: dict[str, Any]) -> dict[str, Any]:
+    value = doc.get("payload")
+    if isinstance(value, list):  # a multiValued payload would come back as a list
+        value = value[0] if value else "{}"
+    return json.loads(value or "{}")
+
+
+def build_hits(response: dict[str, Any], tree: Node, *, scored: bool) -> list[Hit]:
+    """One Hit per returned work: its representative record plus every expanded record."""
+    docs = (response.get("response") or {}).get("docs") or []
+    expanded = dict(pairs(response.get("expanded")))
+    highlighting = response.get("highlighting") or {}
+    terms, prefixes = highlight_terms(tree)
+    hits = []
+    for doc in docs:
+        best = _payload(doc)
+        best_id = best["fields"]["id"]
+        others = (expanded.get(str(doc.get("work_key"))) or {}).get("docs") or []
+        group = {best_id: best}
+        for other in others:
+            stored = _payload(other)
+            group.setdefault(stored["fields"]["id"], stored)
+        members = sorted(
+            group.values(), key=lambda s: (s["fields"]["id"] != best_id, s["fields"]["id"])
+        )
+        holdings = [h for s in members for h in s.get("holdings") or []]
+        libraries = list(dict.fromkeys(h["library"] for h in holdings if h.get("library")))
+        if not libraries:
+            libraries = list(
+                dict.fromkeys(v for s in members for v in s["fields"].get("library") or [])
+            )
+        highlights = {}
+        title = best["fields"].get("title") or ""
+        if terms or prefixes:
+            marked = mark_words(title, terms, prefixes)
+            if "<mark>" in marked:
+                highlights["title"] = marked
+        fragments = (highlighting.get(str(doc.get("id"))) or {}).get(HIGHLIGHT_FIELD) or []
+        if fragments and MARK_PRE in fragments[0]:
+            highlights["body"] = marked_html(fragments[0])
+        score = doc.get("score") if scored else None
+        hits.append(
+            Hit(
+                work_key=best["fields"]["work_key"],
+                id=best_id,
+                record_ids=[s["fields"]["id"] for s in members],
+                fields=best["fields"],
+                holdings=holdings,
+                libraries=libraries,
+                snippet=highlights.get("body", ""),
+                highlights=highlights,
+                score=float(score) if score is not None else None,
+            )
+        )
+    return hits
+
+
+def _facet_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def facet_counts(
+    response: dict[str, Any], names: Sequence[str], limit: int
+) -> dict[str, list[FacetCount]]:
+    """Per facet, values by number of works (the `works` unique count), ties by value."""
+    facets = response.get("facets") or {}
+    out = {}
+    for name in names:
+        buckets = (facets.get(name) or {}).get("buckets") or []
+        counts = [FacetCount(_facet_value(b.get("val")), int(b.get("works") or 0)) for b in buckets]
+        counts = [fc for fc in counts if fc.count > 0]
+        counts.sort(key=lambda fc: (-fc.count, fc.value))
+        out[name] = counts[:limit]
+    return out
+
+
+def spell_suggestions(response: dict[str, Any]) -> dict[str, list[str]]:
+    """The spellchecker's candidates per (folded) word; they may come from hidden records."""
+    out: dict[str, list[str]] = {}
+    suggestions = (response.get("spellcheck") or {}).get("suggestions")
+    for word, info in pairs(suggestions):
+        if not isinstance(info, dict):
+            continue
+        for item in info.get("suggestion") or []:
+            found = item.get("word") if isinstance(item, dict) else item
+            if isinstance(found, str) and found:
+                out.setdefault(word, []).append(found)
+    return out
+
+
+def known_words(response: dict[str, Any], words: Sequence[str]) -> set[str]:
+    """Words some visible record has (query facets k<i> of `build_spelling_params`)."""
+    facets = response.get("facets") or {}
+    return {w for i, w in enumerate(words) if int((facets.get(f"k{i}") or {}).get("count") or 0)}
+
+
+def candidate_spellings(
+    response: dict[str, Any], candidates: Sequence[str]
+) -> dict[str, list[tuple[str, str, int]]]:
+    """Per candidate: (folded, display, visible records) from the c<i> terms facets."""
+    facets = response.get("facets") or {}
+    out: dict[str, list[tuple[str, str, int]]] = {}
+    for i, candidate in enumerate(candidates):
+        for bucket in (facets.get(f"c{i}") or {}).get("buckets") or []:
+            folded, _bar, display = str(bucket.get("val", "")).partition("|")
+            count = int(bucket.get("count") or 0)
+            if folded == candidate and display and count > 0:
+                out.setdefault(candidate, []).append((folded, display, count))
+    return out
+
+
+def rank_suggestions(terms: Iterable[tuple[str, Any]], limit: int) -> list[str]:
+    """Autocomplete entries "key␟rank␟display" → display strings, best first.
+
+    Same order as the tantivy backend: titles/names starting with the prefix before
+    later-word matches, then more records, then alphabetical (diacritics-blind).
+    """
+    ranked: dict[str, tuple[str, int, str]] = {}
+    for term, freq in terms:
+        parts = term.split(SUGGEST_SEP)
+        if len(parts) != 3 or not isinstance(freq, int) or freq <= 0:
+            continue
+        _key, rank, display = parts
+        entry = (rank, -freq, display)
+        seen = ranked.get(display.lower())
+        if seen is None or entry < seen:
+            ranked[display.lower()] = entry
+    best = sorted(ranked.values(), key=lambda e: (e[0], e[1], fold(e[2])))
+    return [display for _rank, _freq, display in best[:limit]]
+
+
+def highlight_terms(tree: Node) -> tuple[set[str], list[str]]:
+    """Folded words (and prefixes) of the positive title/keyword leaves, for marking titles."""
+    terms: set[str] = set()
+    prefixes: list[str] = []
+    for leaf in positive_leaves(tree):
+        if leaf.field not in (None, "title"):
+            continue
+        folded = folded_words(leaf.text)
+        if isinstance(leaf, Term) and leaf.prefix and folded:
+            terms.update(folded[:-1])
+            prefixes.append(folded[-1])
+        else:
+            terms.update(folded)
+    return terms, prefixes
