@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from indexer.text import fold, has_word, nfc
+from indexer.text import fold, folded_words, has_word, nfc
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -366,6 +366,31 @@ def leaves(node: Node) -> list[Node]:
     if isinstance(node, MatchAll):
         return []
     return [node]
+
+
+def positive_leaves(node: Node) -> list[Term | Phrase]:
+    """Term and Phrase leaves a match must contain (none from under a NOT)."""
+    if isinstance(node, (And, Or)):
+        return [leaf for child in node.children for leaf in positive_leaves(child)]
+    if isinstance(node, (Term, Phrase)):
+        return [node]
+    return []
+
+
+def highlight_terms(tree: Node) -> tuple[set[str], list[str]]:
+    """Folded words (and prefixes) of the positive title/keyword leaves, for marking titles."""
+    terms: set[str] = set()
+    prefixes: list[str] = []
+    for leaf in positive_leaves(tree):
+        if leaf.field not in (None, "title"):
+            continue
+        folded = folded_words(leaf.text)
+        if isinstance(leaf, Term) and leaf.prefix and folded:
+            terms.update(folded[:-1])
+            prefixes.append(folded[-1])
+        else:
+            terms.update(folded)
+    return terms, prefixes
 
 
 def positive_words(node: Node) -> list[Term]:

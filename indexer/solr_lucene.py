@@ -26,6 +26,7 @@ from indexer.query import (
     Term,
     leaves,
     lucene_escape,
+    positive_leaves,
 )
 from indexer.tantivy_query import FIELD_GROUPS
 from indexer.tantivy_schema import EXACT, FOLD, IDENT
@@ -149,15 +150,6 @@ def build_query(node: Node) -> str | None:
     if isinstance(node, Or):
         return _any([q for q in (build_query(c) for c in node.children) if q is not None])
     return None
-
-
-def positive_leaves(node: Node) -> list[Term | Phrase]:
-    """Term and Phrase leaves a match must contain (none from under a NOT)."""
-    if isinstance(node, (And, Or)):
-        return [leaf for child in node.children for leaf in positive_leaves(child)]
-    if isinstance(node, (Term, Phrase)):
-        return [node]
-    return []
 
 
 def highlight_query(tree: Node, field: str) -> str | None:

@@ -11,11 +11,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from indexer.protocol import FacetCount, Hit
-from indexer.query import Node, Term
-from indexer.solr_lucene import positive_leaves
+from indexer.query import Node, highlight_terms
 from indexer.solr_query import HIGHLIGHT_FIELD
 from indexer.solr_schema import MARK_POST, MARK_PRE, SUGGEST_SEP
-from indexer.text import fold, folded_words, highlight_html, mark_words
+from indexer.text import fold, highlight_html, mark_words
 
 
 def pairs(value: Any) -> list[tuple[str, Any]]:
@@ -182,19 +181,3 @@ def rank_suggestions(terms: Iterable[tuple[str, Any]], limit: int) -> list[str]:
             ranked[display.lower()] = entry
     best = sorted(ranked.values(), key=lambda e: (e[0], e[1], fold(e[2])))
     return [display for _rank, _freq, display in best[:limit]]
-
-
-def highlight_terms(tree: Node) -> tuple[set[str], list[str]]:
-    """Folded words (and prefixes) of the positive title/keyword leaves, for marking titles."""
-    terms: set[str] = set()
-    prefixes: list[str] = []
-    for leaf in positive_leaves(tree):
-        if leaf.field not in (None, "title"):
-            continue
-        folded = folded_words(leaf.text)
-        if isinstance(leaf, Term) and leaf.prefix and folded:
-            terms.update(folded[:-1])
-            prefixes.append(folded[-1])
-        else:
-            terms.update(folded)
-    return terms, prefixes

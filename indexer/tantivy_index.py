@@ -21,7 +21,14 @@ from typing import Any
 import tantivy
 
 from indexer.protocol import FacetCount, Hit, SearchQuery, SearchResult
-from indexer.query import MatchAll, Node, Not, Phrase, Term, fuzzy, leaves, parse, positive_words
+from indexer.query import (
+    MatchAll,
+    Node,
+    fuzzy,
+    highlight_terms,
+    parse,
+    positive_words,
+)
 from indexer.spelling import best_correction, rewrite
 from indexer.tantivy_query import QueryBuilder, restrict
 from indexer.tantivy_schema import (
@@ -228,7 +235,7 @@ class TantivyIndex:
         if not isinstance(tree, MatchAll):
             snippets = tantivy.SnippetGenerator.create(searcher, user_query, self.schema, "body")
             snippets.set_max_num_chars(240)
-        terms, prefixes = _highlight_terms(tree)
+        terms, prefixes = highlight_terms(tree)
         hits = []
         for num, score, address in order:
             best_doc = searcher.doc(address)
@@ -397,29 +404,3 @@ def _candidates(
         cand_folded, _bar, display = term.partition("|")
         out.append((cand_folded, display, freq))
     return out
-
-
-def _highlight_terms(tree: Node) -> tuple[set[str], list[str]]:
-    """Folded words (and prefixes) of the positive title/keyword leaves, for marking titles."""
-    terms: set[str] = set()
-    prefixes: list[str] = []
-    negated = {id(leaf) for node in _nots(tree) for leaf in leaves(node)}
-    for leaf in leaves(tree):
-        if id(leaf) in negated or not isinstance(leaf, (Term, Phrase)):
-            continue
-        if leaf.field not in (None, "title"):
-            continue
-        folded = folded_words(leaf.text)
-        if isinstance(leaf, Term) and leaf.prefix and folded:
-            terms.update(folded[:-1])
-            prefixes.append(folded[-1])
-        else:
-            terms.update(folded)
-    return terms, prefixes
-
-
-def _nots(node: Node) -> list[Node]:
-    if isinstance(node, Not):
-        return [node.child]
-    children = getattr(node, "children", ())
-    return [n for child in children for n in _nots(child)]
