@@ -14,7 +14,7 @@ from typing import Any
 from catalogue.record import Record
 from indexer.identifiers import compact, isbn_search_forms, issn_search_forms
 from indexer.names import clean_name, direct_name, name_variants
-from indexer.protocol import SearchIndex
+from indexer.protocol import FACETS, SearchIndex
 from indexer.text import filing_title, nfc, strip_isbd
 from indexer.works import cluster_works
 
@@ -49,6 +49,10 @@ DISPLAY_FIELDS = (
 MISC_FIELDS = ("contributors", "series", "publisher", "place", "edition", "genres")
 
 Visibility = str | Callable[[Record], str]
+
+
+# Facet name (protocol) → document field: every backend indexes a facet under its name.
+FACET_FIELDS = {name: name for name in FACETS}
 
 
 def _texts(values: Iterable[str]) -> list[str]:

@@ -13,19 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from indexer.documents import display_fields
+from indexer.documents import (
+    FACET_FIELDS,  # noqa: F401 — re-exported
+    display_fields,
+)
 from indexer.tantivy_schema import SUGGEST_SEP, spell_tokens, suggest_entries
-
-# Facet name (protocol) → Solr field.
-FACET_FIELDS = {
-    "library": "library",
-    "format": "format",
-    "language": "language",
-    "year": "year",
-    "subject": "subject",
-    "collection": "collection",
-    "online": "online",
-}
 
 # Fields the schema fills itself (copyField targets) or Solr maintains.
 COPY_FIELDS = {

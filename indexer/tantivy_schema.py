@@ -15,7 +15,10 @@ from typing import Any
 
 import tantivy
 
-from indexer.documents import display_fields
+from indexer.documents import (
+    FACET_FIELDS,  # noqa: F401 — re-exported
+    display_fields,
+)
 from indexer.text import exact, fold, words
 
 SCHEMA_VERSION = 1
@@ -24,16 +27,6 @@ FOLD = "vi_fold"
 EXACT = "vi_exact"
 IDENT = "ident"
 
-# Facet name (protocol) → tantivy field.
-FACET_FIELDS = {
-    "library": "library",
-    "format": "format",
-    "language": "language",
-    "year": "year",
-    "subject": "subject",
-    "collection": "collection",
-    "online": "online",
-}
 _RAW_FAST = ("id", "work_key", "library", "format", "language", "subject", "collection")
 _RAW_FAST += ("online", "visibility", "title_sort")
 
