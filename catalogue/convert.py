@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from catalogue.record import DigitalObject, Holding, Record
 from catalogue.runs import HarvestError, HarvestRun
 from catalogue.sources import Source
 from catalogue.tables import HarvestRunRow, RecordRow, SourceRow
+
+T = TypeVar("T")
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -17,8 +21,11 @@ def aware(value: datetime | None) -> datetime | None:
     return value
 
 
-def fields_of(obj: Holding | DigitalObject) -> dict:
-    return dict(vars(obj))
+def from_columns(cls: type[T], row: object, **overrides: Any) -> T:
+    """A dataclass from the row's same-named columns, datetimes made UTC-aware again."""
+    values = {f.name: getattr(row, f.name) for f in fields(cls) if f.name not in overrides}
+    values = {k: aware(v) if isinstance(v, datetime) else v for k, v in values.items()}
+    return cls(**values, **overrides)
 
 
 def record_from_row(row: RecordRow) -> Record:
@@ -33,32 +40,8 @@ def record_from_row(row: RecordRow) -> Record:
     data["holdings"] = []
     data["digital_objects"] = []
     record = Record.from_dict(data)
-    record.holdings = [
-        Holding(
-            library=h.library,
-            location=h.location,
-            call_number=h.call_number,
-            status=h.status,
-            status_read_at=aware(h.status_read_at),
-            barcode=h.barcode,
-        )
-        for h in row.holdings
-    ]
-    record.digital_objects = [
-        DigitalObject(
-            kind=d.kind,
-            location=d.location,
-            label=d.label,
-            order=d.order,
-            mime_type=d.mime_type,
-            bytes=d.bytes,
-            sha256=d.sha256,
-            duration=d.duration,
-            width=d.width,
-            height=d.height,
-        )
-        for d in row.digital_objects
-    ]
+    record.holdings = [from_columns(Holding, h) for h in row.holdings]
+    record.digital_objects = [from_columns(DigitalObject, d) for d in row.digital_objects]
     record.datestamp = aware(record.datestamp)
     return record
 
@@ -77,25 +60,5 @@ def source_from_row(row: SourceRow) -> Source:
 
 
 def run_from_row(row: HarvestRunRow) -> HarvestRun:
-    return HarvestRun(
-        id=row.id,
-        source_key=row.source_key,
-        mode=row.mode,
-        status=row.status,
-        started_at=aware(row.started_at),
-        finished_at=aware(row.finished_at),
-        added=row.added,
-        updated=row.updated,
-        deleted=row.deleted,
-        unchanged=row.unchanged,
-        failed=row.failed,
-        pages=row.pages,
-        resumption_token=row.resumption_token,
-        message=row.message,
-        from_=aware(row.from_),
-        server_time=aware(row.server_time),
-        errors=[
-            HarvestError(position=e.position, reason=e.reason, record_id=e.record_id, raw=e.raw)
-            for e in row.errors
-        ],
-    )
+    errors = [from_columns(HarvestError, e) for e in row.errors]
+    return from_columns(HarvestRun, row, errors=errors)

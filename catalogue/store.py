@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from catalogue.convert import aware, record_from_row, run_from_row, source_from_row
-from catalogue.record import DigitalObject, Holding, Record
+from catalogue.record import Record
 from catalogue.runs import HarvestedItem, HarvestRun, PageCounts
 from catalogue.sources import Source
 from catalogue.tables import (
@@ -437,11 +437,11 @@ class _Batch:
             row["data"] = full
             self.holdings += [
                 {**h, "record_id": record_id, "position": i}
-                for i, h in enumerate(_child_rows(record.holdings))
+                for i, h in enumerate(map(vars, record.holdings))
             ]
             self.objects += [
                 {**d, "record_id": record_id, "position": i}
-                for i, d in enumerate(_child_rows(record.digital_objects))
+                for i, d in enumerate(map(vars, record.digital_objects))
             ]
         return outcome
 
@@ -461,11 +461,6 @@ class _Batch:
             s.execute(insert(HoldingRow), self.holdings)
         if self.objects:
             s.execute(insert(DigitalObjectRow), self.objects)
-
-
-def _child_rows(objects: Sequence[Holding | DigitalObject]) -> list[dict]:
-    """Holdings or digital objects as column values (datetimes stay datetimes)."""
-    return [dict(vars(obj)) for obj in objects]
 
 
 def _content_hash(data: dict | None) -> str:
