@@ -17,7 +17,6 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
-from catalogue.record import Record
 from indexer.names import clean_name
 from indexer.protocol import (
     DEFAULT_PER_PAGE,
@@ -31,6 +30,7 @@ from indexer.protocol import (
     SearchResult,
 )
 from indexer.query import MAX_QUERY_CHARS
+from portal.access import may_see_record, visibility_for_request
 from portal.app import services
 from portal.errors import ApiError, is_api_request
 from portal.openapi import openapi_document
@@ -54,16 +54,6 @@ _YEAR = re.compile(r"-?[0-9]{1,4}")
 def accepted_search_params() -> list[str]:
     """Every parameter name /api/search accepts; anything else is a 400."""
     return [*SEARCH_PARAMS, *(FILTER_PREFIX + name for name in FACETS)]
-
-
-def visibility_for_request() -> list[str]:
-    """Visibility levels the requester may see. The one place the access policy plugs in."""
-    return ["public"]
-
-
-def may_see_record(record: Record) -> bool:
-    """Whether the requester may see this record (the rights policy's `see_record`, later)."""
-    return True
 
 
 # --- search ---------------------------------------------------------------------------

@@ -10,12 +10,14 @@ import secrets
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from flask_wtf.csrf import CSRFProtect
 
 from catalogue.settings import Settings, load_settings
 from catalogue.store import Store
 from indexer.backends import open_index
 from indexer.protocol import SearchIndex
 from portal.errors import register_error_handlers
+from portal.i18n import init_i18n
 
 EXTENSION = "thuvien"
 MIN_SECRET_CHARS = 16
@@ -47,7 +49,7 @@ def create_app(
     database fail `thuvien serve` at once with its message, instead of every request.
     """
     settings = settings or load_settings()
-    app = Flask("portal")
+    app = Flask("portal")  # templates and static files ship inside the package
     _configure_security(app, settings)
     app.json.ensure_ascii = False  # "Hà Nội", not "H\u00e0 N\u1ed9i"
     app.json.sort_keys = False  # keep responses in the documented order
@@ -59,9 +61,17 @@ def create_app(
     )
 
     register_error_handlers(app)
-    from portal import api  # imported here: api imports `services` from this module
+    init_i18n(app)
+    CSRFProtect(app)
+    # Imported here: the blueprints import `services` from this module.
+    from portal import accounts, api, discovery, oai, record, search
 
-    app.register_blueprint(api.bp)
+    accounts.init_accounts(app)
+    for blueprint in (search.bp, record.bp, accounts.bp, discovery.bp, oai.bp, api.bp):
+        app.register_blueprint(blueprint)
+    # The API and OAI-PMH are read-only and cookie-free: nothing there to forge.
+    app.extensions["csrf"].exempt(api.bp)
+    app.extensions["csrf"].exempt(oai.bp)
     return app
 
 

@@ -13,6 +13,8 @@ want_test=0
 missing=()
 need() { eval "$2" >/dev/null 2>&1 || missing+=("$1"); }
 need python3-venv "python3 -m venv --help"
+# The browser the real-browser tests drive (Playwright cannot download its own here).
+[ "$want_test" = 1 ] && need chromium "command -v chromium"
 
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo_cmd=""
