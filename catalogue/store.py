@@ -278,6 +278,30 @@ class Store:
             ).all()
             return [(r.change_seq, record_from_row(r)) for r in rows]
 
+    def records_of_work(self, work_key: str, limit: int = 200) -> list[Record]:
+        """Live records indexed under one work key (the work's records in every library)."""
+        with self.session() as s:
+            rows = s.scalars(
+                select(RecordRow)
+                .where(RecordRow.work_key == work_key, RecordRow.deleted.is_(False))
+                .order_by(RecordRow.id)
+                .limit(limit)
+                .options(selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects))
+            ).all()
+            return [record_from_row(r) for r in rows]
+
+    def recent_records(self, limit: int = 10) -> list[Record]:
+        """Live records most recently added or changed, newest first."""
+        with self.session() as s:
+            rows = s.scalars(
+                select(RecordRow)
+                .where(RecordRow.deleted.is_(False))
+                .order_by(RecordRow.change_seq.desc())
+                .limit(limit)
+                .options(selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects))
+            ).all()
+            return [record_from_row(r) for r in rows]
+
     def iter_records(self, batch: int = 1000, *, deleted: bool = False) -> Iterator[Record]:
         """Every record, in id order, a batch per query so memory stays flat."""
         last = ""

@@ -133,3 +133,17 @@ def test_migrations_match_the_tables(tmp_path):
         pytest.fail(f"migrations and tables differ: {exc}")
     finally:
         store.close()
+
+
+
+def test_records_of_work_and_recent_records(store) -> None:
+    run = store.start_run("lib-a", "full")
+    store.save_items(
+        run,
+        "lib-a",
+        [HarvestedItem(str(i), b"<r/>", "oai_dc", kieu(str(i), f"T{i}")) for i in range(4)],
+    )
+    store.set_work_keys({"lib-a:0": "w1", "lib-a:1": "w1", "lib-a:2": "w2"})
+    assert [r.id for r in store.records_of_work("w1")] == ["lib-a:0", "lib-a:1"]
+    assert store.records_of_work("nope") == []
+    assert [r.id for r in store.recent_records(2)] == ["lib-a:3", "lib-a:2"]
