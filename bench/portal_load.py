@@ -1,0 +1,149 @@
+"""Results-page throughput and latency of `thuvien serve` under load.
+
+    .venv/bin/python bench/search.py --records 1000000 --index DATA/index --keep
+    .venv/bin/python bench/portal_load.py --data-dir DATA [--seconds 30] [--connections 16]
+
+Starts `thuvien serve` (waitress) on 127.0.0.1 over the data folder, then requests
+results pages (`/search?q=…` with facets, a mix of queries and filters) for a fixed
+time. Uses `wrk` (Debian package `wrk`) when it is installed, else a Python load
+generator with keep-alive connections (which itself competes for the 2 cores, so its
+figures are a lower bound).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import machine  # noqa: E402
+
+PATHS = [
+    "/search?" + urlencode(params, doseq=True)
+    for params in (
+        {"q": "ha noi"},
+        {"q": "Hà Nội", "f.format": "book"},
+        {"q": "thăng*"},
+        {"q": "nguyen van", "sort": "year_desc"},
+        {"q": "lich su", "f.library": "thu-vien-ha-noi", "f.language": "vie"},
+        {"q": ""},
+        {"q": "pho co", "page": "3"},
+        {"q": "ky uc NOT mua"},
+    )
+]
+
+
+def start_server(data_dir: Path, port: int) -> subprocess.Popen:
+    thuvien = Path(sys.executable).with_name("thuvien")
+    env = {**os.environ, "THUVIEN_MODE": "development"}
+    server = subprocess.Popen(
+        [str(thuvien), "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=x", timeout=5).read()
+            return server
+        except OSError:
+            time.sleep(0.5)
+    server.kill()
+    raise SystemExit("thuvien serve did not answer within 120 s")
+
+
+def python_load(port: int, seconds: float, connections: int) -> tuple[int, list[float], int]:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+    paths = itertools.cycle(PATHS)
+
+    def worker() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad = [], 0
+        while time.perf_counter() < stop:
+            with lock:
+                path = next(paths)
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    bad += 1
+            except OSError:
+                bad += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(latencies), latencies, errors
+
+
+def wrk_load(port: int, seconds: float, connections: int) -> str:
+    script = Path(tempfile.mkdtemp()) / "paths.lua"
+    quoted = ", ".join(f'"{p}"' for p in PATHS)
+    script.write_text(
+        f"local paths = {{{quoted}}}\nlocal i = 0\n"
+        "request = function() i = i % #paths + 1; return wrk.format('GET', paths[i]) end\n"
+    )
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "-s", str(script),
+         f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return result.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--port", type=int, default=5077)
+    parser.add_argument("--python", action="store_true", help="use the Python generator")
+    args = parser.parse_args()
+    print(machine())
+    server = start_server(args.data_dir, args.port)
+    try:
+        python_load(args.port, 3, 4)  # warm up
+        if shutil.which("wrk") and not args.python:
+            print(wrk_load(args.port, args.seconds, args.connections))
+            return
+        done, latencies, errors = python_load(args.port, args.seconds, args.connections)
+        q = statistics.quantiles(latencies, n=100, method="inclusive")
+        print(
+            f"Python load generator, {args.connections} connections, {args.seconds:.0f} s: "
+            f"{done / args.seconds:.1f} requests/s · p50 {q[49]:.0f} ms · p95 {q[94]:.0f} ms · "
+            f"p99 {q[98]:.0f} ms · errors {errors}"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
