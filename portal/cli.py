@@ -89,7 +89,44 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
     serve.set_defaults(handler=_serve)
+
+    _add_users_parser(sub)
     return parser
+
+
+def _add_users_parser(sub: argparse._SubParsersAction) -> None:
+    from catalogue.users import ROLES
+
+    users = sub.add_parser("users", help="create and manage portal accounts")
+    users_sub = users.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = users_sub.add_parser(
+        "create",
+        help="add an account; the password comes from stdin (--password-stdin), is asked "
+        "for twice on a terminal, or else is generated and printed once",
+    )
+    create.add_argument("name", help="username: 3-100 letters, digits, '.', '-' or '_'")
+    create.add_argument("--role", required=True, choices=ROLES)
+    create.add_argument("--display-name", default="", help="the name the portal shows")
+    create.add_argument("--email", default="")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    users_sub.add_parser("list", help="one line per account")
+    set_role = users_sub.add_parser("set-role", help="give an account another role")
+    set_role.add_argument("name")
+    set_role.add_argument("role", choices=ROLES)
+    disable = users_sub.add_parser("disable", help="stop an account from logging in")
+    disable.add_argument("name")
+    enable = users_sub.add_parser("enable", help="let a disabled account log in again")
+    enable.add_argument("name")
+    password = users_sub.add_parser(
+        "set-password", help="replace an account's password (same sources as create)"
+    )
+    password.add_argument("name")
+    password.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    users.set_defaults(handler=_users)
 
 
 def open_store(settings: Settings) -> Store:
@@ -184,6 +221,76 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{n:3}. {f.get('title', '')}{year} — {who}")
         print(f"     held by {len(hit.libraries)}: {', '.join(hit.libraries)}  [{hit.id}]")
     return 0
+
+
+def _users(args: argparse.Namespace, settings: Settings) -> int:
+    from catalogue import users
+
+    store = open_store(settings)
+    try:
+        if args.action == "create":
+            name = users.normalise_username(args.name)  # before asking for a password
+            if users.find_user(store, name) is not None:
+                raise users.AccountError("username_taken", f"the username {name!r} is taken")
+            password, generated = _new_password(args.password_stdin)
+            user = users.create_user(
+                store,
+                args.name,
+                password,
+                role=args.role,
+                display_name=args.display_name,
+                email=args.email,
+            )
+            print(f"created {user.role} {user.username!r} (id {user.id})")
+            if generated:
+                print(f"password (shown only now): {password}")
+        elif args.action == "list":
+            for u in users.list_users(store):
+                state = "disabled" if u.disabled else "active"
+                last = f"{u.last_login_at:%Y-%m-%d %H:%M}" if u.last_login_at else "never"
+                print(
+                    f"{u.id}\t{u.username}\t{u.role}\t{state}\tlast login {last}\t{u.display_name}"
+                )
+        elif args.action == "set-role":
+            user = users.set_role(store, args.name, args.role)
+            print(f"{user.username!r} is now {user.role}")
+        elif args.action in ("disable", "enable"):
+            user = users.set_disabled(store, args.name, args.action == "disable")
+            print(f"{user.username!r} is {'disabled' if user.disabled else 'enabled'}")
+        else:  # set-password
+            if users.find_user(store, args.name) is None:
+                raise users.AccountError("unknown_user", f"no account {args.name!r}")
+            password, generated = _new_password(args.password_stdin)
+            user = users.set_password(store, args.name, password)
+            print(f"password of {user.username!r} changed")
+            if generated:
+                print(f"password (shown only now): {password}")
+    except (users.AccountError, PasswordInputError) as exc:
+        print(f"thuvien: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+class PasswordInputError(ValueError):
+    """A password that could not be read (empty stdin, two entries that differ)."""
+
+
+def _new_password(from_stdin: bool) -> tuple[str, bool]:
+    """The password to set, and whether it was generated (so it must be shown)."""
+    import getpass
+    import secrets
+
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise PasswordInputError("no password on standard input")
+        return password, False
+    if sys.stdin.isatty():
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != password:
+            raise PasswordInputError("the two passwords are not the same")
+        return password, False
+    return secrets.token_urlsafe(18), True
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,5 +1,6 @@
-"""The `thuvien` command as an operator uses it: demo, sources, harvest, index, search."""
+"""The `thuvien` command as an operator uses it: demo, sources, harvest, index, search, users."""
 
+import io
 import json
 
 import pytest
@@ -67,8 +68,126 @@ def test_bad_sources_file_and_unknown_source_give_clear_errors(data_dir, tmp_pat
 
 def test_harvest_of_a_down_source_reports_failure_and_exit_code(data_dir, tmp_path, capsys):
     sources = tmp_path / "s.toml"
-    sources.write_text('[[source]]\nkey = "down"\nname = "Down"\ntype = "marc"\n'
-                       f'url = "{tmp_path / "missing.mrc"}"\n')
+    sources.write_text(
+        '[[source]]\nkey = "down"\nname = "Down"\ntype = "marc"\n'
+        f'url = "{tmp_path / "missing.mrc"}"\n'
+    )
     run(capsys, "--data-dir", str(data_dir), "sources", "import", str(sources))
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "harvest", "--all")
     assert code == 1 and "down: failed (full)" in out and "not found" in out
+
+
+# -- users ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fast_hashes(monkeypatch):
+    from argon2 import PasswordHasher
+
+    from catalogue import users
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(users, "HASHER", cheap)
+
+
+def users_cmd(capsys, data_dir, *args, stdin=None, monkeypatch=None):
+    """Run `thuvien --data-dir DIR users ARGS...`, optionally with text on stdin."""
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", stdin)
+    return run(capsys, "--data-dir", str(data_dir), "users", *args)
+
+
+def check_login(data_dir, username, password):
+    from catalogue import users
+    from catalogue.settings import Settings
+    from catalogue.store import Store
+
+    return users.authenticate(Store(Settings(data_dir=data_dir).db_url), username, password, "::1")
+
+
+PASSPHRASE = "thư viện quận Ba Đình"
+
+
+def test_users_create_with_password_from_stdin_then_authenticate(
+    data_dir, capsys, monkeypatch, fast_hashes
+):
+    code, out, err = users_cmd(
+        capsys,
+        data_dir,
+        *("create", "Lan.Tran", "--role", "librarian", "--display-name", "Trần Thị Lan"),
+        "--password-stdin",
+        stdin=io.StringIO(PASSPHRASE + "\n"),
+        monkeypatch=monkeypatch,
+    )
+    assert code == 0, err
+    assert "created librarian 'lan.tran'" in out
+    assert PASSPHRASE not in out and "shown only now" not in out
+    result = check_login(data_dir, "lan.tran", PASSPHRASE)
+    assert result.ok and result.user.role == "librarian"
+    assert result.user.display_name == "Trần Thị Lan"
+
+    code, out, _ = users_cmd(capsys, data_dir, "list")
+    assert code == 0 and "lan.tran\tlibrarian\tactive" in out
+    assert users_cmd(capsys, data_dir, "set-role", "LAN.TRAN", "admin")[0] == 0
+    assert users_cmd(capsys, data_dir, "disable", "lan.tran")[0] == 0
+    assert "lan.tran\tadmin\tdisabled" in users_cmd(capsys, data_dir, "list")[1]
+    assert check_login(data_dir, "lan.tran", PASSPHRASE).status == "disabled"
+    assert users_cmd(capsys, data_dir, "enable", "lan.tran")[0] == 0
+    assert check_login(data_dir, "lan.tran", PASSPHRASE).ok
+
+
+def test_users_create_without_a_password_generates_and_prints_one(
+    data_dir, capsys, monkeypatch, fast_hashes
+):
+    code, out, _ = users_cmd(
+        capsys,
+        data_dir,
+        *("create", "minh", "--role", "reader"),
+        stdin=io.StringIO(""),  # not a terminal, nothing piped
+        monkeypatch=monkeypatch,
+    )
+    assert code == 0
+    generated = out.split("password (shown only now): ")[1].strip()
+    assert len(generated) >= 20
+    assert check_login(data_dir, "minh", generated).ok
+
+
+def test_users_create_asks_twice_on_a_terminal(data_dir, capsys, monkeypatch, fast_hashes):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stdin", Terminal())
+    answers = iter([PASSPHRASE, PASSPHRASE, PASSPHRASE, PASSPHRASE + "!"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    code, out, _ = users_cmd(capsys, data_dir, "create", "hoa", "--role", "reader")
+    assert code == 0 and "shown only now" not in out
+    assert check_login(data_dir, "hoa", PASSPHRASE).ok
+    code, _, err = users_cmd(capsys, data_dir, "create", "hoa2", "--role", "reader")
+    assert code == 2 and "not the same" in err
+
+
+def test_users_bad_role_name_or_password_give_clear_errors(
+    data_dir, capsys, monkeypatch, fast_hashes
+):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--data-dir", str(data_dir), "users", "create", "boss", "--role", "emperor"])
+    assert exit_.value.code == 2
+    assert "invalid choice: 'emperor'" in capsys.readouterr().err
+
+    create_boss = ("create", "boss", "--role", "admin", "--password-stdin")
+    code, _, err = users_cmd(
+        capsys, data_dir, *create_boss, stdin=io.StringIO("short\n"), monkeypatch=monkeypatch
+    )
+    assert code == 2 and "at least 10 characters" in err
+
+    code, _, err = users_cmd(capsys, data_dir, "create", "x", "--role", "admin")
+    assert code == 2 and "3 to 100 characters" in err
+
+    twice = io.StringIO("long enough password\nlong enough password\n")
+    assert users_cmd(capsys, data_dir, *create_boss, stdin=twice, monkeypatch=monkeypatch)[0] == 0
+    code, _, err = users_cmd(capsys, data_dir, *create_boss)
+    assert code == 2 and "'boss' is taken" in err
+
+    code, _, err = users_cmd(capsys, data_dir, "disable", "nobody")
+    assert code == 2 and "no account 'nobody'" in err

@@ -37,7 +37,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     data_dir: Path = tmp_path_factory.mktemp("browser-demo")
     settings = Settings(data_dir=data_dir)
     with ExitStack() as stack:
-        store = build_demo(settings, stack, works=DEMO_WORKS, out=lambda _line: None, progress=False)
+        store = build_demo(
+            settings, stack, works=DEMO_WORKS, out=lambda _line: None, progress=False
+        )
         app = create_app(settings, store=store)
         url = stack.enter_context(serve_wsgi(app, host="127.0.0.1"))
         yield Site(url=url, settings=settings)

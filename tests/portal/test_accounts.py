@@ -1,0 +1,409 @@
+"""Accounts in the portal: register, log in and out, CSRF, safe redirects, locks, roles."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import uuid
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Blueprint, Flask
+from flask.testing import FlaskClient
+from flask_login import current_user
+
+from catalogue import users
+from portal.accounts import role_required, safe_next
+from portal.app import create_app
+
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+PASSWORD = "đọc sách mỗi ngày"
+
+
+@pytest.fixture(autouse=True)
+def fast_hashes(monkeypatch):
+    monkeypatch.setattr(users, "HASHER", FAST)
+
+
+def unique(prefix: str = "u") -> str:
+    """A username no other test uses (the catalogue store is shared by the session)."""
+    return f"{prefix}.{uuid.uuid4().hex[:10]}"
+
+
+def browser(app: Flask) -> FlaskClient:
+    """A test client from an address of its own, so no test meets another's rate limits."""
+    client = app.test_client()
+    b = uuid.uuid4().bytes
+    client.environ_base["REMOTE_ADDR"] = f"10.{b[0]}.{b[1]}.{b[2]}"
+    return client
+
+
+@pytest.fixture
+def web(app: Flask) -> FlaskClient:
+    return browser(app)
+
+
+def csrf(client: FlaskClient, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def log_in(client: FlaskClient, username: str, password: str = PASSWORD, **extra):
+    token = csrf(client, "/login")
+    form = {"csrf_token": token, "username": username, "password": password, **extra}
+    return client.post("/login", data=form)
+
+
+def make_user(app: Flask, role: str = "reader", **kwargs) -> str:
+    name = unique(role)
+    users.create_user(app.extensions["thuvien"].store, name, PASSWORD, role=role, **kwargs)
+    return name
+
+
+def logged_in_user(client: FlaskClient) -> str | None:
+    with client.session_transaction() as session:
+        return session.get("_user_id")
+
+
+# -- register, profile, log out ----------------------------------------------------
+
+
+def test_register_then_profile_then_logout(web: FlaskClient):
+    name = unique("Reader")
+    token = csrf(web, "/register")
+    response = web.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "username": name,
+            "display_name": "Nguyễn Thị Lan",
+            "email": "lan@example.vn",
+            "password": PASSWORD,
+            "confirm_password": PASSWORD,
+        },
+    )
+    assert response.status_code == 303 and response.headers["Location"] == "/account"
+    assert logged_in_user(web)
+
+    page = web.get("/account").get_data(as_text=True)
+    assert name.casefold() in page and "Nguyễn Thị Lan" in page and "lan@example.vn" in page
+    assert "Bạn đọc" in page  # the role, in Vietnamese
+    assert "Xin chào Nguyễn Thị Lan" in page  # the welcome flash
+    assert f"({name.casefold()})" in page  # the header names who is logged in
+    assert page.count("<h1") == 1
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    out = web.post("/logout", data={"csrf_token": token})
+    assert out.status_code == 303 and out.headers["Location"] == "/"
+    assert logged_in_user(web) is None
+    again = web.get("/account")
+    assert again.status_code == 302 and again.headers["Location"].startswith("/login?next=")
+
+
+def test_registration_errors_are_shown_and_keep_the_form(web: FlaskClient, app: Flask):
+    taken = make_user(app)
+    token = csrf(web, "/register")
+    page = web.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "username": taken,
+            "display_name": "Minh",
+            "password": "short",
+            "confirm_password": "short",
+        },
+    )
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'role="alert"' in html
+    assert "Tên đăng nhập này đã có người dùng" in html
+    assert "Mật khẩu cần có ít nhất 10 ký tự" in html
+    assert f'value="{taken}"' in html and 'value="Minh"' in html
+    assert 'value="short"' not in html
+    assert 'href="#username"' in html and 'href="#password"' in html
+    assert (
+        'aria-invalid="true"' in html and 'aria-describedby="username-hint username-error"' in html
+    )
+    assert logged_in_user(web) is None
+
+    mismatch = web.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "username": unique(),
+            "password": PASSWORD,
+            "confirm_password": PASSWORD + "!",
+        },
+    ).get_data(as_text=True)
+    assert "Hai mật khẩu không giống nhau" in mismatch and 'href="#confirm_password"' in mismatch
+
+
+def test_registration_only_ever_makes_readers(web: FlaskClient, app: Flask):
+    name = unique()
+    token = csrf(web, "/register")
+    web.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "username": name,
+            "password": PASSWORD,
+            "confirm_password": PASSWORD,
+            "role": "admin",
+        },
+    )
+    assert users.find_user(app.extensions["thuvien"].store, name).role == "reader"
+
+
+# -- log in ------------------------------------------------------------------------
+
+
+def test_login_page_is_labelled_for_password_managers_and_screen_readers(web: FlaskClient):
+    html = web.get("/login").get_data(as_text=True)
+    assert '<label for="username">' in html and '<label for="password">' in html
+    assert 'autocomplete="username"' in html and 'autocomplete="current-password"' in html
+    assert html.count("<h1") == 1
+    assert 'href="/register"' in html
+
+
+def test_login_then_logged_in_and_redirected_home(web: FlaskClient, app: Flask):
+    name = make_user(app, display_name="Trần Văn Bình")
+    response = log_in(web, name.upper())
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert logged_in_user(web)
+    assert "Trần Văn Bình" in web.get("/").get_data(as_text=True)
+
+
+def test_wrong_password_shows_a_generic_error_and_no_session(web: FlaskClient, app: Flask):
+    name = make_user(app)
+    for username in (name, unique("ghost")):
+        response = log_in(web, username, "not-my-password")
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "Sai tên đăng nhập hoặc mật khẩu." in html and 'role="alert"' in html
+        assert f'value="{username}"' in html  # the username is kept
+        assert "not-my-password" not in html  # the password is not
+        assert logged_in_user(web) is None
+
+
+def test_empty_fields_are_named(web: FlaskClient):
+    html = log_in(web, "", "").get_data(as_text=True)
+    assert "Hãy nhập tên đăng nhập." in html and "Hãy nhập mật khẩu." in html
+
+
+def test_disabled_account_cannot_log_in_and_is_logged_out(app: Flask):
+    store = app.extensions["thuvien"].store
+    name = make_user(app)
+    web, other = browser(app), browser(app)
+    assert log_in(other, name).status_code == 303
+    users.set_disabled(store, name)
+    response = log_in(web, name)
+    assert response.status_code == 403
+    assert "đã bị vô hiệu hóa" in response.get_data(as_text=True)
+    assert other.get("/account").status_code == 302  # its session ends
+
+
+def test_post_without_csrf_token_is_refused(web: FlaskClient, app: Flask):
+    name = make_user(app)
+    response = web.post("/login", data={"username": name, "password": PASSWORD})
+    assert response.status_code == 400
+    assert logged_in_user(web) is None
+    web.get("/login")  # a session with a token in it, but the form leaves it out
+    assert web.post("/login", data={"username": name, "password": PASSWORD}).status_code == 400
+    assert web.post("/register", data={"username": unique()}).status_code == 400
+
+
+def test_logout_needs_post_and_a_token(web: FlaskClient, app: Flask):
+    log_in(web, make_user(app))
+    assert web.get("/logout").status_code == 405
+    assert web.post("/logout").status_code == 400  # a cross-site form cannot log anyone out
+    assert logged_in_user(web)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example",
+        "https://evil.example/account",
+        "//evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "/%0d%0aSet-Cookie:x",
+        "/search\r\nX: y",
+        "account",
+    ],
+)
+def test_next_is_followed_only_to_this_site(web: FlaskClient, app: Flask, target: str):
+    response = log_in(web, make_user(app), next=target)
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location == "/" or (target.startswith("/%0d") and location == target)
+
+
+def test_next_to_a_page_on_this_site_is_followed(web: FlaskClient, app: Flask):
+    page = web.get("/login?next=/search%3Fq%3Dha%2Bnoi").get_data(as_text=True)
+    assert 'name="next" value="/search?q=ha+noi"' in page
+    response = log_in(web, make_user(app), next="/search?q=ha+noi")
+    assert response.headers["Location"] == "/search?q=ha+noi"
+
+
+def test_safe_next():
+    assert safe_next("/record/x?y=1#z") == "/record/x?y=1#z"
+    for bad in (None, "", "http://x", "//x", "/\\x", "x/y", "/a\x00", "/" + "a" * 3000):
+        assert safe_next(bad) is None
+
+
+def test_too_many_failures_lock_with_429_and_retry_after(web: FlaskClient, app: Flask):
+    name = make_user(app)
+    for _ in range(5):
+        assert log_in(web, name, "wrong-password").status_code == 200
+    locked = log_in(web, name)  # even the right password
+    assert locked.status_code == 429
+    assert 0 < int(locked.headers["Retry-After"]) <= 15 * 60
+    html = locked.get_data(as_text=True)
+    assert "Bạn đã thử sai quá nhiều lần" in html and "15 phút" in html
+    assert logged_in_user(web) is None
+    # Other readers at other addresses are not affected.
+    assert log_in(browser(app), make_user(app)).status_code == 303
+
+
+def test_lock_message_in_english(web: FlaskClient, app: Flask):
+    web.get("/?lang=en")
+    name = make_user(app)
+    for _ in range(5):
+        log_in(web, name, "wrong-password")
+    html = log_in(web, name).get_data(as_text=True)
+    assert "please wait 15 minutes before trying again" in html
+
+
+# -- sessions ------------------------------------------------------------------------
+
+
+def test_login_starts_a_fresh_session_keeping_the_language(web: FlaskClient, app: Flask):
+    web.get("/?lang=en")
+    with web.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    log_in(web, make_user(app))
+    with web.session_transaction() as session:
+        assert "planted" not in session
+        assert session["lang"] == "en" and session.get("_user_id")
+    assert '<html lang="en">' in web.get("/account").get_data(as_text=True)
+
+
+def test_session_cookie_flags_in_development(web: FlaskClient):
+    cookie = web.get("/login").headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+
+
+def test_session_cookie_is_secure_in_production(catalogue):
+    settings = dataclasses.replace(catalogue.settings, mode="production", secret_key="k" * 64)
+    app = create_app(settings, store=catalogue.store, index=catalogue.index)
+    cookie = app.test_client().get("/login", base_url="https://localhost").headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_changing_the_password_ends_other_sessions(app: Flask):
+    name = make_user(app)
+    web, elsewhere = browser(app), browser(app)
+    log_in(web, name)
+    log_in(elsewhere, name)
+    token = csrf(web, "/account")
+
+    wrong = web.post(
+        "/account/password",
+        data={
+            "csrf_token": token,
+            "current_password": "not-the-password",
+            "new_password": "a brand new passphrase",
+            "confirm_password": "a brand new passphrase",
+        },
+    )
+    assert wrong.status_code == 200
+    assert "Mật khẩu hiện tại không đúng." in wrong.get_data(as_text=True)
+
+    weak = web.post(
+        "/account/password",
+        data={
+            "csrf_token": token,
+            "current_password": PASSWORD,
+            "new_password": name,
+            "confirm_password": name,
+        },
+    )
+    assert "Mật khẩu không được trùng với tên đăng nhập." in weak.get_data(as_text=True)
+
+    done = web.post(
+        "/account/password",
+        data={
+            "csrf_token": token,
+            "current_password": PASSWORD,
+            "new_password": "a brand new passphrase",
+            "confirm_password": "a brand new passphrase",
+        },
+    )
+    assert done.status_code == 303 and done.headers["Location"] == "/account"
+    assert web.get("/account").status_code == 200  # this session goes on
+    assert elsewhere.get("/account").status_code == 302  # the other one has ended
+    assert log_in(browser(app), name, "a brand new passphrase").status_code == 303
+
+
+# -- roles ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def staff_app(app: Flask) -> Flask:
+    staff = Blueprint("staff_test", __name__)
+
+    @staff.get("/test-staff-only")
+    @role_required("librarian")
+    def staff_only() -> str:
+        return f"staff page for {current_user.username}"
+
+    @staff.get("/test-admin-only")
+    @role_required("admin")
+    def admin_only() -> str:
+        return "admin page"
+
+    app.register_blueprint(staff)
+    return app
+
+
+def test_role_required_redirects_anonymous_visitors_to_log_in(staff_app: Flask):
+    web = browser(staff_app)
+    response = web.get("/test-staff-only")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login?next=%2Ftest-staff-only"
+    login_page = web.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Vui lòng đăng nhập để xem trang này." in login_page
+    assert 'name="next" value="/test-staff-only"' in login_page
+
+
+def test_role_required_gives_a_reader_403(staff_app: Flask):
+    web = browser(staff_app)
+    log_in(web, make_user(staff_app, "reader"))
+    response = web.get("/test-staff-only")
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "Bạn không thể mở trang này" in html and "Thủ thư" in html
+
+
+def test_role_required_lets_librarians_and_admins_in(staff_app: Flask):
+    librarian, admin = browser(staff_app), browser(staff_app)
+    name = make_user(staff_app, "librarian")
+    log_in(librarian, name)
+    response = librarian.get("/test-staff-only")
+    assert response.status_code == 200 and name in response.get_data(as_text=True)
+    assert librarian.get("/test-admin-only").status_code == 403
+
+    log_in(admin, make_user(staff_app, "admin"))
+    assert admin.get("/test-staff-only").status_code == 200
+    assert admin.get("/test-admin-only").status_code == 200
+
+
+def test_role_required_refuses_unknown_roles():
+    with pytest.raises(ValueError, match="role_required"):
+        role_required("superuser")
+    with pytest.raises(ValueError):
+        role_required()
