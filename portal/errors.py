@@ -1,4 +1,4 @@
-"""Errors under /api/ are JSON, everywhere else Flask's (later: the portal's) pages.
+"""Errors under /api/ are JSON; everywhere else a translated page in the portal's frame.
 
 One handler for every HTTPException, so 404/405 from routing (which never reach a
 blueprint's handlers) and unhandled exceptions (which Flask turns into a 500) get the
@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 API_PREFIX = "/api/"
@@ -71,10 +73,51 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
 
 
-def _handle_http_error(exc: HTTPException) -> Response | HTTPException:
+def _page_texts(exc: HTTPException) -> tuple[str, str]:
+    """A reader-facing title and explanation; never the exception's internal detail."""
+    if isinstance(exc, CSRFError):
+        return (
+            _("The form has expired"),
+            _("For your safety, forms expire after a while. Reload the page and try again."),
+        )
+    texts = {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        403: (_("Not allowed"), _("Your account does not have access to this page.")),
+        404: (
+            _("Page not found"),
+            _("There is nothing at this address. It may have moved, or the link may be wrong."),
+        ),
+        405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        410: (_("No longer available"), _("The library has withdrawn this item.")),
+        429: (_("Too many requests"), _("Please wait a moment and try again.")),
+        503: (
+            _("Temporarily unavailable"),
+            _("The catalogue is not answering right now. Please try again in a moment."),
+        ),
+    }
+    return texts.get(
+        exc.code or 500,
+        (_("Something went wrong"), _("Something went wrong on our side; it has been logged.")),
+    )
+
+
+def error_page(exc: HTTPException) -> Response:
+    """The HTML error page, with the exception's headers (Allow, Retry-After, ...)."""
+    title, message = _page_texts(exc)
+    html = render_template("error.html", status=exc.code or 500, title=title, message=message)
+    response = Response(html, status=exc.code or 500, mimetype="text/html")
+    for name, value in exc.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    for name, value in getattr(exc, "extra_headers", {}).items():
+        response.headers[name] = value
+    return response
+
+
+def _handle_http_error(exc: HTTPException) -> Response:
     if is_api_request():
         return json_error(exc)
-    return exc  # Flask's default page; the HTML portal will render its own here
+    return error_page(exc)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -104,6 +104,7 @@ def select_locale() -> str:
 
 def init_i18n(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Asia/Ho_Chi_Minh")  # dates as Hanoi reads them
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled_dir())
     Babel(app, locale_selector=select_locale)
 

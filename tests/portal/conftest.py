@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
+from catalogue import users
 from catalogue.settings import Settings
 from catalogue.sources import Source
 from catalogue.store import HarvestedItem, Store
@@ -58,6 +60,14 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
     index_records(index, store.iter_records(), visibility=visibility_of)
     yield Catalogue(settings, store, index)
     store.close()
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at production cost takes ~160 ms a hash; the portal tests hash a lot."""
+    monkeypatch.setattr(
+        users, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
 
 
 @pytest.fixture
