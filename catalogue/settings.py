@@ -29,6 +29,12 @@ class HarvestSettings:
 
 
 @dataclass(frozen=True)
+class RightsSettings:
+    # The library networks (CIDR): clients there count as "on site" (reading rooms).
+    onsite_networks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Settings:
     mode: str = "development"
     data_dir: Path = Path("data")
@@ -37,6 +43,7 @@ class Settings:
     solr_url: str = ""
     secret_key: str = ""
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
+    rights: RightsSettings = field(default_factory=RightsSettings)
 
     @property
     def db_url(self) -> str:
@@ -62,7 +69,7 @@ def load_settings(
         _merge(data, _read_toml(Path(config_file)))
     for f in fields(Settings):
         value = env.get(ENV_PREFIX + f.name.upper())
-        if value is not None and f.name != "harvest":
+        if value is not None and f.name not in SECTIONS:
             data[f.name] = value
     data.update({k: v for k, v in overrides.items() if v is not None})
     return _build(data)
@@ -86,17 +93,24 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
             base[key] = value
 
 
+SECTIONS: dict[str, type] = {"harvest": HarvestSettings, "rights": RightsSettings}
+
+
+def _section(name: str, kind: type, values: dict[str, Any]) -> Any:
+    """One [table] of the settings file as its dataclass; lists become tuples (frozen)."""
+    unknown = set(values) - {f.name for f in fields(kind)}
+    if unknown:
+        raise SettingsError(f"unknown [{name}] settings: {', '.join(sorted(unknown))}")
+    return kind(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+
+
 def _build(data: dict[str, Any]) -> Settings:
     known = {f.name for f in fields(Settings)}
     unknown = set(data) - known
     if unknown:
         raise SettingsError(f"unknown settings: {', '.join(sorted(unknown))}")
-    harvest_data = data.pop("harvest", {})
-    harvest_known = {f.name for f in fields(HarvestSettings)}
-    if set(harvest_data) - harvest_known:
-        bad = ", ".join(sorted(set(harvest_data) - harvest_known))
-        raise SettingsError(f"unknown [harvest] settings: {bad}")
-    settings = replace(Settings(), **data, harvest=HarvestSettings(**harvest_data))
+    sections = {name: _section(name, kind, data.pop(name, {})) for name, kind in SECTIONS.items()}
+    settings = replace(Settings(), **data, **sections)
     settings = replace(settings, data_dir=Path(settings.data_dir))
     if settings.mode not in ("development", "production"):
         raise SettingsError(f"mode must be 'development' or 'production', not {settings.mode!r}")

@@ -9,10 +9,11 @@ crash part-way is repaired by simply running again.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from catalogue.record import Record
+from catalogue.rights import load_policy
 from catalogue.store import Store
 from indexer.documents import to_document
 from indexer.protocol import SearchIndex
@@ -43,9 +44,14 @@ def sync_index(
     index: SearchIndex,
     *,
     rebuild: bool = False,
-    visibility: Callable[[Record], str] = lambda record: "public",
+    visibility: Callable[[Record], str] | None = None,
 ) -> IndexReport:
-    """Bring `index` up to date with `store`; see the module docstring for how."""
+    """Bring `index` up to date with `store`; see the module docstring for how.
+
+    `visibility` gives each record's access level; by default the store's licence
+    rules decide it (`Policy.record_visibility`), so a hidden record is never searchable.
+    """
+    visibility = visibility or load_policy(store).record_visibility
     top = store.max_change_seq()
     mark = 0 if rebuild else store.counter(INDEX_MARK)
     if not rebuild and mark >= top:
@@ -79,3 +85,29 @@ def sync_index(
         total=index.count(),
         rebuilt=rebuild,
     )
+
+
+def reindex_records(
+    store: Store, index: SearchIndex, ids: Iterable[str], *, visibility: Callable[[Record], str]
+) -> int:
+    """Rewrite the documents of these records only: how a licence-rule change applies at once.
+
+    Work keys stay as the last sync left them; records not indexed yet (no work key)
+    are left to the next `sync_index`, which indexes them with the same rules.
+    The index mark does not move: this is not a sync.
+    """
+    keys = store.work_keys()
+    done = 0
+    batch: list[dict] = []
+    for record_id in ids:
+        record = store.get_record(record_id)
+        if record is None or record.deleted or not keys.get(record_id):
+            continue
+        batch.append(to_document(record, work_key=keys[record_id], visibility=visibility(record)))
+        if len(batch) >= BATCH:
+            index.add(batch)
+            done += len(batch)
+            batch = []
+    index.add(batch)
+    index.commit()
+    return done + len(batch)

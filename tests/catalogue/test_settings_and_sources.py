@@ -68,3 +68,14 @@ def test_sources_round_trip_through_toml(tmp_path):
 def test_bad_sources_are_refused_with_the_reason(fields, message):
     with pytest.raises(SourceError, match=message):
         Source(**fields)
+
+
+def test_onsite_networks_come_from_the_rights_table(tmp_path) -> None:
+    config = tmp_path / "site.toml"
+    config.write_text('[rights]\nonsite_networks = ["10.12.0.0/16"]\n', encoding="utf-8")
+    settings = load_settings(config, environ={})
+    assert settings.rights.onsite_networks == ("10.12.0.0/16",)
+    assert load_settings(environ={}).rights.onsite_networks == ()
+    config.write_text("[rights]\nreading_rooms = []\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"unknown \[rights\] settings: reading_rooms"):
+        load_settings(config, environ={})

@@ -111,3 +111,65 @@ def test_an_interrupted_rebuild_is_redone_by_the_next_plain_run(store, tmp_path)
         sync_index(store, index, rebuild=True)
     report = sync_index(store, index)
     assert report.total == 5 and report.indexed == 5
+
+
+def test_the_stores_licence_rules_decide_visibility_and_a_rule_change_applies_at_once(store):
+    from catalogue.rights import (
+        Conditions,
+        LicenceRule,
+        Outcomes,
+        affected_records,
+        load_policy,
+        save_rule,
+    )
+    from indexer.sync import reindex_records
+
+    save(
+        store,
+        book("hn", "1", "Truyện Kiều"),
+        book("hn", "2", "Hồ sơ mật", collections=["Lưu trữ mật"]),
+        book("hn", "3", "Số đỏ", collections=["Sách nói"]),
+    )
+    save_rule(
+        store,
+        LicenceRule(
+            name="secret archive",
+            conditions=Conditions(collections=("Lưu trữ mật",)),
+            outcomes=Outcomes(see_record="hidden", view_content="hidden", download="hidden"),
+            reason="restricted by the library",
+        ),
+    )
+    index = TantivyIndex(None)
+    sync_index(store, index)  # no visibility given: the store's rules decide
+
+    def visible(q, levels=("public",)):
+        return titles_for(index, q, list(levels))
+
+    assert visible("ho so mat") == []
+    assert visible("ho so mat", ("public", "registered", "onsite", "staff", "hidden")) == [
+        "Hồ sơ mật"
+    ]
+    assert visible("so do") == ["Số đỏ"]
+
+    # A new rule: the audio collection for registered readers only. Count, save, reindex.
+    old = load_policy(store)
+    save_rule(
+        store,
+        LicenceRule(
+            name="registered audio",
+            conditions=Conditions(collections=("Sách nói",)),
+            outcomes=Outcomes(see_record="registered", view_content="registered",
+                              download="registered"),
+        ),
+    )  # fmt: skip
+    new = load_policy(store)
+    impact = affected_records(store, old, new)
+    assert impact.ids == ["hn:3"] or sorted(impact.ids) == ["hn:3"]
+    assert reindex_records(store, index, impact.visibility, visibility=new.record_visibility) == 1
+    assert visible("so do") == []
+    assert visible("so do", ("public", "registered")) == ["Số đỏ"]
+    assert visible("truyen kieu") == ["Truyện Kiều"]  # untouched
+
+
+def titles_for(index, q, levels):
+    return [h.fields["title"] for h in index.search(SearchQuery(q=q, visibility=levels)).hits]
