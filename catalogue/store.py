@@ -11,10 +11,23 @@ import hashlib
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    create_engine,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -38,6 +51,16 @@ CHANGE_SEQ = "change_seq"
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass
+class ChangedRecord:
+    """A record with the catalogue's own change facts: when thuvien last changed it (its
+    `updated_at`, the OAI-PMH datestamp) and that change's number in the change sequence."""
+
+    record: Record
+    updated_at: datetime
+    change_seq: int
 
 
 class Store:
@@ -302,6 +325,126 @@ class Store:
             ).all()
             return [record_from_row(r) for r in rows]
 
+    # -- OAI-PMH listing ---------------------------------------------------
+
+    def changed_records(
+        self,
+        after_seq: int,
+        *,
+        until_seq: int | None = None,
+        limit: int = 100,
+        from_: datetime | None = None,
+        until: datetime | None = None,
+        source_key: str | None = None,
+        collections: Sequence[str] | None = None,
+        any_collection: bool = False,
+    ) -> list[ChangedRecord]:
+        """Records (deleted ones included) with after_seq < change_seq <= until_seq, in
+        change-sequence order: keyset pages, each one bounded query however big the store.
+
+        Optional filters: from_ <= updated_at <= until; one source; holding one of the
+        named `collections`, or any collection at all (`any_collection`).
+        """
+        query = select(RecordRow).where(RecordRow.change_seq > after_seq)
+        if until_seq is not None:
+            query = query.where(RecordRow.change_seq <= until_seq)
+        if from_ is not None:
+            query = query.where(RecordRow.updated_at >= _utc(from_))
+        if until is not None:
+            query = query.where(RecordRow.updated_at <= _utc(until))
+        if source_key is not None:
+            # SQLite must walk the change_seq index, not the (source, local id) one: that
+            # would sort the whole library again for every page.
+            column = _no_index(RecordRow.source_key, self.engine.dialect.name)
+            query = query.where(column == source_key)
+        if collections is not None or any_collection:
+            names = None if any_collection else list(collections or [])
+            query = query.where(_in_collections(self.engine.dialect.name, names))
+        query = (
+            query.order_by(RecordRow.change_seq)
+            .limit(limit)
+            .options(selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects))
+        )
+        with self.session() as s:
+            rows = s.scalars(query).all()
+            return [
+                ChangedRecord(record_from_row(r), aware(r.updated_at), r.change_seq) for r in rows
+            ]
+
+    def get_changed_record(self, record_id: str) -> ChangedRecord | None:
+        """One record (deleted or not) with its change time and number."""
+        with self.session() as s:
+            row = s.get(
+                RecordRow,
+                record_id,
+                options=[selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects)],
+            )
+            if row is None:
+                return None
+            return ChangedRecord(record_from_row(row), aware(row.updated_at), row.change_seq)
+
+    def get_records(self, record_ids: Sequence[str]) -> dict[str, Record]:
+        """Records (deleted ones included) by id, in one query; unknown ids are left out."""
+        if not record_ids:
+            return {}
+        with self.session() as s:
+            rows = s.scalars(
+                select(RecordRow)
+                .where(RecordRow.id.in_(list(record_ids)))
+                .options(selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects))
+            ).all()
+            return {r.id: record_from_row(r) for r in rows}
+
+    def get_raws(self, record_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """Raw records as received, by id (ids without one are left out)."""
+        if not record_ids:
+            return {}
+        with self.session() as s:
+            rows = s.execute(
+                select(RawRecordRow.id, RawRecordRow.raw_format, RawRecordRow.content).where(
+                    RawRecordRow.id.in_(list(record_ids))
+                )
+            ).all()
+        return {i: (f, c) for i, f, c in rows}
+
+    def earliest_change(self) -> datetime | None:
+        """The oldest `updated_at` of any record; None for an empty catalogue.
+
+        Records are never removed and a change only moves `updated_at` forward, so a
+        value read once stays a lower bound of every datestamp for good.
+        """
+        with self.session() as s:
+            return aware(s.scalar(select(func.min(RecordRow.updated_at))))
+
+    def collection_samples(self, per_collection: int = 5) -> dict[str, list[str]]:
+        """Every collection name of live records, with the ids of up to `per_collection` of
+        its most recently changed records (one pass over the catalogue)."""
+        names = _collection_values(self.engine.dialect.name)
+        ranked = (
+            select(
+                names.c.value.label("name"),
+                RecordRow.id.label("id"),
+                func.row_number()
+                .over(partition_by=names.c.value, order_by=RecordRow.change_seq.desc())
+                .label("rank"),
+            )
+            .select_from(RecordRow)
+            .join(names, true())
+            .where(RecordRow.deleted.is_(False))
+            .subquery()
+        )
+        query = (
+            select(ranked.c.name, ranked.c.id)
+            .where(ranked.c.rank <= per_collection)
+            .order_by(ranked.c.name, ranked.c.rank)
+        )
+        samples: dict[str, list[str]] = {}
+        with self.session() as s:
+            for name, record_id in s.execute(query):
+                if isinstance(name, str) and name:
+                    samples.setdefault(name, []).append(record_id)
+        return samples
+
     def iter_records(self, batch: int = 1000, *, deleted: bool = False) -> Iterator[Record]:
         """Every record, in id order, a batch per query so memory stays flat."""
         last = ""
@@ -380,6 +523,38 @@ def _make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _utc(value: datetime) -> datetime:
+    """UTC, as every stored time is (SQLite compares them as text)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _no_index(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
+    """The same text, but to SQLite no reason to pick an index on `column`."""
+    return column.concat("") if dialect == "sqlite" else column
+
+
+def _collection_values(dialect: str):
+    """A table-valued function over one record's `collections`, one `value` per name."""
+    if dialect == "postgresql":
+        source = func.json_array_elements_text(RecordRow.data["collections"])
+        return source.table_valued("value").render_derived(name="collection_names")
+    # SQLite's JSON1 (json_each's columns have fixed names: no column list allowed)
+    return (
+        func.json_each(RecordRow.data, "$.collections")
+        .table_valued("value")
+        .alias("collection_names")
+    )
+
+
+def _in_collections(dialect: str, names: list[str] | None) -> ColumnElement[bool]:
+    """The record holds one of `names` in its collections (any collection when None)."""
+    values = _collection_values(dialect)
+    query = select(literal(1)).select_from(values)
+    if names is not None:
+        query = query.where(values.c.value.in_(names))
+    return exists(query)
 
 
 def _reserve_seqs(s: Session, n: int) -> int:

@@ -29,6 +29,7 @@ from harvesters.oai_repository import (
     XSI_NS,
     OaiItem,
     OaiRepository,
+    PagedOaiRepository,
     as_utc,
     item_key,
     xml_safe,
@@ -103,9 +104,12 @@ def _validate(args: dict[str, list[str]]) -> tuple[str, dict[str, str]]:
     return verb, params
 
 
+Repository = OaiRepository | PagedOaiRepository
+
+
 @dataclass
 class _Context:
-    repo: OaiRepository
+    repo: Repository
     base_url: str
     now: datetime
     page_size: int
@@ -113,7 +117,7 @@ class _Context:
 
 
 def respond(
-    repository: OaiRepository,
+    repository: Repository,
     args: Mapping[str, Any],
     base_url: str,
     now: datetime,
@@ -124,7 +128,8 @@ def respond(
     """Answer one OAI-PMH request with its XML document.
 
     `args` may be a werkzeug MultiDict or hold lists, so repeated arguments are seen.
-    `now` is the responseDate and the moment a new list is frozen at. Pass the
+    `now` is the responseDate and the moment a new list is frozen at (a
+    `PagedOaiRepository` freezes its lists itself, by position). Pass the
     portal's secret key as `secret`; without it tokens are signed with the
     repository name, which checks them but doesn't stop forgery.
     """
@@ -214,6 +219,8 @@ def _list_sets(ctx: _Context, verb: str, params: dict[str, str]) -> etree._Eleme
 
 
 def _list_items(ctx: _Context, verb: str, params: dict[str, str]) -> etree._Element:
+    if hasattr(ctx.repo, "list_page"):
+        return _list_paged(ctx, verb, params)
     resumed = "resumptionToken" in params
     if resumed:
         state = _decode_token(ctx, verb, params["resumptionToken"])
@@ -232,6 +239,60 @@ def _list_items(ctx: _Context, verb: str, params: dict[str, str]) -> etree._Elem
     el.extend(elements)
     _resumption(ctx, el, {**state, "v": verb, "o": end, "k": [last[0].isoformat(), last[1]]},
                 start, total, resumed)  # fmt: skip
+    return el
+
+
+def _list_paged(ctx: _Context, verb: str, params: dict[str, str]) -> etree._Element:
+    """ListIdentifiers/ListRecords over a `PagedOaiRepository`: tokens carry its position.
+
+    Reading goes on until the page is full and one more item is known to follow (so a
+    token never leads to an empty page unless the catalogue changed meanwhile), or the
+    list ends. Each read asks for a full page, however few items are still wanted: a
+    long run of hidden items costs a few queries, not one per item. Items read beyond
+    the page are read again by the next one. The cursor counts the items sent before
+    this page.
+    """
+    resumed = "resumptionToken" in params
+    if resumed:
+        state = _decode_token(ctx, verb, params["resumptionToken"], paged=True)
+    else:
+        state = {"m": params["metadataPrefix"], "f": params.get("from"),
+                 "u": params.get("until"), "s": params.get("set"), "p": None, "n": 0}  # fmt: skip
+    query = _query(ctx, state, resumed)
+    prefix = state["m"] if verb == "ListRecords" else None
+    render = partial(_header, ctx) if prefix is None else partial(_record, ctx, prefix)
+    elements: list[etree._Element] = []
+    position = last_sent = state["p"]
+    resume_at: str | None = None
+    while resume_at is None:
+        try:
+            entries, position = ctx.repo.list_page(  # type: ignore[union-attr]
+                prefix=prefix, from_=query.from_, until=query.until, set_spec=query.set_spec,
+                position=position, limit=ctx.page_size + 1,
+            )  # fmt: skip
+        except ValueError as err:
+            raise OaiError(("badResumptionToken", "The resumptionToken is invalid.")) from err
+        for item, after in entries:
+            element = render(item)
+            if element is None:
+                continue
+            if len(elements) == ctx.page_size:
+                resume_at = last_sent  # one more follows: the next page starts with it
+                break
+            elements.append(element)
+            last_sent = after
+        if position is None:
+            break
+    if not elements:
+        raise OaiError(("noRecordsMatch", "No records match this request."))
+    el = etree.Element(_oai(verb))
+    el.extend(elements)
+    if resume_at is not None or resumed:
+        token = ""
+        if resume_at is not None:
+            next_state = {**state, "v": verb, "p": resume_at, "n": state["n"] + len(elements)}
+            token = _encode_token(ctx, next_state)
+        _sub(el, "resumptionToken", token).set("cursor", str(state["n"]))
     return el
 
 
@@ -273,16 +334,24 @@ def _query(ctx: _Context, state: dict[str, Any], resumed: bool) -> _Query:
     errors = []
     if state["m"] not in {f.prefix for f in ctx.repo.metadata_formats(None)}:
         errors.append(("cannotDisseminateFormat", f"Unknown metadataPrefix: {state['m']}"))
-    if state["s"] is not None and not ctx.repo.sets():
+    if state["s"] is not None and not _has_sets(ctx.repo):
         errors.append(("noSetHierarchy", "This repository does not support sets."))
     if errors:
         raise OaiError(*errors)
-    # The list is frozen at its first request, so items changed meanwhile don't join it.
-    end = datetime.fromisoformat(state["c"])
+    end = None
     if until:  # inclusive to the end of the given day or second
         step = timedelta(days=1) if until[1] else timedelta(seconds=1)
-        end = min(until[0] + step - timedelta(microseconds=1), end)
+        end = until[0] + step - timedelta(microseconds=1)
+    if "c" in state:
+        # The list is frozen at its first request, so items changed meanwhile don't join it.
+        frozen = datetime.fromisoformat(state["c"])
+        end = frozen if end is None else min(end, frozen)
     return _Query(from_[0] if from_ else None, end, state["s"])
+
+
+def _has_sets(repo: Repository) -> bool:
+    declared = getattr(repo, "has_sets", None)
+    return bool(repo.sets()) if declared is None else bool(declared)
 
 
 def _parse_bound(value: str | None, name: str, granularity: str):
@@ -401,7 +470,7 @@ def _encode_token(ctx: _Context, state: dict[str, Any]) -> str:
     return f"{_b64(payload)}.{_b64(mac)}"
 
 
-def _decode_token(ctx: _Context, verb: str, token: str) -> dict[str, Any]:
+def _decode_token(ctx: _Context, verb: str, token: str, *, paged: bool = False) -> dict[str, Any]:
     """The state a token carries, if we signed it for this verb; else badResumptionToken."""
     bad = OaiError(("badResumptionToken", "The resumptionToken is invalid or has expired."))
     try:
@@ -411,10 +480,16 @@ def _decode_token(ctx: _Context, verb: str, token: str) -> dict[str, Any]:
         state = json.loads(payload) if hmac.compare_digest(mac, expected) else None
     except (ValueError, UnicodeError):
         raise bad from None
-    needed = {"o"} if verb == "ListSets" else {"o", "m", "f", "u", "s", "c", "k"}
+    if paged:
+        needed, counter = {"m", "f", "u", "s", "p", "n"}, "n"
+    else:
+        needed = {"o"} if verb == "ListSets" else {"o", "m", "f", "u", "s", "c", "k"}
+        counter = "o"
     if not isinstance(state, dict) or state.get("v") != verb or not needed <= state.keys():
         raise bad
-    if not isinstance(state["o"], int) or state["o"] < 0:
+    if not isinstance(state[counter], int) or state[counter] < 0:
+        raise bad
+    if paged and not isinstance(state["p"], str):
         raise bad
     return state
 

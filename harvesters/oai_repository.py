@@ -54,6 +54,8 @@ OAI_DC = MetadataFormat("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xs
 MARC21 = MetadataFormat(
     "marc21", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", MARC_NS
 )
+# The same MARC21 slim schema under the other prefix harvesters commonly ask for.
+MARCXML = MetadataFormat("marcxml", MARC21.schema, MARC_NS)
 
 
 class OaiRepository(Protocol):
@@ -83,6 +85,51 @@ class OaiRepository(Protocol):
         offset: int,
         limit: int,
     ) -> tuple[list[OaiItem], int]: ...
+
+    def get_item(self, identifier: str) -> OaiItem | None: ...
+
+    def metadata(self, item: OaiItem, prefix: str) -> etree._Element | None: ...
+
+
+class PagedOaiRepository(Protocol):
+    """A repository that pages by position (keyset) rather than by offset, for stores too
+    big to count or skip through (the union catalogue).
+
+    Positions are the repository's own opaque strings; the provider only hands them
+    back, inside signed resumption tokens. `list_page(position=None, …)` starts a new
+    list and may freeze it there (items changed later stay out of it). It reads at most
+    `limit` stored items after `position` and returns the ones the requester may see,
+    each with the position just after it, plus the position after everything read, or
+    None when the list has ended. Hidden items move the position but are never
+    returned, so a page may hold fewer than `limit` items, even none. `prefix` says which
+    metadata format the items will be rendered in (None: headers only), so metadata can
+    be fetched with the page. An invalid position raises ValueError.
+
+    Lists carry no completeListSize: it could count items the requester may not see.
+    `has_sets` says whether sets are supported without building the set list.
+    """
+
+    repository_name: str
+    admin_emails: list[str]
+    earliest_datestamp: datetime
+    granularity: str
+    deleted_record: str
+    has_sets: bool
+
+    def metadata_formats(self, identifier: str | None = None) -> list[MetadataFormat]: ...
+
+    def sets(self) -> list[tuple[str, str]]: ...
+
+    def list_page(
+        self,
+        *,
+        prefix: str | None,
+        from_: datetime | None,
+        until: datetime | None,
+        set_spec: str | None,
+        position: str | None,
+        limit: int,
+    ) -> tuple[list[tuple[OaiItem, str]], str | None]: ...
 
     def get_item(self, identifier: str) -> OaiItem | None: ...
 
