@@ -1,27 +1,974 @@
-"""Search pages: home, results with facets, advanced search, browse. (Being built.)"""
+"""Search pages: home, results with facets, advanced search, browse, and title/author suggestions.
+
+The results page takes the parameters /api/search takes (`q`, `f.<facet>`, `sort`, `page`,
+`per_page`) plus `year_from`/`year_to` (a publication-year range), but leniently: where the
+API answers 400, this page drops or clamps the bad value and shows what it can. Nothing a
+reader types reaches a backend as syntax: `q` is parsed by `indexer.query`, filters are
+values, and the advanced form quotes whatever is not a plain word.
+
+Every index call passes `visibility_for_request()`, so hidden records never show, not even
+as a facet count; records read from the store go through `may_see_record`.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+import html
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from babel import Locale
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal, get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import MultiDict
+
+from catalogue.record import HOLDING_STATUSES, Record
+from indexer.names import clean_name, direct_name
+from indexer.protocol import (
+    DEFAULT_PER_PAGE,
+    FACETS,
+    MAX_DEPTH,
+    MAX_FACET_LIMIT,
+    MAX_PER_PAGE,
+    SORTS,
+    FacetCount,
+    Hit,
+    SearchQuery,
+    SearchResult,
+)
+from indexer.query import MAX_QUERY_CHARS
+from indexer.text import fold
+from portal.access import may_see_record, visibility_for_request
+from portal.app import services
+from portal.i18n import language_tag
 
 bp = Blueprint("search", __name__)
 
+FILTER_PREFIX = "f."
+MAX_FILTER_VALUES = 50  # across all f.* parameters, as the API
+MAX_VALUE_CHARS = 300  # one filter value, as the API
+YEAR_LOW, YEAR_HIGH = 0, 9999  # what the query language's year ranges accept
+RETRY_AFTER_SECONDS = 30
+TITLE_QUERY_CHARS = 80  # the query as echoed in headings and the <title>
+
+RESULT_FACETS = ("library", "format", "language", "subject", "collection", "online")
+FACET_FETCH = 30  # values fetched per facet on the results page
+FACET_SHOWN = 8  # shown at once; the rest behind "more"
+HOME_FACET_LIMIT = 50
+HOME_RECENT = 8
+ADVANCED_ROWS = 4
+MAX_ADVANCED_ROWS = 12
+BROWSE_FACETS = ("library", "collection", "format", "language", "subject")
+BROWSE_PREVIEW = 12  # values per facet on /browse
+BROWSE_PER_PAGE = 50  # values per page on /browse/<facet>
+SUGGEST_LIMIT = 8
+SUGGEST_MAX_CHARS = 100
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_YEAR_FILTER = re.compile(r"-?[0-9]{1,4}")
+_DIGITS = re.compile(r"\s*([0-9]{1,4})\s*")
+
+FACET_LABELS = {
+    "library": _l("Library"),
+    "format": _l("Format"),
+    "language": _l("Language"),
+    "year": _l("Year"),
+    "subject": _l("Subject"),
+    "collection": _l("Collection"),
+    "online": _l("Online"),
+}
+FORMAT_LABELS = {
+    "book": _l("Book"),
+    "periodical": _l("Periodical"),
+    "article": _l("Article"),
+    "thesis": _l("Thesis"),
+    "map": _l("Map"),
+    "manuscript": _l("Manuscript"),
+    "image": _l("Image"),
+    "audiobook": _l("Audiobook"),
+    "music": _l("Music"),
+    "video": _l("Video"),
+    "archival": _l("Archival material"),
+}
+ONLINE_LABELS = {"true": _l("Available online"), "false": _l("Not online")}
+SORT_LABELS = {
+    "relevance": _l("Relevance"),
+    "year_desc": _l("Year, newest first"),
+    "year_asc": _l("Year, oldest first"),
+    "title": _l("Title, A–Z"),
+}
+# Advanced search fields: what indexer.query understands (year has its own range inputs).
+FIELD_LABELS = {
+    "all": _l("All fields"),
+    "title": _l("Title"),
+    "author": _l("Author"),
+    "subject": _l("Subject"),
+    "isbn": _l("ISBN"),
+    "issn": _l("ISSN"),
+}
+OPERATOR_LABELS = {"AND": _l("and"), "OR": _l("or"), "NOT": _l("and not")}
+
+
+# --- labels ---------------------------------------------------------------------------
+
+
+def format_label(value: str) -> str:
+    label = FORMAT_LABELS.get(value)
+    return str(label) if label is not None else value
+
+
+def language_label(code: str) -> str:
+    """A record language (ISO 639-2) in the reader's language: vie → "Tiếng Việt"."""
+    names = Locale.parse(str(get_locale() or "vi")).languages
+    return names.get(language_tag(code)) or names.get(code.lower()) or code
+
+
+def value_label(facet: str, value: str) -> str:
+    """How a facet value is shown; URLs keep the raw value."""
+    if facet == "format":
+        return format_label(value)
+    if facet == "language":
+        return language_label(value)
+    if facet == "online":
+        return str(ONLINE_LABELS.get(value, value))
+    return value
+
+
+def status_text(status: str, count: int) -> str:
+    """'2 copies available' and the like, translated."""
+    n = format_decimal(count)
+    if status == "available":
+        return ngettext("%(count)s copy available", "%(count)s copies available", count, count=n)
+    if status == "on_loan":
+        return ngettext("%(count)s copy on loan", "%(count)s copies on loan", count, count=n)
+    if status == "in_repair":
+        return ngettext("%(count)s copy in repair", "%(count)s copies in repair", count, count=n)
+    if status == "reference_only":
+        return ngettext(
+            "%(count)s copy for use in the library only",
+            "%(count)s copies for use in the library only",
+            count,
+            count=n,
+        )
+    return ngettext(
+        "%(count)s copy, status unknown", "%(count)s copies, status unknown", count, count=n
+    )
+
+
+def works_text(count: int) -> str:
+    return ngettext("%(count)s work", "%(count)s works", count, count=format_decimal(count))
+
+
+def safe_highlight(fragment: str) -> Markup:
+    """Backend highlight HTML (escaped text with <mark>) rebuilt so only <mark> survives.
+
+    Both backends escape before marking (indexer.text.highlight_html); this rebuilds the
+    fragment from its text anyway, so a backend bug can never put markup on the page.
+    """
+    out = []
+    for i, part in enumerate(re.split(r"</?mark>", fragment)):
+        text = escape(html.unescape(part))
+        out.append(Markup("<mark>{}</mark>").format(text) if i % 2 else text)
+    return Markup("").join(out)
+
+
+def phrase_query(field: str | None, text: str) -> str:
+    """`field:"text"` in the query language, with the text made safe as one phrase."""
+    inner = " ".join(text.replace('"', " ").split())
+    if not inner:
+        return ""
+    return f'{field}:"{inner}"' if field else f'"{inner}"'
+
+
+# --- the results page's parameters ----------------------------------------------------
+
+
+@dataclass
+class SearchState:
+    """The results page's parameters after lenient cleaning; builds every link the page shows."""
+
+    q: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    too_long: int = 0  # the length of a refused query, 0 if fine
+
+    @classmethod
+    def from_args(cls, args: MultiDict[str, str]) -> SearchState:
+        q = _clean_text(args.get("q", ""))
+        too_long = len(q) if len(q) > MAX_QUERY_CHARS else 0
+        if too_long:
+            q = q[:MAX_QUERY_CHARS]
+        filters: dict[str, list[str]] = {}
+        budget = MAX_FILTER_VALUES
+        for facet in FACETS:
+            for raw in args.getlist(FILTER_PREFIX + facet):
+                value = _clean_filter(facet, raw)
+                if value is None or value in filters.get(facet, []) or budget <= 0:
+                    continue
+                filters.setdefault(facet, []).append(value)
+                budget -= 1
+        year_from = _year_arg(args.get("year_from"))
+        year_to = _year_arg(args.get("year_to"))
+        if year_from is not None and year_to is not None and year_from > year_to:
+            year_from, year_to = year_to, year_from
+        sort = args.get("sort", "relevance")
+        per_page = _int_arg(args.get("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+        deepest = max(1, -(-MAX_DEPTH // per_page))
+        return cls(
+            q=q,
+            filters=filters,
+            year_from=year_from,
+            year_to=year_to,
+            sort=sort if sort in SORTS else "relevance",
+            page=_int_arg(args.get("page"), 1, 1, deepest),
+            per_page=per_page,
+            too_long=too_long,
+        )
+
+    @property
+    def has_filters(self) -> bool:
+        return bool(self.filters) or self.has_year_range
+
+    @property
+    def has_year_range(self) -> bool:
+        return self.year_from is not None or self.year_to is not None
+
+    def year_clause(self) -> str:
+        if not self.has_year_range:
+            return ""
+        low = "" if self.year_from is None else str(self.year_from)
+        high = "" if self.year_to is None else str(self.year_to)
+        return f"year:{low}-{high}"
+
+    def effective_q(self) -> str:
+        """The query the index gets: the reader's query, within the year range if one is set."""
+        return within_year_range(self.q, self.year_clause())
+
+    def search_query(self, facets: Iterable[str] = RESULT_FACETS) -> SearchQuery:
+        return SearchQuery(
+            q=self.effective_q(),
+            filters=self.filters,
+            facets=list(facets),
+            facet_limit=FACET_FETCH,
+            sort=self.sort,
+            page=self.page,
+            per_page=self.per_page,
+            visibility=visibility_for_request(),
+        )
+
+    def params(
+        self,
+        *,
+        q: str | None = None,
+        page: int | None = None,
+        without: tuple[str, str] | None = None,
+        filters: bool = True,
+        year: bool = True,
+    ) -> list[tuple[str, str]]:
+        """Query-string pairs for this search with some parts changed or dropped."""
+        pairs: list[tuple[str, str]] = []
+        query = self.q if q is None else q
+        if query:
+            pairs.append(("q", query))
+        if filters:
+            for facet, values in self.filters.items():
+                for value in values:
+                    if without != (facet, value):
+                        pairs.append((FILTER_PREFIX + facet, value))
+        if year and self.year_from is not None:
+            pairs.append(("year_from", str(self.year_from)))
+        if year and self.year_to is not None:
+            pairs.append(("year_to", str(self.year_to)))
+        if self.sort != "relevance":
+            pairs.append(("sort", self.sort))
+        if self.per_page != DEFAULT_PER_PAGE:
+            pairs.append(("per_page", str(self.per_page)))
+        if page is not None and page > 1:
+            pairs.append(("page", str(page)))
+        return pairs
+
+    def url(self, **changes: Any) -> str:
+        pairs = self.params(**changes)
+        base = url_for("search.results")
+        return f"{base}?{urlencode(pairs)}" if pairs else base
+
+
+def _clean_text(value: str) -> str:
+    return _CONTROL.sub(" ", value or "").strip()
+
+
+def _clean_filter(facet: str, raw: str) -> str | None:
+    value = _clean_text(raw)
+    if not value or len(value) > MAX_VALUE_CHARS:
+        return None
+    if facet == "year" and not _YEAR_FILTER.fullmatch(value):
+        return None
+    if facet == "online":
+        value = value.lower()
+        if value not in ("true", "false"):
+            return None
+    return value
+
+
+def _year_arg(raw: str | None) -> int | None:
+    match = _DIGITS.fullmatch(raw or "")
+    if not match:
+        return None
+    return max(YEAR_LOW, min(YEAR_HIGH, int(match.group(1))))
+
+
+def _int_arg(raw: str | None, default: int, low: int, high: int) -> int:
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return default
+    return max(low, min(high, value))
+
+
+def within_year_range(q: str, clause: str) -> str:
+    """`q` restricted to a year range, in the query language: `year:1990-2000 (q)`.
+
+    The range goes first, so the 32-clause and 1000-character limits can only cut the
+    reader's words, never the range; the reader's parentheses are balanced first, so a
+    stray ")" in `q` cannot close ours and put the range inside an OR.
+    """
+    if not clause:
+        return q
+    if not q.strip():
+        return clause
+    return f"{clause} ({_balance_parentheses(q)})"
+
+
+_PAREN_TOKEN = re.compile(r'"[^"]*"|[()]|[^\s()"]+|\s+')
+
+
+def _balance_parentheses(text: str) -> str:
+    """Drop unmatched ")" and close unclosed "(" as indexer.query lexes them (not in quotes)."""
+    if text.count('"') % 2:  # the last quote is unclosed: the lexer reads plain words after it
+        cut = text.rindex('"')
+        text = text[:cut] + " " + text[cut + 1 :]
+    out: list[str] = []
+    depth = 0
+    for piece in _PAREN_TOKEN.findall(text):
+        if piece == "(":
+            depth += 1
+        elif piece == ")":
+            if depth == 0:
+                piece = " "
+            else:
+                depth -= 1
+        out.append(piece)
+    return "".join(out) + ")" * depth
+
+
+# --- views: home ----------------------------------------------------------------------
+
 
 @bp.get("/")
-def home() -> str:
-    return render_template("search/home.html")
+def home() -> ResponseReturnValue:
+    counts: dict[str, list[FacetCount]] = {}
+    total = None
+    try:
+        result = services().index.search(
+            SearchQuery(
+                q="",
+                facets=["library", "collection", "format"],
+                facet_limit=HOME_FACET_LIMIT,
+                per_page=1,
+                visibility=visibility_for_request(),
+            )
+        )
+        counts, total = result.facets, result.total
+    except Exception:
+        current_app.logger.exception("search backend failed building the home page")
+    return render_template(
+        "search/home.html",
+        total=total,
+        libraries=counts.get("library", []),
+        collections=counts.get("collection", []),
+        formats=counts.get("format", []),
+        recent=[record_view(r) for r in _recent_records()],
+        facet_url=facet_url,
+        value_label=value_label,
+        works_text=works_text,
+    )
+
+
+def _recent_records() -> list[Record]:
+    try:
+        records = services().store.recent_records(HOME_RECENT * 2)
+    except SQLAlchemyError:
+        current_app.logger.exception("store failed reading recent records")
+        return []
+    return [r for r in records if not r.deleted and may_see_record(r)][:HOME_RECENT]
+
+
+def record_view(record: Record) -> dict[str, Any]:
+    """What the home page's 'recently added' list shows of a record."""
+    libraries = list(dict.fromkeys(h.library for h in record.holdings if h.library))
+    return {
+        "id": record.id,
+        "url": url_for("record.show", record_id=record.id),
+        "title": record.title.rstrip(" /:;,.") or _("Untitled"),
+        "lang": language_tag(record.languages),
+        "authors": [direct_name(clean_name(a) or a) for a in record.authors[:3]],
+        "year": record.year,
+        "format": format_label(record.format),
+        "libraries": libraries,
+    }
+
+
+def facet_url(facet: str, value: str) -> str:
+    return url_for("search.results", **{FILTER_PREFIX + facet: value})
+
+
+# --- views: results -------------------------------------------------------------------
 
 
 @bp.get("/search")
-def results() -> str:
-    return render_template("search/home.html")
+def results() -> ResponseReturnValue:
+    state = SearchState.from_args(request.args)
+    if state.too_long:
+        page = render_template("search/results.html", **_page_context(state, None))
+        return page, 400
+    try:
+        result = services().index.search(state.search_query())
+        if not result.hits and result.total and state.page > 1:
+            state.page = max(1, result.pages)  # past the last page: show the last one
+            result = services().index.search(state.search_query())
+    except Exception:
+        current_app.logger.exception("search backend failed for %r", state)
+        return unavailable(state.q)
+    return render_template("search/results.html", **_page_context(state, result)), 200
+
+
+def unavailable(q: str = "") -> tuple[str, int, dict[str, str]]:
+    """The friendly 503 page when the index does not answer (the search box still there)."""
+    page = render_template("search/unavailable.html", q=q)
+    return page, 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _page_context(state: SearchState, result: SearchResult | None) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "state": state,
+        "result": result,
+        "shown_q": _short(state.q),
+        "max_query_chars": MAX_QUERY_CHARS,
+        "sort_labels": SORT_LABELS,
+        "facet_labels": FACET_LABELS,
+        "value_label": value_label,
+        "chips": _chips(state),
+        "summary": _summary(state, result),
+    }
+    if result is not None:
+        context.update(suggestion=_own_words(state, result.suggestion))
+        context.update(
+            hits=[hit_view(hit) for hit in result.hits],
+            facets=_facet_groups(state, result),
+            paging=_paging(state, result),
+            first_number=(state.page - 1) * state.per_page + 1,
+        )
+    return context
+
+
+def _own_words(state: SearchState, suggestion: str | None) -> str | None:
+    """The index's "did you mean" for the reader's own query, without our year range."""
+    clause = state.year_clause()
+    if suggestion and clause:
+        start = f"{clause} ("
+        if not (suggestion.startswith(start) and suggestion.endswith(")")):
+            return None
+        suggestion = suggestion[len(start) : -1].strip()
+    return suggestion or None
+
+
+def _summary(state: SearchState, result: SearchResult | None) -> str:
+    if result is None:
+        return _("Your search is too long")
+    n = format_decimal(result.total)
+    if not result.total_exact:
+        if state.q:
+            return _("About %(count)s results for “%(query)s”", count=n, query=_short(state.q))
+        return _("About %(count)s results", count=n)
+    if result.total == 0:
+        if state.q:
+            return _("No results for “%(query)s”", query=_short(state.q))
+        return _("No results")
+    if state.q:
+        return ngettext(
+            "%(count)s result for “%(query)s”",
+            "%(count)s results for “%(query)s”",
+            result.total,
+            count=n,
+            query=_short(state.q),
+        )
+    return ngettext("%(count)s result", "%(count)s results", result.total, count=n)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= TITLE_QUERY_CHARS else text[:TITLE_QUERY_CHARS] + "…"
+
+
+def hit_view(hit: Hit) -> dict[str, Any]:
+    """One work as the results list shows it."""
+    fields = hit.fields
+    title = fields.get("title") or ""
+    highlighted = hit.highlights.get("title")
+    statuses = Counter(h.get("status") or "unknown" for h in hit.holdings)
+    order = {status: i for i, status in enumerate(HOLDING_STATUSES)}
+    availability = [
+        {"status": s if s in order else "unknown", "text": status_text(s, n)}
+        for s, n in sorted(statuses.items(), key=lambda item: order.get(item[0], len(order)))
+    ]
+    languages = fields.get("languages") or []
+    year = fields.get("year")
+    return {
+        "id": hit.id,
+        "url": url_for("record.show", record_id=hit.id),
+        "title": safe_highlight(highlighted) if highlighted else (title or _("Untitled")),
+        "subtitle": fields.get("subtitle") or "",
+        "lang": language_tag(languages),
+        "authors": [
+            {"name": direct_name(a) or a, "url": author_url(a)}
+            for a in (fields.get("authors") or [])[:4]
+        ],
+        "more_authors": max(0, len(fields.get("authors") or []) - 4),
+        "year": year,
+        "format": format_label(fields.get("format") or ""),
+        "languages": [language_label(c) for c in languages[:3]],
+        "publisher": fields.get("publisher") or "",
+        "libraries": hit.libraries,
+        "availability": availability,
+        "online": bool(fields.get("online")),
+        "thumbnail": thumbnail_url(hit),
+        "snippet": safe_highlight(hit.snippet) if hit.snippet else "",
+    }
+
+
+def author_url(name: str) -> str:
+    query = phrase_query("author", clean_name(name) or name)
+    return url_for("search.results", q=query) if query else ""
+
+
+def thumbnail_url(hit: Hit) -> str:
+    """A cover or first page to show beside the hit: only an absolute http(s) image URL.
+
+    Relative scan paths (MARC 856 files in a harvest folder) have nothing to serve them
+    until the IIIF image server exists; nothing is better than a broken image.
+    """
+    location = str(hit.fields.get("thumbnail") or "")
+    return location if re.match(r"https?://[^\s\"'<>]+$", location) else ""
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int | None
+    selected: bool
+    id: str
+
+
+@dataclass
+class FacetGroup:
+    name: str
+    legend: str
+    shown: list[FacetOption]
+    more: list[FacetOption]
+
+
+def _facet_groups(state: SearchState, result: SearchResult) -> list[FacetGroup]:
+    groups = []
+    for name in (*RESULT_FACETS, "year"):
+        counts = {fc.value: fc.count for fc in result.facets.get(name, [])}
+        selected = state.filters.get(name, [])
+        options = []
+        values = list(dict.fromkeys([*selected, *counts]))
+        if name == "year":
+            values = list(selected)  # years are chosen as a range; listed only if set
+        elif name == "online":
+            values = [v for v in values if v == "true" or v in selected]  # "not online" is noise
+        for i, value in enumerate(values):
+            options.append(
+                FacetOption(
+                    value=value,
+                    label=value_label(name, value),
+                    count=counts.get(value),
+                    selected=value in selected,
+                    id=f"facet-{name}-{i}",
+                )
+            )
+        if name != "year" and not options:
+            continue
+        # Selected values first, so a choice never hides behind "more".
+        options.sort(key=lambda o: not o.selected)
+        cut = max(FACET_SHOWN, sum(o.selected for o in options))
+        groups.append(
+            FacetGroup(
+                name=name,
+                legend=str(FACET_LABELS[name]),
+                shown=options[:cut],
+                more=options[cut:],
+            )
+        )
+    return groups
+
+
+def _chips(state: SearchState) -> list[dict[str, str]]:
+    """Selected filters, each with the link that removes it."""
+    chips = []
+    for facet, values in state.filters.items():
+        for value in values:
+            chips.append(
+                {
+                    "facet": str(FACET_LABELS[facet]),
+                    "value": value_label(facet, value),
+                    "url": state.url(without=(facet, value)),
+                }
+            )
+    if state.has_year_range:
+        low, high = state.year_from, state.year_to
+        if low is not None and high is not None:
+            text = f"{low}–{high}" if low != high else str(low)
+        elif low is not None:
+            text = _("from %(year)s", year=low)
+        else:
+            text = _("up to %(year)s", year=high)
+        chips.append(
+            {"facet": str(FACET_LABELS["year"]), "value": text, "url": state.url(year=False)}
+        )
+    return chips
+
+
+def _paging(state: SearchState, result: SearchResult) -> dict[str, Any] | None:
+    last = result.pages
+    if last <= 1:
+        return None
+    current = min(state.page, last)
+    wanted = {1, last, *range(current - 2, current + 3)}
+    numbers: list[int | None] = []
+    for number in sorted(n for n in wanted if 1 <= n <= last):
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)  # a gap
+        numbers.append(number)
+    return {
+        "current": current,
+        "last": last,
+        "previous": state.url(page=current - 1) if current > 1 else None,
+        "next": state.url(page=current + 1) if current < last else None,
+        "pages": [(n, state.url(page=n) if n else None) for n in numbers],
+    }
+
+
+# --- views: advanced search -----------------------------------------------------------
+
+_PLAIN_WORD = re.compile(r"[^\s()\"+\-!:*?]([^\s()\":*?]*)\*?")
+_OPERATOR_WORDS = {"AND", "OR", "NOT", "&&", "||"}
+_QUOTED = re.compile(r'"([^"]*)"')
+
+
+def row_clause(field: str, text: str) -> str:
+    """One advanced-search row as a query-language clause; user text is only ever data.
+
+    Words stay words (so spelling suggestions and a trailing * still work); a quoted part
+    stays a phrase; anything with query syntax in it (colons, parentheses, a leading
+    minus, AND/OR/NOT) is quoted, so it is searched for, not obeyed.
+    """
+    text = _clean_text(text)
+    if field in ("isbn", "issn"):
+        text = re.sub(r"[\s\"()]+", "", text)
+    prefix = "" if field == "all" else f"{field}:"
+    parts: list[str] = []
+    pos = 0
+    for match in _QUOTED.finditer(text):
+        parts.extend(_words(text[pos : match.start()]))
+        phrase = phrase_query(None, match.group(1))
+        if phrase:
+            parts.append(phrase)
+        pos = match.end()
+    parts.extend(_words(text[pos:].replace('"', " ")))
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return prefix + parts[0]
+    return f"{prefix}({' '.join(parts)})"
+
+
+def _words(text: str) -> list[str]:
+    out = []
+    for word in text.split():
+        if word in _OPERATOR_WORDS or not _PLAIN_WORD.fullmatch(word):
+            quoted = phrase_query(None, word.rstrip("*"))
+            if quoted:
+                out.append(quoted)
+        else:
+            out.append(word)
+    return out
+
+
+def build_query(rows: list[tuple[str, str, str]]) -> str:
+    """Rows of (operator, field, text), combined left to right into one query string."""
+    q = ""
+    has_or = False
+    for op, name, text in rows:
+        clause = row_clause(name if name in FIELD_LABELS else "all", text)
+        if not clause:
+            continue
+        op = op if op in OPERATOR_LABELS else "AND"
+        if not q:
+            q = f"NOT {clause}" if op == "NOT" else clause
+            continue
+        if op == "OR":
+            q, has_or = f"{q} OR {clause}", True
+            continue
+        if has_or:
+            q, has_or = f"({q})", False
+        q = f"{q} NOT {clause}" if op == "NOT" else f"{q} {clause}"
+    return q
 
 
 @bp.get("/advanced")
-def advanced() -> str:
-    return render_template("search/home.html")
+def advanced() -> ResponseReturnValue:
+    args = request.args
+    fields = args.getlist("field")[:MAX_ADVANCED_ROWS]
+    terms = [_clean_text(t) for t in args.getlist("term")[:MAX_ADVANCED_ROWS]]
+    ops = args.getlist("op")[: MAX_ADVANCED_ROWS - 1]
+    error = ""
+    if "term" in args or "field" in args:  # the form was sent (its inputs always are)
+        rows = [
+            (ops[i - 1] if 0 < i <= len(ops) else "AND", fields[i] if i < len(fields) else "all", t)
+            for i, t in enumerate(terms)
+        ]
+        q = build_query(rows)
+        state = SearchState.from_args(args)
+        state.q = q
+        state.page = 1
+        if len(q) > MAX_QUERY_CHARS:
+            error = _("Your search is too long: use fewer or shorter words.")
+        elif q or state.has_filters:
+            return redirect(state.url(), code=303)
+        else:
+            error = _("Type at least one word, or choose a filter, then search again.")
+    rows_shown = max(ADVANCED_ROWS, len(terms))
+    form_rows = [
+        {
+            "n": i + 1,
+            "field": fields[i] if i < len(fields) and fields[i] in FIELD_LABELS else "all",
+            "term": terms[i] if i < len(terms) else "",
+            "op": ops[i - 1] if 0 < i <= len(ops) and ops[i - 1] in OPERATOR_LABELS else "AND",
+        }
+        for i in range(rows_shown)
+    ]
+    state = SearchState.from_args(args)
+    try:
+        result = services().index.search(
+            SearchQuery(
+                q="",
+                facets=["library", "format", "language"],
+                facet_limit=MAX_FACET_LIMIT,
+                per_page=1,
+                visibility=visibility_for_request(),
+            )
+        )
+    except Exception:
+        current_app.logger.exception("search backend failed building the advanced search form")
+        return unavailable()
+    choices = {
+        name: [
+            FacetOption(
+                value=fc.value,
+                label=value_label(name, fc.value),
+                count=fc.count,
+                selected=fc.value in state.filters.get(name, []),
+                id=f"adv-{name}-{i}",
+            )
+            for i, fc in enumerate(result.facets.get(name, []))
+        ]
+        for name in ("library", "format", "language")
+    }
+    page = render_template(
+        "search/advanced.html",
+        rows=form_rows,
+        field_labels=FIELD_LABELS,
+        operator_labels=OPERATOR_LABELS,
+        sort_labels=SORT_LABELS,
+        facet_labels=FACET_LABELS,
+        choices=choices,
+        state=state,
+        online=state.filters.get("online", []) == ["true"],
+        error=error,
+        max_query_chars=MAX_QUERY_CHARS,
+    )
+    return page, 400 if error else 200
+
+
+# --- views: browse --------------------------------------------------------------------
 
 
 @bp.get("/browse")
-def browse() -> str:
-    return render_template("search/home.html")
+def browse() -> ResponseReturnValue:
+    try:
+        result = services().index.search(
+            SearchQuery(
+                q="",
+                facets=list(BROWSE_FACETS),
+                facet_limit=BROWSE_PREVIEW + 1,
+                per_page=1,
+                visibility=visibility_for_request(),
+            )
+        )
+    except Exception:
+        current_app.logger.exception("search backend failed building the browse page")
+        return unavailable()
+    sections = []
+    for name in BROWSE_FACETS:
+        counts = result.facets.get(name, [])
+        section = browse_section(name, counts[:BROWSE_PREVIEW])
+        section["more"] = len(counts) > BROWSE_PREVIEW
+        sections.append(section)
+    page = render_template("search/browse.html", sections=sections, total=result.total)
+    return page, 200
+
+
+@bp.get("/browse/<facet>")
+def browse_facet(facet: str) -> ResponseReturnValue:
+    if facet not in BROWSE_FACETS:
+        page = render_template("search/browse_missing.html", facets=BROWSE_FACETS)
+        return page, 404
+    order = request.args.get("order", "count")
+    order = order if order in ("count", "name") else "count"
+    try:
+        result = services().index.search(
+            SearchQuery(
+                q="",
+                facets=[facet],
+                facet_limit=MAX_FACET_LIMIT,
+                per_page=1,
+                visibility=visibility_for_request(),
+            )
+        )
+    except Exception:
+        current_app.logger.exception("search backend failed browsing %s", facet)
+        return unavailable()
+    counts = list(result.facets.get(facet, []))
+    rows = [_browse_row(facet, fc) for fc in counts]
+    if order == "name":
+        rows.sort(key=lambda r: _sort_key(r["label"]))
+    last = max(1, -(-len(rows) // BROWSE_PER_PAGE))
+    current = _int_arg(request.args.get("page"), 1, 1, last)
+    start = (current - 1) * BROWSE_PER_PAGE
+
+    def page_url(number: int, wanted_order: str = order) -> str:
+        params = {}
+        if wanted_order != "count":
+            params["order"] = wanted_order
+        if number > 1:
+            params["page"] = number
+        return url_for("search.browse_facet", facet=facet, **params)
+
+    paging = None
+    if last > 1:
+        paging = {
+            "current": current,
+            "last": last,
+            "previous": page_url(current - 1) if current > 1 else None,
+            "next": page_url(current + 1) if current < last else None,
+            "pages": [(n, page_url(n)) for n in range(1, last + 1)],
+        }
+    page = render_template(
+        "search/browse_facet.html",
+        section=browse_section(facet, [], rows[start : start + BROWSE_PER_PAGE]),
+        count=len(rows),
+        capped=len(counts) >= MAX_FACET_LIMIT,
+        order=order,
+        by_count_url=page_url(1, "count"),
+        by_name_url=page_url(1, "name"),
+        paging=paging,
+        first_number=start + 1,
+    )
+    return page, 200
+
+
+def browse_section(
+    facet: str, counts: list[FacetCount], rows: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """A browse list: its heading, column name, link to all values, and rows."""
+    texts = {
+        "library": (_("Libraries"), _("All libraries")),
+        "collection": (_("Collections"), _("All collections")),
+        "format": (_("Formats"), _("All formats")),
+        "language": (_("Languages"), _("All languages")),
+        "subject": (_("Subjects"), _("All subjects")),
+    }
+    heading, all_text = texts[facet]
+    return {
+        "name": facet,
+        "heading": heading,
+        "column": str(FACET_LABELS[facet]),
+        "all_text": all_text,
+        "all_url": url_for("search.browse_facet", facet=facet),
+        "rows": rows if rows is not None else [_browse_row(facet, fc) for fc in counts],
+        "more": False,
+    }
+
+
+def _browse_row(facet: str, fc: FacetCount) -> dict[str, Any]:
+    return {
+        "value": fc.value,
+        "label": value_label(facet, fc.value),
+        "count": fc.count,
+        "count_text": works_text(fc.count),
+        "url": facet_url(facet, fc.value),
+    }
+
+
+def _sort_key(label: str) -> tuple[str, str]:
+    return (fold(label), label)
+
+
+# --- suggestions (autocomplete) -------------------------------------------------------
+
+
+@bp.get("/suggest")
+def suggest() -> Response:
+    """Titles and author names starting with `q`, for the search box's suggestion list."""
+    prefix = _clean_text(request.args.get("q", ""))[:SUGGEST_MAX_CHARS]
+    if len(prefix) < 2:
+        return _json_list([])
+    try:
+        found = services().index.suggest(prefix, SUGGEST_LIMIT, visibility=visibility_for_request())
+    except Exception:
+        current_app.logger.exception("search backend failed suggesting for %r", prefix)
+        response = jsonify({"suggestions": []})
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return _json_list(found)
+
+
+def _json_list(values: list[str]) -> Response:
+    response = jsonify({"suggestions": values})
+    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

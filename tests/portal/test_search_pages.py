@@ -1,0 +1,632 @@
+"""The search pages as a reader meets them: home, results with filters, advanced search, browse.
+
+Over the sample Hanoi catalogue (tests/indexer/sample_records.py). Pages are parsed with
+lxml, so the assertions are about what is on the page (headings, links, checked boxes,
+counts), not about status codes alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
+
+import lxml.html
+import pytest
+from flask.testing import FlaskClient
+
+from catalogue import Holding, Record
+from indexer import SearchQuery, TantivyIndex, index_records
+from indexer.query import MAX_QUERY_CHARS, And, Or, Range, parse
+from portal import search as search_module
+from portal.app import create_app
+from portal.search import build_query, row_clause, safe_highlight, within_year_range
+from tests.indexer.sample_records import HN, NL, SECRET, VNU
+
+TUYEN_TAP = 25  # volumes of "Tuyển tập thơ Việt Nam" in the sample
+
+
+def page(client: FlaskClient, url: str, status: int = 200, **params) -> lxml.html.HtmlElement:
+    response = client.get(url, query_string=params or None)
+    assert response.status_code == status, response.get_data(as_text=True)[:2000]
+    assert response.mimetype == "text/html"
+    return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def text(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def h1(doc: lxml.html.HtmlElement) -> str:
+    headings = doc.xpath("//h1")
+    assert len(headings) == 1, "exactly one h1"
+    return text(headings[0])
+
+
+def hit_titles(doc: lxml.html.HtmlElement) -> list[str]:
+    return [text(a) for a in doc.xpath("//ol[@class='hit-list']/li//h3/a")]
+
+
+def hit_years(doc: lxml.html.HtmlElement) -> list[int]:
+    items = doc.xpath("//ol[@class='hit-list']/li//ul[contains(@class,'hit__meta')]/li")
+    years = []
+    for item in items:
+        value = text(item).split(":")[-1].strip()
+        if value.isdigit() and len(value) == 4:
+            years.append(int(value))
+    return years
+
+
+def total_of(doc: lxml.html.HtmlElement) -> int:
+    match = re.match(r"([\d.,]+)", h1(doc))
+    assert match, h1(doc)
+    return int(re.sub(r"[.,]", "", match.group(1)))
+
+
+def english(client: FlaskClient) -> FlaskClient:
+    assert client.get("/?lang=en").status_code == 303
+    return client
+
+
+def api_facets(client: FlaskClient, **params) -> dict[str, dict[str, int]]:
+    body = client.get("/api/search", query_string={"facet_limit": 200, **params}).get_json()
+    return {
+        name: {fc["value"]: fc["count"] for fc in counts} for name, counts in body["facets"].items()
+    }
+
+
+# --- home -----------------------------------------------------------------------------
+
+
+def test_home_has_a_labelled_search_box_that_goes_to_results(client):
+    doc = page(client, "/")
+    assert h1(doc) == "Tìm cùng lúc trong mục lục của các thư viện Hà Nội"
+    form = doc.xpath("//form[@role='search']")[0]
+    assert form.get("method") == "get" and form.get("action") == "/search"
+    box = form.xpath(".//input[@name='q']")[0]
+    assert box.get("type") == "search"
+    label = doc.xpath(f"//label[@for='{box.get('id')}']")
+    assert label and text(label[0])
+    assert doc.xpath("//a[@href='/advanced']") and doc.xpath("//a[@href='/browse']")
+
+
+def test_home_lists_libraries_with_work_counts_from_the_index(client):
+    doc = page(client, "/")
+    counts = api_facets(client, q="")["library"]
+    listed = {}
+    for item in doc.xpath("//section[@aria-labelledby='libraries-heading']//li"):
+        link = item.xpath(".//a")[0]
+        assert parse_qs(urlsplit(link.get("href")).query)["f.library"] == [text(link)]
+        listed[text(link)] = int(re.match(r"\d+", text(item.xpath(".//span")[0])).group())
+    assert listed == counts
+    assert set(listed) == {HN, NL, VNU}  # the hidden archive is not a library readers see
+    assert SECRET not in doc.text_content()
+    collections = doc.xpath("//section[@aria-labelledby='collections-heading']//a")
+    assert [text(a) for a in collections] == ["Sách nói"]
+
+
+def test_home_shows_recently_added_records(client, catalogue):
+    doc = page(client, "/")
+    links = doc.xpath("//section[@aria-labelledby='recent-heading']//a")
+    recent = [r for r in catalogue.store.recent_records(8)]
+    assert len(links) == len(recent) > 0
+    assert links[0].get("href") == f"/record/{recent[0].id}"
+    assert text(links[0]) == recent[0].title.rstrip(" /")
+
+
+def test_home_leaves_out_records_the_policy_refuses(client, catalogue, monkeypatch):
+    refused = catalogue.store.recent_records(1)[0].id
+    monkeypatch.setattr(search_module, "may_see_record", lambda record: record.id != refused)
+    doc = page(client, "/")
+    hrefs = [a.get("href") for a in doc.xpath("//section[@aria-labelledby='recent-heading']//a")]
+    assert f"/record/{refused}" not in hrefs and hrefs
+
+
+# --- results --------------------------------------------------------------------------
+
+
+def test_ha_noi_finds_ha_noi_and_announces_the_count(client):
+    response = client.get("/search?q=ha+noi")
+    doc = lxml.html.fromstring(response.get_data(as_text=True))
+    assert h1(doc) == "5 kết quả cho “ha noi”"
+    assert doc.xpath("//*[@role='status']//h1")  # screen readers find it
+    assert "5 kết quả cho “ha noi”" in text(doc.xpath("//title")[0])
+    titles = hit_titles(doc)
+    assert "Hà Nội trong mắt tôi" in titles and "Hà Nội ba mươi sáu phố phường" in titles
+    assert doc.xpath("//input[@name='q']")[0].get("value") == "ha noi"
+
+
+def test_a_hit_shows_authors_year_format_libraries_and_availability(client):
+    doc = page(client, "/search", q="truyện kiều")
+    kieu = next(
+        li
+        for li in doc.xpath("//ol[@class='hit-list']/li")
+        if text(li.xpath(".//h3")[0]) == "Truyện Kiều"
+    )
+    body = text(kieu)
+    assert kieu.xpath(".//h3/a")[0].get("href").startswith("/record/")
+    assert "Nguyễn Du" in body and "2015" in body and "Sách" in body
+    assert "Có tại 3 thư viện" in body
+    for library in (HN, NL, VNU):
+        assert library in body
+    assert SECRET not in body  # the hidden record of the same work lends nothing
+    statuses = [text(li) for li in kieu.xpath(".//ul[@class='availability']/li")]
+    assert any("1 bản có sẵn" in s for s in statuses)
+    assert any("1 bản đang cho mượn" in s for s in statuses)
+    assert any("1 bản chỉ đọc tại chỗ" in s for s in statuses)
+    author = kieu.xpath(".//p[@class='hit__authors']/a")[0]
+    assert parse_qs(urlsplit(author.get("href")).query)["q"] == ['author:"Nguyễn Du"']
+    assert "Truyện Kiều" in hit_titles(page(client, author.get("href")))
+
+
+def test_matches_are_marked_and_titles_in_other_languages_carry_lang(client):
+    doc = page(client, "/search", q="kieu")
+    marks = [text(m) for m in doc.xpath("//h3//mark")]
+    assert "Kiều" in marks and "Kieu" in marks
+    tale = next(a for a in doc.xpath("//h3/a") if text(a) == "The Tale of Kieu")
+    assert tale.get("lang") == "en"
+    vietnamese = next(a for a in doc.xpath("//h3/a") if text(a) == "Truyện Kiều")
+    assert vietnamese.get("lang") is None  # same as the page's language
+    english(client)
+    doc = page(client, "/search", q="kieu")
+    tale = next(a for a in doc.xpath("//h3/a") if text(a) == "The Tale of Kieu")
+    assert tale.get("lang") is None
+    kieu = next(a for a in doc.xpath("//h3/a") if text(a) == "Truyện Kiều")
+    assert kieu.get("lang") == "vi"
+
+
+def test_snippets_are_escaped_with_marks(client):
+    raw = client.get("/search", query_string={"q": "đoạn trường"}).get_data(as_text=True)
+    assert "<mark>đoạn</mark>" in raw or "<mark>đoạn trường</mark>" in raw
+    assert "&lt;" in raw and "<đoạn" not in raw  # the record's "<đoạn trường>" escaped
+
+
+def test_a_thumbnail_only_where_the_hit_has_an_image(client):
+    doc = page(client, "/search", q="số đỏ")
+    images = doc.xpath("//ol[@class='hit-list']//img")
+    assert [img.get("src") for img in images] == ["https://example.org/so-do/cover.jpg"]
+    assert images[0].get("alt") == ""  # the title beside it says what it is
+    doc = page(client, "/search", q="truyện kiều")
+    assert not doc.xpath("//ol[@class='hit-list']//img")
+
+
+def test_hidden_records_never_show(client):
+    doc = page(client, "/search", q="Zyzzyva")
+    assert total_of_or_zero(doc) == 0
+    assert "Hồ sơ nội bộ" not in doc.text_content()
+
+
+def total_of_or_zero(doc: lxml.html.HtmlElement) -> int:
+    heading = h1(doc)
+    return 0 if heading.startswith("Không có kết quả") else total_of(doc)
+
+
+# --- filters --------------------------------------------------------------------------
+
+
+def test_facets_are_fieldsets_of_labelled_checkboxes_with_counts(client):
+    doc = page(client, "/search", q="ha noi")
+    form = doc.xpath("//form[@id='search-form']")[0]
+    assert form.get("method") == "get" and form.get("action") == "/search"
+    legends = [text(legend) for legend in doc.xpath("//section[@class='facets']//legend")]
+    assert legends[:2] == ["Thư viện", "Loại tài liệu"]
+    boxes = doc.xpath("//section[@class='facets']//input[@type='checkbox']")
+    assert boxes
+    for box in boxes:
+        assert box.xpath("ancestor::fieldset")
+        label = doc.xpath(f"//label[@for='{box.get('id')}']")
+        assert label and text(label[0]), box.get("id")
+    assert doc.xpath("//section[@class='facets']//button[@type='submit']")
+    hn = doc.xpath(f"//input[@name='f.library'][@value='{HN}']")[0]
+    assert text(doc.xpath(f"//label[@for='{hn.get('id')}']")[0]) == f"{HN} (3)"
+    assert hn.get("checked") is None
+
+
+def test_format_and_language_show_translated_labels_but_raw_values(client):
+    doc = page(client, "/search", q="")
+    book = doc.xpath("//input[@name='f.format'][@value='book']")[0]
+    assert text(doc.xpath(f"//label[@for='{book.get('id')}']")[0]).startswith("Sách (")
+    vie = doc.xpath("//input[@name='f.language'][@value='vie']")[0]
+    assert text(doc.xpath(f"//label[@for='{vie.get('id')}']")[0]).startswith("Tiếng Việt (")
+    english(client)
+    doc = page(client, "/search", q="")
+    book = doc.xpath("//input[@name='f.format'][@value='book']")[0]
+    assert text(doc.xpath(f"//label[@for='{book.get('id')}']")[0]).startswith("Book (")
+    fre = doc.xpath("//input[@name='f.language'][@value='fre']")[0]
+    assert text(doc.xpath(f"//label[@for='{fre.get('id')}']")[0]).startswith("French (")
+
+
+def test_a_filter_narrows_and_its_remove_link_restores(client):
+    before = total_of(page(client, "/search", q="ha noi"))
+    doc = page(client, "/search", **{"q": "ha noi", "f.library": HN})
+    after = total_of(doc)
+    assert 0 < after < before
+    box = doc.xpath(f"//input[@name='f.library'][@value='{HN}']")[0]
+    assert box.get("checked") is not None
+    chips = doc.xpath("//section[@class='chips']//a")
+    remove = next(a for a in chips if f"Thư viện: {HN}" in text(a))
+    assert text(remove).startswith(f"Bỏ bộ lọc Thư viện: {HN}")
+    restored = page(client, remove.get("href"))
+    assert total_of(restored) == before
+    assert not restored.xpath("//section[@class='chips']")
+    assert restored.xpath("//input[@name='q']")[0].get("value") == "ha noi"
+
+
+def test_clear_all_removes_every_filter_and_keeps_the_query(client):
+    doc = page(client, "/search", **{"q": "ha noi", "f.library": HN, "f.format": "map"})
+    assert total_of(doc) == 1
+    chips = [text(a) for a in doc.xpath("//section[@class='chips']//a")]
+    assert any("Loại tài liệu: Bản đồ" in c for c in chips)  # a label, not "map"
+    clear = next(a for a in doc.xpath("//section[@class='chips']//a") if "Bỏ tất cả" in text(a))
+    assert total_of(page(client, clear.get("href"))) == 5
+
+
+def test_a_year_range_narrows_and_is_removable(client):
+    doc = page(client, "/search", q="tuyển tập thơ", year_from="1990", year_to="1999")
+    assert total_of(doc) == 10
+    assert all(1990 <= y <= 1999 for y in hit_years(doc))
+    assert doc.xpath("//input[@name='year_from']")[0].get("value") == "1990"
+    chip = next(a for a in doc.xpath("//section[@class='chips']//a") if "1990–1999" in text(a))
+    assert total_of(page(client, chip.get("href"))) == TUYEN_TAP
+    open_ended = page(client, "/search", q="tuyển tập thơ", year_from="2000")
+    assert all(y >= 2000 for y in hit_years(open_ended)) and total_of(open_ended) == 5
+    swapped = page(client, "/search", q="tuyển tập thơ", year_from="1999", year_to="1990")
+    assert total_of(swapped) == 10
+
+
+def test_a_year_range_keeps_an_or_query_whole():
+    combined = within_year_range("kiều OR kieu)", "year:1990-2000")
+    tree = parse(combined)
+    assert isinstance(tree, And) and tree.children[0] == Range("year", 1990, 2000)
+    assert isinstance(tree.children[1], Or)
+    assert within_year_range("", "year:1990-") == "year:1990-"
+    assert within_year_range("kiều", "") == "kiều"
+    unclosed = parse(within_year_range('"phố (cổ OR kiều', "year:-1900"))
+    assert isinstance(unclosed, And) and unclosed.children[0] == Range("year", None, 1900)
+
+
+def test_selected_filter_values_stay_checked_even_without_a_count(client):
+    doc = page(client, "/search", **{"q": "ha noi", "f.collection": "Không có"})
+    assert total_of_or_zero(doc) == 0
+    box = doc.xpath("//input[@name='f.collection']")[0]
+    assert box.get("value") == "Không có" and box.get("checked") is not None
+
+
+# --- sorting and paging ---------------------------------------------------------------
+
+
+def test_sort_by_year_orders_the_hits(client):
+    newest = hit_years(page(client, "/search", q="tuyển tập thơ", sort="year_desc"))
+    oldest = hit_years(page(client, "/search", q="tuyển tập thơ", sort="year_asc"))
+    assert newest == sorted(newest, reverse=True) and newest[0] == 2004
+    assert oldest == sorted(oldest) and oldest[0] == 1980
+    doc = page(client, "/search", q="tuyển tập thơ", sort="year_desc")
+    assert doc.xpath("//select[@name='sort']/option[@selected]")[0].get("value") == "year_desc"
+
+
+def test_sort_by_title(client):
+    titles = hit_titles(page(client, "/search", q="ha noi", sort="title"))
+    assert titles[0] == "Bản đồ Hà Nội năm 1873"
+
+
+def test_pages_differ_and_paging_never_passes_the_last_page(client):
+    first = page(client, "/search", q="tuyển tập thơ", per_page="10")
+    second = page(client, "/search", q="tuyển tập thơ", per_page="10", page="2")
+    assert len(hit_titles(first)) == 10 and len(hit_titles(second)) == 10
+    assert not set(hit_titles(first)) & set(hit_titles(second))
+    assert second.xpath("//ol[@class='hit-list']")[0].get("start") == "11"
+    nav = second.xpath("//nav[@class='paging']")[0]
+    assert nav.get("aria-label") == "Các trang kết quả"
+    current = nav.xpath(".//a[@aria-current='page']")
+    assert len(current) == 1 and text(current[0]) == "Trang 2"
+    pages = set()
+    for link in nav.xpath(".//a"):
+        query = parse_qs(urlsplit(link.get("href")).query)
+        assert query["q"] == ["tuyển tập thơ"] and query["per_page"] == ["10"]
+        pages.add(int(query.get("page", ["1"])[0]))
+    assert pages == {1, 2, 3}
+    assert "page 2" not in text(second.xpath("//title")[0])  # Vietnamese page
+    assert "trang 2/3" in text(second.xpath("//title")[0])
+
+    past = page(client, "/search", q="tuyển tập thơ", per_page="10", page="99")
+    assert len(hit_titles(past)) == 5  # the last page, not an empty one
+    nav = past.xpath("//nav[@class='paging']")[0]
+    assert text(nav.xpath(".//a[@aria-current='page']")[0]) == "Trang 3"
+    assert not nav.xpath(".//a[@rel='next']")
+
+
+def test_one_page_of_results_has_no_paging(client):
+    doc = page(client, "/search", q="ha noi")
+    assert not doc.xpath("//nav[@class='paging']")
+
+
+# --- nothing found --------------------------------------------------------------------
+
+
+def test_zero_results_offer_the_suggestion_and_tips(client):
+    doc = page(client, "/search", q="lich su viet nma")
+    assert h1(doc) == "Không có kết quả cho “lich su viet nma”"
+    suggestion = doc.xpath("//p[@class='did-you-mean']/a")[0]
+    assert text(suggestion) == "lich su viet nam"
+    assert total_of(page(client, suggestion.get("href"))) > 0
+    assert doc.xpath("//div[@class='no-results']//ul[@class='tips']/li")
+
+
+def test_the_suggestion_under_a_year_range_is_the_readers_own_words(client):
+    doc = page(client, "/search", q="lich su viet nma", year_from="1990")
+    suggestion = doc.xpath("//p[@class='did-you-mean']/a")[0]
+    assert text(suggestion) == "lich su viet nam"
+    query = parse_qs(urlsplit(suggestion.get("href")).query)
+    assert query == {"q": ["lich su viet nam"], "year_from": ["1990"]}
+
+
+def test_zero_results_with_filters_link_to_the_search_without_them(client):
+    doc = page(client, "/search", **{"q": "truyện kiều", "f.format": "map", "year_from": "1900"})
+    assert total_of_or_zero(doc) == 0
+    widen = doc.xpath("//p[@class='no-results__widen']/a")[0]
+    assert "truyện kiều" in text(widen)
+    assert parse_qs(urlsplit(widen.get("href")).query) == {"q": ["truyện kiều"]}
+    assert total_of(page(client, widen.get("href"))) > 0
+
+
+# --- hostile and broken input ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "title:(((",
+        ')))) OR AND NOT "',
+        "{!xmlparser v='<!DOCTYPE a SYSTEM \"http://x\"><a/>'}",
+        "tru\x00yện\x07 ki\x1bều",
+        "*",
+        "year:99999-",
+        "a " * 400,
+    ],
+)
+def test_malformed_queries_get_a_page_not_an_error(client, q):
+    doc = page(client, "/search", q=q)
+    h1(doc)
+    value = doc.xpath("//input[@name='q']")[0].get("value")
+    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", value)
+
+
+def test_a_script_in_the_query_is_never_reflected_as_html(client):
+    hostile = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'
+    for url, params in [
+        ("/search", {"q": hostile}),
+        ("/search", {"q": "kiều", "f.library": hostile}),
+        ("/search", {"q": "kiều", "f.subject": hostile, "sort": hostile, "page": hostile}),
+        ("/advanced", {"term": hostile, "field": hostile, "op": hostile}),
+    ]:
+        response = client.get(url, query_string=params, follow_redirects=True)
+        assert response.status_code == 200
+        raw = response.get_data(as_text=True)
+        assert "<script>alert" not in raw and "<img src=x" not in raw
+        assert "&lt;script&gt;" in raw or "%3Cscript%3E" in raw
+
+
+def test_a_very_long_query_gets_a_friendly_message(client):
+    response = client.get("/search", query_string={"q": "kiều" * 1250})
+    assert response.status_code == 400
+    doc = lxml.html.fromstring(response.get_data(as_text=True))
+    assert h1(doc) == "Nội dung tìm kiếm quá dài"
+    assert "5.000" in text(doc.xpath("//p[contains(@class,'notice--error')]")[0])
+    box = doc.xpath("//input[@name='q']")[0]
+    assert len(box.get("value")) <= MAX_QUERY_CHARS
+    assert box.get("maxlength") == str(MAX_QUERY_CHARS)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "nonsense", "page": "-3", "per_page": "0"},
+        {"page": "abc", "per_page": "100000"},
+        {"f.year": "nineteen", "f.online": "maybe", "f.nope": "x", "year_from": "19x0"},
+        {"f.library": "x" * 1000},
+    ],
+)
+def test_bad_parameters_are_ignored_or_clamped(client, params):
+    doc = page(client, "/search", q="tuyển tập thơ", **params)
+    assert total_of(doc) == TUYEN_TAP
+    assert not doc.xpath("//section[@class='chips']")
+
+
+def test_index_failure_is_a_friendly_503(catalogue, caplog):
+    class FailingIndex:
+        def search(self, query: SearchQuery):
+            raise OSError("index folder vanished")
+
+        def suggest(self, prefix, limit=10, *, visibility=("public",)):
+            raise OSError("index folder vanished")
+
+    app = create_app(catalogue.settings, store=catalogue.store, index=FailingIndex())
+    client = app.test_client()
+    with caplog.at_level(logging.ERROR):
+        for url in ("/search?q=kieu", "/advanced", "/browse", "/browse/library"):
+            response = client.get(url)
+            assert response.status_code == 503, url
+            assert response.headers["Retry-After"].isdigit()
+            raw = response.get_data(as_text=True)
+            assert "vanished" not in raw and "Traceback" not in raw
+            assert "Chức năng tìm kiếm tạm thời không hoạt động" in raw
+        assert client.get("/suggest?q=kie").status_code == 503
+    home = client.get("/")
+    assert home.status_code == 200  # the home page still offers the search box
+    assert 'name="q"' in home.get_data(as_text=True)
+
+
+def test_a_script_in_a_record_title_is_escaped_in_titles_and_snippets(catalogue):
+    index = TantivyIndex()
+    evil = Record(
+        "evil",
+        "1",
+        title='<script>alert("x")</script> Hà Nội',
+        description="Hà Nội <img src=x onerror=alert(1)> & more",
+        year=2001,
+        languages=["vie"],
+        holdings=[Holding("Thư viện thử", status="available", status_read_at=datetime(2024, 1, 1))],
+    )
+    index_records(index, [evil])
+    app = create_app(catalogue.settings, store=catalogue.store, index=index)
+    raw = app.test_client().get("/search?q=ha+noi").get_data(as_text=True)
+    assert "<script>alert" not in raw and "<img src=x" not in raw
+    assert "&lt;script&gt;" in raw
+    assert "<mark>Hà</mark> <mark>Nội</mark>" in raw
+
+
+def test_safe_highlight_keeps_only_marks():
+    assert str(safe_highlight("a <mark>b</mark> &lt;c&gt;")) == "a <mark>b</mark> &lt;c&gt;"
+    assert str(safe_highlight("<script>x</script><mark>y</mark>")) == (
+        "&lt;script&gt;x&lt;/script&gt;<mark>y</mark>"
+    )
+    assert str(safe_highlight("&amp;lt;")) == "&amp;lt;"
+
+
+# --- advanced search ------------------------------------------------------------------
+
+
+def test_advanced_form_has_rows_operators_years_and_filters(client):
+    doc = page(client, "/advanced")
+    assert h1(doc) == "Tìm kiếm nâng cao"
+    form = doc.xpath("//form[contains(@class,'advanced-form')]")[0]
+    assert form.get("method") == "get"
+    assert len(form.xpath(".//input[@name='term']")) == 4
+    assert len(form.xpath(".//select[@name='op']")) == 3
+    fields = [o.get("value") for o in form.xpath(".//select[@name='field']")[0].xpath("option")]
+    assert fields == ["all", "title", "author", "subject", "isbn", "issn"]
+    ops = [o.get("value") for o in form.xpath(".//select[@name='op']")[0].xpath("option")]
+    assert ops == ["AND", "OR", "NOT"]
+    for control in form.xpath(".//input[@type!='hidden'] | .//select"):
+        assert doc.xpath(f"//label[@for='{control.get('id')}']"), control.get("name")
+    libraries = {i.get("value") for i in form.xpath(".//input[@name='f.library']")}
+    assert libraries == {HN, NL, VNU}
+    formats = form.xpath(".//input[@name='f.format'][@value='audiobook']")[0]
+    assert "Sách nói" in text(doc.xpath(f"//label[@for='{formats.get('id')}']")[0])
+    assert form.xpath(".//input[@name='year_from']") and form.xpath(".//input[@name='year_to']")
+
+
+def test_advanced_search_builds_the_query_and_lands_on_results(client):
+    params = [
+        ("field", "title"),
+        ("term", "truyện kiều"),
+        ("op", "OR"),
+        ("field", "author"),
+        ("term", "Nguyễn Du"),
+        ("op", "NOT"),
+        ("field", "all"),
+        ("term", "tale"),
+        ("op", "AND"),
+        ("field", "all"),
+        ("term", ""),
+        ("f.library", HN),
+        ("f.library", NL),
+        ("year_from", "1900"),
+        ("sort", "year_desc"),
+    ]
+    response = client.get("/advanced", query_string=params)
+    assert response.status_code == 303
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert query["q"] == ["(title:(truyện kiều) OR author:(Nguyễn Du)) NOT tale"]
+    assert query["f.library"] == [HN, NL]
+    assert query["year_from"] == ["1900"] and query["sort"] == ["year_desc"]
+    doc = page(client, response.headers["Location"])
+    assert doc.xpath("//input[@name='q']")[0].get("value") == query["q"][0]
+    titles = hit_titles(doc)
+    assert "Truyện Kiều" in titles and "The Tale of Kieu" not in titles
+
+
+def test_advanced_search_treats_typed_syntax_as_words():
+    assert row_clause("title", 'a:b (c) -d OR "phố phường" thăng*') == (
+        'title:("a:b" "(c)" "-d" "OR" "phố phường" thăng*)'
+    )
+    assert row_clause("isbn", "978 604 1 23456 7") == "isbn:9786041234567"
+    assert row_clause("author", '"') == ""
+    assert build_query([("AND", "all", "kiều"), ("AND", "subject", "thơ")]) == "kiều subject:thơ"
+    assert build_query([("NOT", "all", "kiều")]) == "NOT kiều"
+    assert build_query([("AND", "bogus", "x"), ("XOR", "title", "y")]) == "x title:y"
+
+
+def test_advanced_search_with_nothing_to_search_says_so(client):
+    response = client.get("/advanced", query_string={"field": "all", "term": "  "})
+    assert response.status_code == 400
+    doc = lxml.html.fromstring(response.get_data(as_text=True))
+    assert "Hãy nhập ít nhất một từ" in text(doc.xpath("//*[@role='alert']")[0])
+
+
+def test_advanced_search_with_only_a_filter_goes_to_results(client):
+    response = client.get("/advanced", query_string={"term": "", "f.format": "map"})
+    assert response.status_code == 303
+    doc = page(client, response.headers["Location"])
+    assert hit_titles(doc) == ["Bản đồ Hà Nội năm 1873"]
+
+
+# --- browse ---------------------------------------------------------------------------
+
+
+def test_browse_lists_libraries_and_formats_with_counts_matching_the_index(client):
+    doc = page(client, "/browse")
+    assert h1(doc) == "Duyệt mục lục"
+    facets = api_facets(client, q="")
+    table = doc.xpath("//section[@aria-labelledby='browse-library']//table")[0]
+    assert table.xpath("caption") and table.xpath(".//th[@scope='col']")
+    rows = {}
+    for row in table.xpath(".//tbody/tr"):
+        link = row.xpath("th[@scope='row']/a")[0]
+        rows[text(link)] = int(text(row.xpath("td")[0]))
+        assert parse_qs(urlsplit(link.get("href")).query) == {"f.library": [text(link)]}
+    assert rows == facets["library"]
+    formats = doc.xpath("//section[@aria-labelledby='browse-format']//tbody/tr/th/a")
+    assert "Sách" in [text(a) for a in formats]
+    assert SECRET not in doc.text_content()
+    link = doc.xpath("//section[@aria-labelledby='browse-library']//th/a")[0]
+    assert total_of(page(client, link.get("href"))) == rows[text(link)]
+
+
+def test_browse_a_facet_lists_every_value_and_orders_by_name(client):
+    doc = page(client, "/browse/subject", order="name")
+    assert h1(doc) == "Chủ đề"
+    names = [text(a) for a in doc.xpath("//tbody/tr/th/a")]
+    assert names == sorted(names, key=lambda n: search_module.fold(n))
+    assert len(names) == len(api_facets(client, q="")["subject"])
+    assert doc.xpath("//a[@aria-current='true']")
+    assert page(client, "/browse/nonsense", status=404).xpath("//h1")
+
+
+# --- languages ------------------------------------------------------------------------
+
+
+def test_vietnamese_is_the_default_and_english_can_be_chosen(client):
+    doc = page(client, "/search", q="ha noi")
+    assert doc.get("lang") == "vi" and h1(doc) == "5 kết quả cho “ha noi”"
+    english(client)
+    doc = page(client, "/search", q="ha noi")
+    assert doc.get("lang") == "en" and h1(doc) == "5 results for “ha noi”"
+    assert "Refine results" in doc.text_content() and "Apply filters" in doc.text_content()
+    assert h1(page(client, "/advanced")) == "Advanced search"
+    assert h1(page(client, "/browse")) == "Browse the catalogue"
+    one = page(client, "/search", q="tale of kieu")
+    assert h1(one) == "1 result for “tale of kieu”"
+
+
+def test_numbers_are_localised(client):
+    def message() -> str:
+        response = client.get("/search", query_string={"q": "k" * 1234})
+        doc = lxml.html.fromstring(response.get_data(as_text=True))
+        return text(doc.xpath("//p[contains(@class,'notice--error')]")[0])
+
+    assert "1.234" in message() and "1.000" in message()
+    english(client)
+    assert "1,234" in message() and "1,000" in message()
+
+
+# --- suggestions ----------------------------------------------------------------------
+
+
+def test_suggestions_are_titles_and_authors_and_respect_visibility(client):
+    body = client.get("/suggest", query_string={"q": "truy"}).get_json()
+    assert "Truyện Kiều" in body["suggestions"]
+    assert client.get("/suggest", query_string={"q": "zyzz"}).get_json() == {"suggestions": []}
+    assert client.get("/suggest", query_string={"q": "t"}).get_json() == {"suggestions": []}
+    assert client.get("/suggest", query_string={"q": "x" * 5000}).status_code == 200
