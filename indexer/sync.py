@@ -45,13 +45,15 @@ def sync_index(
     *,
     rebuild: bool = False,
     visibility: Callable[[Record], str] | None = None,
+    onsite_networks: Iterable[str] = (),
 ) -> IndexReport:
     """Bring `index` up to date with `store`; see the module docstring for how.
 
     `visibility` gives each record's access level; by default the store's licence
-    rules decide it (`Policy.record_visibility`), so a hidden record is never searchable.
+    rules and the library networks decide it (`Policy.record_visibility`), so a hidden
+    record is never searchable.
     """
-    visibility = visibility or load_policy(store).record_visibility
+    visibility = visibility or load_policy(store, onsite_networks).record_visibility
     top = store.max_change_seq()
     mark = 0 if rebuild else store.counter(INDEX_MARK)
     if not rebuild and mark >= top:

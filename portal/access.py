@@ -1,19 +1,64 @@
-"""Who is asking, and what may they see: the portal's one door to catalogue.rights.
+"""Who is asking, and what may they do: the portal's one door to catalogue.rights.
 
 Every surface (search pages, record pages, the JSON API, OAI-PMH, sitemap, IIIF)
-asks through these functions, so the access policy plugs in at one place.
+asks through these functions, so the access policy is applied in one place. The
+policy is the store's licence rules; it is reloaded when a rule changes (the rules'
+version counter), so a librarian's change applies to the next request.
 """
 
 from __future__ import annotations
 
+from flask import current_app, request
+from flask_login import current_user
+
 from catalogue.record import Record
+from catalogue.rights import AccessDecision, Actor, Policy, load_policy, rules_version
+from portal.app import services
+
+_CACHE = "thuvien.policy"
+
+
+def current_actor() -> Actor:
+    """The requester: role from the logged-in account, address from the request.
+
+    Behind a reverse proxy set `proxy_hops`, or every reader has the proxy's address
+    (and if that is on a library network, everyone would count as on site).
+    """
+    ip = request.remote_addr or ""
+    if current_user.is_authenticated:
+        return Actor(role=current_user.role, username=current_user.username, ip=ip)
+    return Actor.anonymous(ip=ip)
+
+
+def current_policy() -> Policy:
+    """The licence rules in force, cached per app until a rule changes."""
+    svc = services()
+    cache = current_app.extensions.setdefault(_CACHE, {})
+    version = rules_version(svc.store)
+    if cache.get("version") != version:
+        cache["policy"] = load_policy(svc.store, svc.settings.rights.onsite_networks)
+        cache["version"] = version
+    return cache["policy"]
 
 
 def visibility_for_request() -> list[str]:
-    """Visibility levels the requester may see in search results and facet counts."""
-    return ["public"]
+    """Index visibility levels the requester may see in results, facets and suggestions."""
+    return current_policy().visible_levels(current_actor())
+
+
+def decide_for_request(record: Record, action: str) -> AccessDecision:
+    return current_policy().decide(current_actor(), record, action)
 
 
 def may_see_record(record: Record) -> bool:
-    """Whether the requester may see this record (the rights policy's `see_record`)."""
-    return True
+    """Whether the requester may see this record; if not, it answers 404 (never 403)."""
+    return decide_for_request(record, "see_record").allowed
+
+
+def may_publish_record(record: Record) -> bool:
+    """Whether a record may go into feeds for the world (OAI-PMH, sitemap).
+
+    Asked as an anonymous visitor from nowhere, so a harvester inside a reading room
+    never republishes what is only readable on site.
+    """
+    return current_policy().decide(Actor.anonymous(), record, "see_record").allowed

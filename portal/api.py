@@ -17,7 +17,6 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
-from indexer.names import clean_name
 from indexer.protocol import (
     DEFAULT_PER_PAGE,
     FACETS,
@@ -34,6 +33,7 @@ from portal.access import may_see_record, visibility_for_request
 from portal.app import services
 from portal.errors import ApiError, is_api_request
 from portal.openapi import openapi_document
+from portal.record import author_query
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -261,17 +261,12 @@ def record(record_id: str) -> Response:
     data["links"] = {
         "self": url_for("api.record", record_id=found.id),
         "search_by_author": [
-            {"author": author, "href": url_for("api.search", q=_author_query(author))}
+            {"author": author, "href": url_for("api.search", q=author_query(author))}
             for author in found.authors
-            if _author_query(author)
+            if author_query(author)
         ],
     }
     return jsonify(data)
-
-
-def _author_query(author: str) -> str:
-    name = " ".join((clean_name(author) or author).replace('"', " ").split())
-    return f'author:"{name}"' if name else ""
 
 
 # --- the description of all this ------------------------------------------------------

@@ -190,7 +190,13 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.sync import sync_index
 
     store = open_store(settings)
-    print(sync_index(store, open_index(settings), rebuild=args.rebuild).line())
+    report = sync_index(
+        store,
+        open_index(settings),
+        rebuild=args.rebuild,
+        onsite_networks=settings.rights.onsite_networks,
+    )
+    print(report.line())
     return 0
 
 

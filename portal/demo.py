@@ -72,7 +72,9 @@ def build_demo(
     out("Harvesting again (incremental: nothing new is fetched):")
     for run in harvest_sources(store, sources, settings.harvest, options):
         out("  " + summary_line(run))
-    report = sync_index(store, open_index(settings))
+    report = sync_index(
+        store, open_index(settings), onsite_networks=settings.rights.onsite_networks
+    )
     out(report.line())
     out(f"{store.count_records()} records from {len(sources)} libraries in {settings.db_url}")
     return store
