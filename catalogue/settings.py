@@ -42,6 +42,12 @@ class Settings:
     index_backend: str = "tantivy"
     solr_url: str = ""
     secret_key: str = ""
+    # Reverse proxies in front of the portal whose X-Forwarded-* headers are trusted.
+    proxy_hops: int = 0
+    # How the union catalogue introduces itself to harvesters at /oai.
+    oai_repository_name: str = "thuvien"
+    oai_admin_email: str = "admin@example.org"
+    oai_namespace: str = "thuvien"
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
     rights: RightsSettings = field(default_factory=RightsSettings)
 
@@ -112,6 +118,10 @@ def _build(data: dict[str, Any]) -> Settings:
     sections = {name: _section(name, kind, data.pop(name, {})) for name, kind in SECTIONS.items()}
     settings = replace(Settings(), **data, **sections)
     settings = replace(settings, data_dir=Path(settings.data_dir))
+    try:
+        settings = replace(settings, proxy_hops=int(settings.proxy_hops))
+    except ValueError:
+        raise SettingsError(f"proxy_hops must be a whole number: {settings.proxy_hops!r}") from None
     if settings.mode not in ("development", "production"):
         raise SettingsError(f"mode must be 'development' or 'production', not {settings.mode!r}")
     if settings.index_backend not in ("tantivy", "solr"):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from catalogue.settings import Settings, load_settings
 from catalogue.store import Store
@@ -60,6 +61,9 @@ def create_app(
         index=index if index is not None else open_index(settings),
     )
 
+    if settings.proxy_hops:
+        hops = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_error_handlers(app)
     init_i18n(app)
     CSRFProtect(app)

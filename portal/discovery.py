@@ -15,6 +15,7 @@ def robots() -> Response:
             # Result pages are endless combinations of filters; records are what to index.
             f"Disallow: {url_for('search.results')}",
             "Disallow: /api/",
+            f"Disallow: {url_for('search.suggest')}",
             f"Disallow: {url_for('account.login')}",
             f"Sitemap: {url_for('discovery.sitemap', _external=True)}",
             "",

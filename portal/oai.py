@@ -98,9 +98,9 @@ def repository_for_request() -> StoreRepository:
     return StoreRepository(
         found.store,
         _cache(current_app),
-        repository_name=getattr(settings, "oai_repository_name", "") or REPOSITORY_NAME,
-        admin_emails=[getattr(settings, "oai_admin_email", "") or ADMIN_EMAIL],
-        namespace=getattr(settings, "oai_namespace", "") or NAMESPACE,
+        repository_name=settings.oai_repository_name or REPOSITORY_NAME,
+        admin_emails=[settings.oai_admin_email or ADMIN_EMAIL],
+        namespace=settings.oai_namespace or NAMESPACE,
         may_see=access.may_publish_record,
         record_url=lambda record_id: url_for("record.show", record_id=record_id, _external=True),
     )
