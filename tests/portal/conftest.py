@@ -16,12 +16,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from catalogue import users
+from catalogue.rights import Conditions, LicenceRule, Outcomes, save_rule
 from catalogue.settings import Settings
 from catalogue.sources import Source
 from catalogue.store import HarvestedItem, Store
-from indexer import TantivyIndex, index_records
+from indexer import TantivyIndex
+from indexer.sync import sync_index
 from portal.app import create_app
-from tests.indexer.sample_records import sample_records, visibility_of
+from tests.indexer.sample_records import HIDDEN_IDS, sample_records, visibility_of
 
 WITHDRAWN_ID = "hanoi-library:hn-withdrawn"
 
@@ -56,8 +58,20 @@ def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
     settings = Settings(data_dir=data_dir)
     store = Store(settings.db_url)
     _fill(store)
+    # The archive's records are hidden by a licence rule, as a library would set it up;
+    # the index takes its visibility from the same rules.
+    save_rule(
+        store,
+        LicenceRule(
+            name="Restricted archive",
+            conditions=Conditions(sources=("archive",)),
+            outcomes=Outcomes(see_record="hidden", view_content="hidden", download="hidden"),
+            reason="The archive's records are restricted to staff.",
+        ),
+    )
     index = TantivyIndex(settings.index_dir)
-    index_records(index, store.iter_records(), visibility=visibility_of)
+    sync_index(store, index)
+    assert {r.id for r in store.iter_records() if visibility_of(r) == "hidden"} == HIDDEN_IDS
     yield Catalogue(settings, store, index)
     store.close()
 

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import uuid
 
 import pytest
-from argon2 import PasswordHasher
 from flask import Blueprint, Flask
 from flask.testing import FlaskClient
 from flask_login import current_user
@@ -15,51 +13,12 @@ from flask_login import current_user
 from catalogue import users
 from portal.accounts import role_required, safe_next
 from portal.app import create_app
-
-FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-PASSWORD = "đọc sách mỗi ngày"
-
-
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch):
-    monkeypatch.setattr(users, "HASHER", FAST)
-
-
-def unique(prefix: str = "u") -> str:
-    """A username no other test uses (the catalogue store is shared by the session)."""
-    return f"{prefix}.{uuid.uuid4().hex[:10]}"
-
-
-def browser(app: Flask) -> FlaskClient:
-    """A test client from an address of its own, so no test meets another's rate limits."""
-    client = app.test_client()
-    b = uuid.uuid4().bytes
-    client.environ_base["REMOTE_ADDR"] = f"10.{b[0]}.{b[1]}.{b[2]}"
-    return client
+from tests.support.accounts import PASSWORD, browser, csrf, log_in, make_user, unique
 
 
 @pytest.fixture
 def web(app: Flask) -> FlaskClient:
     return browser(app)
-
-
-def csrf(client: FlaskClient, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
-
-
-def log_in(client: FlaskClient, username: str, password: str = PASSWORD, **extra):
-    token = csrf(client, "/login")
-    form = {"csrf_token": token, "username": username, "password": password, **extra}
-    return client.post("/login", data=form)
-
-
-def make_user(app: Flask, role: str = "reader", **kwargs) -> str:
-    name = unique(role)
-    users.create_user(app.extensions["thuvien"].store, name, PASSWORD, role=role, **kwargs)
-    return name
 
 
 def logged_in_user(client: FlaskClient) -> str | None:

@@ -41,3 +41,33 @@ def test_every_page_advertises_the_opensearch_description(client: FlaskClient) -
     page = client.get("/").get_data(as_text=True)
     assert 'type="application/opensearchdescription+xml"' in page
     assert 'href="/opensearch.xml"' in page
+
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def test_sitemap_lists_every_public_record_page_once(client: FlaskClient, catalogue) -> None:
+    index = etree.fromstring(client.get("/sitemap.xml").data)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    blocks = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert blocks == ["http://localhost/sitemap/0.xml"]  # the sample catalogue fits one block
+    response = client.get("/sitemap/0.xml")
+    assert response.mimetype == "application/xml"
+    urlset = etree.fromstring(response.data)
+    locs = [u.findtext(f"{SITEMAP}loc") for u in urlset.iter(f"{SITEMAP}url")]
+    assert len(locs) == len(set(locs))
+    expected = {
+        f"http://localhost/record/{r.id}"
+        for r in catalogue.store.iter_records()
+        if not r.id.startswith("archive:")  # hidden by the licence rule
+    }
+    assert set(locs) == expected
+    assert all(
+        u.findtext(f"{SITEMAP}lastmod", "").endswith("Z") for u in urlset.iter(f"{SITEMAP}url")
+    )
+    # and each listed page really is there
+    assert client.get(locs[0].removeprefix("http://localhost")).status_code == 200
+
+
+def test_sitemap_blocks_past_the_end_are_not_found(client: FlaskClient) -> None:
+    assert client.get("/sitemap/99.xml").status_code == 404
