@@ -9,13 +9,24 @@ indexed, and served. The OAI endpoints stay up while the portal runs, so
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
+from catalogue import users
+from catalogue.rights import (
+    Conditions,
+    LicenceRule,
+    Outcomes,
+    install_presets,
+    load_rules,
+    save_rule,
+)
 from catalogue.settings import Settings
 from catalogue.sources import Source
 from catalogue.store import Store
+from harvesters.demo import vocab
 from harvesters.demo.generator import DemoCatalogue, generate
 from harvesters.demo.libraries import oai_repository
 from harvesters.demo.server import serve_wsgi
@@ -61,6 +72,7 @@ def build_demo(
     marc_dir = settings.data_dir / "demo"
     marc_dir.mkdir(exist_ok=True)
     store = Store(settings.db_url)
+    install_demo_rules(store)
     catalogue = generate(seed=DEMO_SEED, works=works)
     sources = demo_sources(catalogue, stack, marc_dir)
     for source in sources:
@@ -80,9 +92,58 @@ def build_demo(
     return store
 
 
+# The demo libraries' own rules, tried before the presets: what a librarian would set up.
+DEMO_RULES = (
+    LicenceRule(
+        name="Hồ sơ lưu trữ hạn chế — staff only",
+        conditions=Conditions(collections=(vocab.RESTRICTED_ARCHIVE,)),
+        outcomes=Outcomes(see_record="hidden", view_content="hidden", download="hidden"),
+        reason="A restricted archive series: its records are not shown outside the staff.",
+    ),
+    LicenceRule(
+        name="Sách nói — registered readers",
+        conditions=Conditions(collections=(vocab.REGISTERED_AUDIO,)),
+        outcomes=Outcomes(see_record="public", view_content="registered", download="registered"),
+        reason="Audiobooks recorded for registered readers (the library's agreement).",
+    ),
+    LicenceRule(
+        name="Tư liệu Hán Nôm — originals on site",
+        conditions=Conditions(collections=(vocab.HAN_NOM,), formats=("manuscript",)),
+        outcomes=Outcomes(see_record="public", view_content="onsite", download="staff"),
+        reason="Fragile Hán Nôm manuscripts: the scans are read in the library's reading room.",
+    ),
+)
+DEMO_ACCOUNTS = (("thuthu", "librarian", "Thủ thư (demo)"), ("bandoc", "reader", "Bạn đọc (demo)"))
+
+
+def install_demo_rules(store: Store) -> None:
+    """The demo's own rules, then the presets; once (a second demo run keeps what is there)."""
+    if load_rules(store):
+        return
+    for rule in DEMO_RULES:
+        save_rule(store, rule, updated_by="demo")
+    install_presets(store, updated_by="demo")
+
+
+def demo_accounts(store: Store) -> list[tuple[str, str, str]]:
+    """A librarian and a reader with fresh passwords: (username, role, password)."""
+    made = []
+    for username, role, display_name in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        if users.find_user(store, username) is None:
+            users.create_user(store, username, password, role=role, display_name=display_name)
+        else:
+            users.set_password(store, username, password)
+        made.append((username, role, password))
+    return made
+
+
 def run_demo(settings: Settings, *, host: str, port: int, serve: bool, works: int = 300) -> int:
     with ExitStack() as stack:
         store = build_demo(settings, stack, works=works)
+        print("Demo accounts (passwords are new on every run):")
+        for username, role, password in demo_accounts(store):
+            print(f"  {role:<10} {username:<8} password: {password}")
         if not serve:
             return 0
         from portal.serve import serve_portal

@@ -1,0 +1,59 @@
+"""The demo catalogue exercises the licence rules and comes with two working accounts."""
+
+from __future__ import annotations
+
+from contextlib import ExitStack
+
+from catalogue import users
+from catalogue.rights import Actor, load_policy
+from catalogue.settings import Settings
+from harvesters.demo import vocab
+from indexer.backends import open_index
+from indexer.protocol import SearchQuery
+from portal.demo import DEMO_RULES, build_demo, demo_accounts
+
+
+def test_demo_rules_hide_the_archive_and_keep_audio_for_readers(tmp_path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    with ExitStack() as stack:
+        store = build_demo(settings, stack, works=60, out=lambda _line: None, progress=False)
+    policy = load_policy(store)
+    rules = [r.name for r in policy.rules]
+    assert rules[: len(DEMO_RULES)] == [r.name for r in DEMO_RULES]
+    assert len(rules) > len(DEMO_RULES) + 10  # the presets follow
+
+    records = list(store.iter_records())
+    archive = [r for r in records if vocab.RESTRICTED_ARCHIVE in r.collections]
+    audio = [r for r in records if vocab.REGISTERED_AUDIO in r.collections]
+    assert archive and audio, "the demo showcase must include both collections"
+    anonymous, reader = Actor.anonymous(), Actor("reader", "bandoc")
+    for record in archive:
+        assert not policy.decide(anonymous, record, "see_record").allowed
+        assert not policy.decide(reader, record, "see_record").allowed
+        assert policy.decide(Actor("librarian", "thuthu"), record, "see_record").allowed
+    for record in audio:
+        assert policy.decide(anonymous, record, "see_record").allowed
+        assert not policy.decide(anonymous, record, "view_content").allowed
+        assert policy.decide(reader, record, "view_content").allowed
+
+    index = open_index(settings)
+    title = archive[0].title.split(" /")[0]
+    public = index.search(SearchQuery(q=f'"{title}"', visibility=["public"]))
+    assert archive[0].id not in {i for hit in public.hits for i in hit.record_ids}
+
+
+def test_demo_accounts_log_in_and_get_new_passwords_each_run(tmp_path) -> None:
+    from catalogue.store import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'demo.sqlite'}")
+    first = {name: (role, password) for name, role, password in demo_accounts(store)}
+    assert {name: role for name, (role, _) in first.items()} == {
+        "thuthu": "librarian",
+        "bandoc": "reader",
+    }
+    for name, (_role, password) in first.items():
+        assert users.authenticate(store, name, password, "127.0.0.1").ok
+    second = {name: password for name, _role, password in demo_accounts(store)}
+    assert second["thuthu"] != first["thuthu"][1]
+    assert not users.authenticate(store, "thuthu", first["thuthu"][1], "127.0.0.2").ok
+    assert users.authenticate(store, "thuthu", second["thuthu"], "127.0.0.3").ok
