@@ -44,6 +44,8 @@ class SourceRow(Base):
     # OAI granularity as the source declared it in Identify.
     granularity: Mapped[str] = mapped_column(String(30), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When someone asked for a harvest now (console); the worker clears it as the run starts.
+    harvest_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class HarvestRunRow(Base):
@@ -238,10 +240,10 @@ class AuditEntryRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    actor: Mapped[str] = mapped_column(String(100))  # username, or "" for anonymous
+    actor: Mapped[str] = mapped_column(String(100), index=True)  # username, "" for anonymous
     ip: Mapped[str] = mapped_column(String(64), default="")
     action: Mapped[str] = mapped_column(String(100), index=True)
-    target: Mapped[str] = mapped_column(String(400), default="")
+    target: Mapped[str] = mapped_column(String(400), default="", index=True)
     detail: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

@@ -90,7 +90,40 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=5000)
     serve.set_defaults(handler=_serve)
 
+    worker = sub.add_parser(
+        "worker",
+        help="run harvests on their schedules and 'harvest now' requests from the console",
+    )
+    worker.add_argument(
+        "--once",
+        action="store_true",
+        help="one pass over the due sources, then stop (exit status 1 if a harvest failed)",
+    )
+    worker.add_argument(
+        "--poll",
+        type=float,
+        default=30,
+        metavar="SECONDS",
+        help="how often to look for due sources (default 30)",
+    )
+    worker.add_argument("--workers", type=int, default=4, help="sources harvested at once")
+    worker.set_defaults(handler=_worker)
+
     _add_users_parser(sub)
+
+    check = sub.add_parser(
+        "check", help="verify the audit log's hash chain and digital objects (both by default)"
+    )
+    check.add_argument(
+        "--audit", action="store_true", help="verify the audit log is complete and unaltered"
+    )
+    check.add_argument(
+        "--fixity",
+        action="store_true",
+        help="verify digital objects' files against their SHA-256 (not available yet: files "
+        "are not fetched at ingest; exit status 1 if there are any)",
+    )
+    check.set_defaults(handler=_check)
     return parser
 
 
@@ -230,9 +263,13 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _users(args: argparse.Namespace, settings: Settings) -> int:
-    from catalogue import users
+    from catalogue import audit, users
 
     store = open_store(settings)
+
+    def record(action: str, username: str, detail: dict | None = None) -> None:
+        audit.append(store, actor="cli", action=action, target=username, detail=detail)
+
     try:
         if args.action == "create":
             name = users.normalise_username(args.name)  # before asking for a password
@@ -247,6 +284,7 @@ def _users(args: argparse.Namespace, settings: Settings) -> int:
                 display_name=args.display_name,
                 email=args.email,
             )
+            record(audit.USER_CREATED, user.username, {"id": user.id, "role": user.role})
             print(f"created {user.role} {user.username!r} (id {user.id})")
             if generated:
                 print(f"password (shown only now): {password}")
@@ -258,16 +296,23 @@ def _users(args: argparse.Namespace, settings: Settings) -> int:
                     f"{u.id}\t{u.username}\t{u.role}\t{state}\tlast login {last}\t{u.display_name}"
                 )
         elif args.action == "set-role":
+            before = users.find_user(store, args.name)
             user = users.set_role(store, args.name, args.role)
+            previous = before.role if before else ""
+            if previous != user.role:
+                record(audit.USER_ROLE_CHANGED, user.username, {"from": previous, "to": user.role})
             print(f"{user.username!r} is now {user.role}")
         elif args.action in ("disable", "enable"):
             user = users.set_disabled(store, args.name, args.action == "disable")
+            action = audit.USER_DISABLED if user.disabled else audit.USER_ENABLED
+            record(action, user.username)
             print(f"{user.username!r} is {'disabled' if user.disabled else 'enabled'}")
         else:  # set-password
             if users.find_user(store, args.name) is None:
                 raise users.AccountError("unknown_user", f"no account {args.name!r}")
             password, generated = _new_password(args.password_stdin)
             user = users.set_password(store, args.name, password)
+            record(audit.USER_PASSWORD_CHANGED, user.username)
             print(f"password of {user.username!r} changed")
             if generated:
                 print(f"password (shown only now): {password}")
@@ -297,6 +342,88 @@ def _new_password(from_stdin: bool) -> tuple[str, bool]:
             raise PasswordInputError("the two passwords are not the same")
         return password, False
     return secrets.token_urlsafe(18), True
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    import signal
+    import threading
+
+    from portal.worker import run_worker
+
+    store = open_store(settings)
+    stop = threading.Event()
+
+    def request_stop(signum: int, _frame: object) -> None:
+        if stop.is_set():  # asked twice: stop now, harvests under way or not
+            raise KeyboardInterrupt
+        stop.set()
+        name = signal.Signals(signum).name
+        print(f"worker: {name}: stopping once the harvests under way end", file=sys.stderr)
+
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            handlers[signum] = signal.signal(signum, request_stop)
+    try:
+        if not args.once:
+            scheduled = sum(1 for s in store.sources() if s.enabled and s.schedule)
+            print(
+                f"worker: {scheduled} sources on a schedule; looking for due harvests every "
+                f"{args.poll:g}s (Ctrl-C stops)",
+                flush=True,
+            )
+        last = run_worker(
+            store,
+            settings,
+            once=args.once,
+            poll_seconds=args.poll,
+            stop_event=stop,
+            workers=args.workers,
+            out=lambda line: print(line, flush=True),
+        )
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+    if args.once:
+        if not last.due:
+            print("worker: nothing is due")
+        return 0 if last.ok else 1
+    print("worker: stopped")
+    return 0
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    from catalogue import audit
+
+    store = open_store(settings)
+    everything = not (args.audit or args.fixity)
+    code = 0
+    if args.audit or everything:
+        report = audit.verify(store)
+        print(audit.describe(report))
+        code = max(code, 0 if report.ok else 1)
+    if args.fixity or everything:
+        line, ok = _fixity(store)
+        print(line)
+        code = max(code, 0 if ok else 1)
+    return code
+
+
+def _fixity(store: Store) -> tuple[str, bool]:
+    """Fixity needs the files themselves; thuvien keeps only their addresses so far."""
+    from sqlalchemy import func, select
+
+    from catalogue.tables import DigitalObjectRow
+
+    with store.session() as s:
+        objects = s.scalar(select(func.count()).select_from(DigitalObjectRow)) or 0
+    if not objects:
+        return "fixity: nothing to check: the catalogue has no digital objects", True
+    return (
+        "fixity: not available yet: no digital objects are fetched at ingest, so none of the "
+        f"{objects} digital objects in the catalogue can be verified",
+        False,
+    )
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:

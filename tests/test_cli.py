@@ -191,3 +191,120 @@ def test_users_bad_role_name_or_password_give_clear_errors(
 
     code, _, err = users_cmd(capsys, data_dir, "disable", "nobody")
     assert code == 2 and "no account 'nobody'" in err
+
+
+# -- audit log and checks --------------------------------------------------------------
+
+
+def test_users_commands_are_audited_and_check_audit_finds_tampering(
+    data_dir, capsys, monkeypatch, fast_hashes
+):
+    import sqlite3
+
+    from catalogue import audit
+    from catalogue.settings import Settings
+    from catalogue.store import Store
+
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "check", "--audit")
+    assert code == 0 and out.startswith("audit log: 0 entries, chain intact")
+
+    stdin = io.StringIO(PASSPHRASE + "\n")
+    create = ("create", "lan", "--role", "reader", "--password-stdin")
+    assert users_cmd(capsys, data_dir, *create, stdin=stdin, monkeypatch=monkeypatch)[0] == 0
+    assert users_cmd(capsys, data_dir, "set-role", "lan", "librarian")[0] == 0
+    assert users_cmd(capsys, data_dir, "disable", "lan")[0] == 0
+    assert users_cmd(capsys, data_dir, "enable", "lan")[0] == 0
+    assert users_cmd(capsys, data_dir, "disable", "nobody")[0] == 2  # nothing done, nothing logged
+    store = Store(Settings(data_dir=data_dir).db_url)
+    logged = audit.entries(store)[::-1]
+    assert [(e.actor, e.action, e.target) for e in logged] == [
+        ("cli", audit.USER_CREATED, "lan"),
+        ("cli", audit.USER_ROLE_CHANGED, "lan"),
+        ("cli", audit.USER_DISABLED, "lan"),
+        ("cli", audit.USER_ENABLED, "lan"),
+    ]
+    assert logged[1].detail == {"from": "reader", "to": "librarian"}  # as the console has it
+    store.close()
+
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "check", "--audit")
+    assert code == 0 and out.startswith("audit log: 4 entries, chain intact")
+
+    with sqlite3.connect(data_dir / "thuvien.sqlite") as db:  # someone covers their tracks
+        db.execute("UPDATE audit_log SET action = 'user.enabled' WHERE id = 3")
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "check", "--audit")
+    assert code == 1
+    assert "chain broken at entry 3: its content does not match its hash" in out
+
+
+def test_check_fixity_is_honest_about_what_it_cannot_do(data_dir, capsys):
+    from catalogue import DigitalObject, Record
+    from catalogue.settings import Settings
+    from catalogue.sources import Source
+    from catalogue.store import HarvestedItem, Store
+
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "check", "--fixity")
+    assert code == 0 and "nothing to check" in out
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "check")  # both checks
+    assert code == 0 and "chain intact" in out and "nothing to check" in out
+
+    store = Store(Settings(data_dir=data_dir).db_url)
+    store.put_source(Source("lib", "Thư viện", "marc", "/nowhere.mrc"))
+    scan = DigitalObject(kind="image", location="https://lib.example.vn/scan/1.jpg")
+    record = Record(source_key="lib", local_id="1", title="Bản đồ", digital_objects=[scan])
+    store.save_items(store.start_run("lib", "full"), "lib", [HarvestedItem("1", b"", "x", record)])
+    store.close()
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "check", "--fixity")
+    assert code == 1
+    assert "not available yet: no digital objects are fetched at ingest" in out
+    assert "none of the 1 digital objects" in out
+
+
+# -- worker ----------------------------------------------------------------------------
+
+
+def test_worker_once_harvests_due_sources_then_has_nothing_to_do(data_dir, tmp_path, capsys):
+    from harvesters.demo.generator import generate
+
+    catalogue = generate(seed=7, works=10)
+    library = next(lib for lib in catalogue.libraries if lib.kind != "oai")
+    marc = tmp_path / "lib.mrc"
+    catalogue.write_marc(library.key, marc)
+    sources = tmp_path / "s.toml"
+    sources.write_text(
+        f'[[source]]\nkey = "{library.key}"\nname = "{library.name}"\ntype = "marc"\n'
+        f'url = "{marc}"\nschedule = "0 0 1 1 *"\n\n'
+        '[[source]]\nkey = "gone"\nname = "Gone"\ntype = "marc"\n'
+        f'url = "{tmp_path / "missing.mrc"}"\n',  # no schedule: never due by itself
+        encoding="utf-8",
+    )
+    assert run(capsys, "--data-dir", str(data_dir), "sources", "import", str(sources))[0] == 0
+
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "worker", "--once")
+    assert code == 0, out
+    assert f"worker: due: {library.key} (scheduled)" in out
+    assert f"{library.key}: succeeded (full)" in out and "index updated:" in out
+    assert "gone" not in out
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "search", "*", "--json")
+    assert json.loads(out)["total"] > 0
+
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "worker", "--once")
+    assert code == 0 and "worker: nothing is due" in out
+
+
+def test_worker_once_exit_code_says_a_requested_harvest_failed(data_dir, tmp_path, capsys):
+    from catalogue.schedule import pending_requests, request_harvest
+    from catalogue.settings import Settings
+    from catalogue.store import Store
+
+    sources = tmp_path / "s.toml"
+    sources.write_text(
+        '[[source]]\nkey = "gone"\nname = "Gone"\ntype = "marc"\n'
+        f'url = "{tmp_path / "missing.mrc"}"\n'
+    )
+    run(capsys, "--data-dir", str(data_dir), "sources", "import", str(sources))
+    store = Store(Settings(data_dir=data_dir).db_url)
+    assert request_harvest(store, "gone")
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "worker", "--once")
+    assert code == 1 and "worker: due: gone (requested)" in out and "gone: failed" in out
+    assert pending_requests(store) == {}
+    store.close()
