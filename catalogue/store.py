@@ -199,10 +199,12 @@ class Store:
         from concurrent harvests commit one after another, in change-sequence order.
         """
         counts = PageCounts()
-        now = utcnow()
         latest = {f"{source_key}:{item.local_id}": item for item in items}  # last copy wins
         with self.session() as s:
             top = _reserve_seqs(s, len(latest))
+            # Read the clock under the write lock: change times then rise with change
+            # numbers, so an OAI-PMH `from` harvest of /oai never misses a late page.
+            now = utcnow()
             ids = list(latest)
             known = {
                 row.id: (row.content_hash, row.deleted)
@@ -300,6 +302,11 @@ class Store:
                 .options(selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects))
             ).all()
             return [(r.change_seq, record_from_row(r)) for r in rows]
+
+    def work_key_of(self, record_id: str) -> str | None:
+        """The work key a record was last indexed under (None before its first index sync)."""
+        with self.session() as s:
+            return s.scalar(select(RecordRow.work_key).where(RecordRow.id == record_id))
 
     def records_of_work(self, work_key: str, limit: int = 200) -> list[Record]:
         """Live records indexed under one work key (the work's records in every library)."""

@@ -19,10 +19,9 @@ from flask_login import current_user
 
 from catalogue.record import Holding, Record
 from indexer.names import clean_name
-from indexer.protocol import SearchQuery
-from indexer.text import strip_isbd, title_proper
+from indexer.text import strip_isbd
 from portal import citations
-from portal.access import may_see_record, visibility_for_request
+from portal.access import may_see_record
 from portal.app import services
 from portal.i18n import language_tag
 
@@ -453,44 +452,10 @@ def other_records(record: Record) -> list[OtherRecord]:
 
 
 def _work_records(record: Record) -> list[Record]:
-    """Records sharing the record's work key, from the store; the search index as a fallback.
-
-    The store keeps each record's work key once the index has been synced
-    (`indexer.sync`). Until the store offers a per-record accessor (`work_key_of`), the
-    key is read from the search hit that holds this record; if the store has no keys
-    yet (an index built without sync), the hit's own record ids are used.
-    """
+    """Records sharing the record's work key (kept in the store by each index sync)."""
     store = services().store
-    key_of = getattr(store, "work_key_of", None)
-    key = key_of(record.id) if callable(key_of) else None
-    if key:
-        return store.records_of_work(key, limit=MAX_OTHER_RECORDS + 1)
-    hit = _search_hit(record)
-    if hit is None:
-        return []
-    # The hit lists only records the requester's visibility admits: keep to those.
-    visible = set(hit.record_ids)
-    found = store.records_of_work(hit.work_key, limit=MAX_OTHER_RECORDS + 1)
-    found = [r for r in found if r.id in visible]
-    if len(found) > 1:
-        return found
-    ids = [i for i in hit.record_ids if i != record.id][:MAX_OTHER_RECORDS]
-    return [r for r in (store.get_record(i) for i in ids) if r is not None]
-
-
-def _search_hit(record: Record) -> Any:
-    """The search hit (one per work) whose records include this one, or None."""
-    queries = [f"isbn:{i}" for i in record.isbns[:2]]
-    queries += [f"issn:{i}" for i in record.issns[:1]]
-    title = _phrase(title_proper(record.title))
-    if title:
-        queries.append(f'title:"{title}"')
-    for q in queries:
-        query = SearchQuery(q=q, facets=[], per_page=50, visibility=visibility_for_request())
-        for hit in services().index.search(query).hits:
-            if record.id in hit.record_ids:
-                return hit
-    return None
+    key = store.work_key_of(record.id)
+    return store.records_of_work(key, limit=MAX_OTHER_RECORDS + 1) if key else []
 
 
 # --- citations -------------------------------------------------------------------------------

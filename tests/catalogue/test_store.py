@@ -145,5 +145,7 @@ def test_records_of_work_and_recent_records(store) -> None:
     )
     store.set_work_keys({"lib-a:0": "w1", "lib-a:1": "w1", "lib-a:2": "w2"})
     assert [r.id for r in store.records_of_work("w1")] == ["lib-a:0", "lib-a:1"]
+    assert store.work_key_of("lib-a:2") == "w2"
+    assert store.work_key_of("lib-a:3") is None
     assert store.records_of_work("nope") == []
     assert [r.id for r in store.recent_records(2)] == ["lib-a:3", "lib-a:2"]

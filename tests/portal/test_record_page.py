@@ -14,11 +14,12 @@ import lxml.html
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_login import UserMixin, login_user
+from flask_login import UserMixin
 from pymarc import Field, Indicators, Subfield
 from pymarc import Record as MarcRecord
 
 from catalogue import DigitalObject, Holding, Record
+from catalogue.rights import Conditions, LicenceRule, Outcomes, save_rule
 from catalogue.settings import Settings
 from catalogue.sources import Source
 from catalogue.store import HarvestedItem, Store
@@ -35,6 +36,7 @@ from portal.record import (
 )
 from tests.indexer.sample_records import HN, KIEU_ISBN, NL, SECRET, VNU
 from tests.portal.conftest import WITHDRAWN_ID
+from tests.support import accounts
 
 KIEU = "hanoi-library:hn-001"
 TALE = "national-library:nl-tale"
@@ -349,16 +351,9 @@ class StubUser(UserMixin):
 
 
 def log_in(app: Flask, client: FlaskClient, role: str) -> None:
-    """Log a stub user in through flask-login itself (accounts are another module's job)."""
-    stubs = {r: StubUser(r) for r in ("reader", "librarian", "admin")}
-    app.login_manager.user_loader(stubs.get)
-
-    @app.get("/_test/log-in/<role>")
-    def _test_log_in(role: str) -> str:
-        login_user(stubs[role])
-        return "ok"
-
-    assert client.get(f"/_test/log-in/{role}").status_code == 200
+    """Log in a fresh account with this role, through the real log-in form."""
+    response = accounts.log_in(client, accounts.make_user(app, role))
+    assert response.status_code == 303
 
 
 def test_is_librarian_checks_the_role():
@@ -451,9 +446,16 @@ def own_app(tmp_path: Path) -> Iterator[Flask]:
         items = [HarvestedItem(r.local_id, _marc(r.title), "marc21", r) for r in recs]
         store.save_items(run, key, items)
         store.finish_run(run, "succeeded")
+    save_rule(
+        store,
+        LicenceRule(
+            name="lib-c is restricted",
+            conditions=Conditions(sources=("lib-c",)),
+            outcomes=Outcomes(see_record="hidden", view_content="hidden", download="hidden"),
+        ),
+    )
     index = TantivyIndex(settings.index_dir)
-    # sync_index keeps each record's work key in the store too.
-    sync_index(store, index, visibility=lambda r: "hidden" if r.id == HIDDEN_C else "public")
+    sync_index(store, index)  # keeps each record's work key in the store too
     yield create_app(settings, store=store, index=index)
     store.close()
 
@@ -495,37 +497,20 @@ def test_file_sizes_and_durations_are_localised(own_app):
     assert row == ["Chương 1", "Audio", "1.5 MB", "1:15"]
 
 
-def test_other_records_come_from_the_stores_work_keys(own_app, monkeypatch):
+def test_other_records_come_from_the_stores_work_keys_without_hidden_ones(own_app, monkeypatch):
     store = own_app.extensions["thuvien"].store
     keys = store.work_keys()
-    assert keys["lib-a:a1"] == keys["lib-b:b1"]  # sync kept them
-    monkeypatch.setattr(store, "work_key_of", keys.get, raising=False)
-    monkeypatch.setattr(record_module, "_search_hit", _no_index_please)
-    # The store does not know visibility: the page leaves that to may_see_record.
-    monkeypatch.setattr(record_module, "may_see_record", lambda record: record.id != HIDDEN_C)
-    doc = page(own_app.test_client(), "/record/lib-a:a1")
-    assert [a.get("href") for a in sel(doc, "table.other-records a")] == ["/record/lib-b:b1"]
-    assert table_rows(doc, "table.other-records")[0][1] == "Nguồn lib-b"  # no holdings: source
+    assert keys["lib-a:a1"] == keys["lib-b:b1"] == keys[HIDDEN_C]  # one work, kept by sync
 
-
-def _no_index_please(record: Record) -> None:
-    raise AssertionError("the store knew the work key; the index should not be asked")
-
-
-def test_other_records_fall_back_to_the_search_index(own_app):
-    # may_see_record lets everything through here: the index's visibility filter must hold.
-    doc = page(own_app.test_client(), "/record/lib-b:b1")
-    assert [a.get("href") for a in sel(doc, "table.other-records a")] == ["/record/lib-a:a1"]
-
-
-def test_an_index_failure_leaves_the_page_up(own_app, monkeypatch):
-    def broken(query):
+    def index_down(query):
         raise RuntimeError("index down")
 
-    monkeypatch.setattr(own_app.extensions["thuvien"].index, "search", broken)
+    # The list needs no search index: the store has the keys, the policy the visibility.
+    monkeypatch.setattr(own_app.extensions["thuvien"].index, "search", index_down)
     doc = page(own_app.test_client(), "/record/lib-a:a1")
     assert sel(doc, "h1")[0].text_content() == "Cùng một sách"
-    assert not sel(doc, "table.other-records")
+    assert [a.get("href") for a in sel(doc, "table.other-records a")] == ["/record/lib-b:b1"]
+    assert table_rows(doc, "table.other-records")[0][1] == "Nguồn lib-b"  # no holdings: source
 
 
 def test_binary_marc_is_shown_readably_to_librarians(own_app):
