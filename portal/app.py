@@ -68,10 +68,10 @@ def create_app(
     init_i18n(app)
     CSRFProtect(app)
     # Imported here: the blueprints import `services` from this module.
-    from portal import accounts, api, discovery, oai, record, search
+    from portal import accounts, admin, api, discovery, oai, record, search
 
     accounts.init_accounts(app)
-    for blueprint in (search.bp, record.bp, accounts.bp, discovery.bp, oai.bp, api.bp):
+    for blueprint in (search.bp, record.bp, accounts.bp, admin.bp, discovery.bp, oai.bp, api.bp):
         app.register_blueprint(blueprint)
     # The API and OAI-PMH are read-only and cookie-free: nothing there to forge.
     app.extensions["csrf"].exempt(api.bp)
