@@ -15,6 +15,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from catalogue.settings import Settings, load_settings
 from catalogue.store import Store
+from iiif.server import init_app as init_iiif
 from indexer.backends import open_index
 from indexer.protocol import SearchIndex
 from portal.errors import register_error_handlers
@@ -73,6 +74,7 @@ def create_app(
     accounts.init_accounts(app)
     for blueprint in (search.bp, record.bp, accounts.bp, admin.bp, discovery.bp, oai.bp, api.bp):
         app.register_blueprint(blueprint)
+    init_iiif(app, settings)
     # The API and OAI-PMH are read-only and cookie-free: nothing there to forge.
     app.extensions["csrf"].exempt(api.bp)
     app.extensions["csrf"].exempt(oai.bp)

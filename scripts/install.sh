@@ -13,6 +13,9 @@ want_test=0
 missing=()
 need() { eval "$2" >/dev/null 2>&1 || missing+=("$1"); }
 need python3-venv "python3 -m venv --help"
+# libvips renders IIIF images (pyvips binds to it); libmagic is needed by iiif-validator.
+need libvips42 "/sbin/ldconfig -p | grep -q libvips.so.42"
+[ "$want_test" = 1 ] && need libmagic1 "/sbin/ldconfig -p | grep -q libmagic.so.1"
 # The browser the real-browser tests drive (Playwright cannot download its own here).
 [ "$want_test" = 1 ] && need chromium "command -v chromium"
 
