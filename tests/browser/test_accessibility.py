@@ -78,3 +78,26 @@ def test_pages_reflow_at_320_css_pixels(page: Page, site: Site, language: str) -
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
+
+
+CONSOLE_PAGES = ["/admin/", "/admin/sources", "/admin/rules", "/admin/users", "/admin/audit"]
+
+
+def test_librarian_console_has_no_wcag_violations(page: Page, site: Site) -> None:
+    """The console, as an administrator sees it (every page), in both languages."""
+    from catalogue import users
+    from catalogue.store import Store
+
+    store = Store(site.settings.db_url)
+    name = "axe-admin"
+    if users.find_user(store, name) is None:
+        users.create_user(store, name, "kiểm tra khả năng truy cập", role="admin")
+    page.goto(site.url + "/login")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", "kiểm tra khả năng truy cập")
+    page.locator("form button[type=submit]").last.click()
+    page.wait_for_load_state()
+    for language in LANGUAGES:
+        for path in CONSOLE_PAGES:
+            check_page(page, site, path, path, language)
+            assert page.url == site.url + path, f"{path} sent the admin to {page.url}"
