@@ -206,32 +206,18 @@ def _paging(page: int, total: int, per_page: int = PER_PAGE) -> dict[str, int]:
     return {"current": page, "last": max(1, math.ceil(total / per_page)), "total": total}
 
 
-def level_label(level: str | None) -> str:
-    return str(LEVEL_LABELS.get(level or "", level or ""))
+def _labels(table: dict) -> Callable[[str | None], str]:
+    """A function naming a stored value in the reader's language (the value itself if unknown)."""
+    return lambda value: str(table.get(value or "", value or ""))
 
 
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))
-
-
-def mode_label(mode: str) -> str:
-    return str(MODE_LABELS.get(mode, mode))
-
-
-def type_label(kind: str) -> str:
-    return str(TYPE_LABELS.get(kind, kind))
-
-
-def condition_label(key: str) -> str:
-    return str(CONDITION_LABELS.get(key, key))
-
-
-def audit_label(action: str) -> str:
-    return str(AUDIT_LABELS.get(action, action))
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+level_label = _labels(LEVEL_LABELS)
+status_label = _labels(STATUS_LABELS)
+mode_label = _labels(MODE_LABELS)
+type_label = _labels(TYPE_LABELS)
+condition_label = _labels(CONDITION_LABELS)
+audit_label = _labels(AUDIT_LABELS)
+action_label = _labels(ACTION_LABELS)
 
 
 def visitor_label(role: str) -> str:
