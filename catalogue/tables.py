@@ -167,6 +167,10 @@ class DigitalObjectRow(Base):
     duration: Mapped[float | None] = mapped_column(Float)
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
+    # Where ingest put thuvien's own copy (relative to the data directory; "" until
+    # ingested) and when: the harvested `location` stays as the source gave it.
+    stored_path: Mapped[str] = mapped_column(Text, default="")
+    ingested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CounterRow(Base):
@@ -247,3 +251,33 @@ class AuditEntryRow(Base):
     detail: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class ListeningPositionRow(Base):
+    """Where a logged-in reader stopped in an audiobook, so it follows them to any device."""
+
+    __tablename__ = "listening_positions"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    record_id: Mapped[str] = mapped_column(
+        ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[float] = mapped_column(Float, default=0.0)  # seconds into the book
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BookmarkRow(Base):
+    """A reader's named place in an audiobook."""
+
+    __tablename__ = "bookmarks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"))
+    position: Mapped[float] = mapped_column(Float)  # seconds into the book
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_bookmarks_user_record", "user_id", "record_id"),)

@@ -69,10 +69,31 @@ def create_app(
     init_i18n(app)
     CSRFProtect(app)
     # Imported here: the blueprints import `services` from this module.
-    from portal import accounts, admin, api, discovery, oai, record, search
+    from portal import (
+        accounts,
+        admin,
+        api,
+        audiobooks,
+        discovery,
+        oai,
+        preferences,
+        record,
+        search,
+    )
 
     accounts.init_accounts(app)
-    for blueprint in (search.bp, record.bp, accounts.bp, admin.bp, discovery.bp, oai.bp, api.bp):
+    blueprints = (
+        search.bp,
+        record.bp,
+        audiobooks.bp,
+        preferences.bp,
+        accounts.bp,
+        admin.bp,
+        discovery.bp,
+        oai.bp,
+        api.bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     init_iiif(app, settings)
     # The API and OAI-PMH are read-only and cookie-free: nothing there to forge.
