@@ -8,9 +8,13 @@ version counter), so a librarian's change applies to the next request.
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from datetime import UTC, datetime, timedelta
+
 from flask import current_app, request
 from flask_login import current_user
 
+from catalogue import audit
 from catalogue.record import Record
 from catalogue.rights import AccessDecision, Actor, Policy, load_policy, rules_version
 from portal.app import services
@@ -62,3 +66,46 @@ def may_publish_record(record: Record) -> bool:
     never republishes what is only readable on site.
     """
     return current_policy().decide(Actor.anonymous(), record, "see_record").allowed
+
+
+# Content access is logged once per reader, record and kind of content within this
+# window: a deep-zoom viewer asks for hundreds of tiles and a player for many byte
+# ranges, and the audit log is for "who read what, when", not for every request.
+ACCESS_LOG_WINDOW = timedelta(minutes=30)
+ACCESS_LOG_REMEMBERED = 10_000
+_ACCESS_LOG = "thuvien.access_log"
+
+
+def log_content_access(record: Record, decision: AccessDecision, kind: str) -> None:
+    """Audit a restricted content delivery (a full image, an audio stream, a download).
+
+    Call after `decision` allowed the delivery. Content every visitor may have (level
+    `public`) is not restricted and not logged. `kind` names what was delivered:
+    "image", "audio", "download", "manifest"…
+    """
+    if not decision.allowed or decision.level == "public":
+        return
+    actor = current_actor()
+    key = (actor.username, actor.ip, record.id, kind)
+    now = datetime.now(UTC)
+    seen: OrderedDict = current_app.extensions.setdefault(_ACCESS_LOG, OrderedDict())
+    last = seen.get(key)
+    if last is not None and now - last < ACCESS_LOG_WINDOW:
+        return
+    seen[key] = now
+    seen.move_to_end(key)
+    while len(seen) > ACCESS_LOG_REMEMBERED:
+        seen.popitem(last=False)
+    audit.append(
+        services().store,
+        actor=actor.username,
+        ip=actor.ip,
+        action=audit.CONTENT_ACCESSED,
+        target=record.id,
+        detail={
+            "kind": kind,
+            "action": decision.action,
+            "level": decision.level,
+            "rule": decision.rule_name,
+        },
+    )
