@@ -61,6 +61,8 @@ class DigitalObject:
     duration: float | None = None
     width: int | None = None
     height: int | None = None
+    # thuvien's own copy after ingest, relative to the data directory ("" until then).
+    stored_path: str = ""
 
 
 @dataclass
