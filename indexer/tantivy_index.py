@@ -4,16 +4,28 @@ One tantivy document per record; works are collapsed at query time. Per-record
 documents keep visibility per record: a hidden record of a visible work never lends the
 work its text, its holdings or its facet values. Collapsing reads only the numeric
 `work_num` fast field per matching record (no stored documents), over-fetching until
-the page is full; totals and facet counts count distinct works exactly (terms
-aggregations over `work_num`) up to EXACT_LIMIT matching records, approximately
-(HyperLogLog cardinality) beyond, flagged by `SearchResult.total_exact`.
+the page is full. Totals count distinct works exactly (a terms aggregation over
+`work_num`) up to EXACT_LIMIT matching records and approximately (HyperLogLog) beyond.
+
+Facet counts are works too. Counting distinct works per facet value is what costs most
+on a large result (a nested distinct count per value), so it is done exactly only up
+to FACET_EXACT_LIMIT matching records. Beyond, all facets are counted in one pass as
+records per value and scaled by that value's works-per-record ratio in the whole
+index (`_Ratios`, computed once per index version): a library holds one copy of most
+works (ratio ≈ 1) while a format's records are duplicated across libraries (ratio < 1).
+Either approximation is flagged by `SearchResult.total_exact` = False.
+
+Results are cached per index version (`_ResultCache`): the home page, browse pages and
+popular queries are asked again and again, and any commit starts a fresh cache.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,6 +61,9 @@ from indexer.text import (
 )
 
 EXACT_LIMIT = 60_000  # below tantivy's 65 000 aggregation buckets
+FACET_EXACT_LIMIT = 5_000  # matching records up to which facet counts are exact
+RATIO_VALUES = 2_000  # per facet, the values whose works-per-record ratio is kept
+CACHE_SIZE = 512  # searches remembered per index version
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer works than this match
 _SORTS = {
     "relevance": (None, tantivy.Order.Desc),
@@ -76,6 +91,10 @@ class TantivyIndex:
         for name, analyzer in self._analyzers.items():
             self._index.register_tokenizer(name, analyzer)
         self._builder = QueryBuilder(self.schema, self._analyzers)
+        self._commits = 0  # this process's commits: part of the index version
+        self._version: tuple = ()
+        self._cache = _ResultCache(CACHE_SIZE)
+        self._ratios: _Ratios | None = None
 
     def _open(self, recreate: bool) -> tantivy.Index:
         if self.path is None:
@@ -128,6 +147,7 @@ class TantivyIndex:
             writer, self._writer = self._writer, None
             writer.commit()
             writer.wait_merging_threads()
+            self._commits += 1
         self._index.reload()
 
     def clear(self) -> None:
@@ -148,23 +168,54 @@ class TantivyIndex:
     # --- searching ----------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:
-        searcher = self._index.searcher()
+        searcher, version = self._current()
+        key = _cache_key(query)
+        cached = self._cache.get(version, key)
+        if cached is not None:
+            return cached
+        result = self._search(searcher, query)
+        self._cache.put(version, key, result)
+        return copy.deepcopy(result)
+
+    def _current(self) -> tuple[tantivy.Searcher, tuple]:
+        """A searcher on the newest commit and that commit's version.
+
+        The version is this process's commit count and the index folder's meta.json
+        (another process's commits change it); when it moves the reader is reloaded at
+        once, so a cached answer never outlives the commit it was computed on.
+        """
+        version: tuple = (self._commits,)
+        if self.path is not None:
+            try:
+                meta = (self.path / "meta.json").stat()
+                version += (meta.st_mtime_ns, meta.st_size)
+            except OSError:
+                pass
+        if version != self._version:
+            self._index.reload()
+            self._version = version
+        return self._index.searcher(), version
+
+    def _search(self, searcher: tantivy.Searcher, query: SearchQuery) -> SearchResult:
         tree = parse(query.q)
         filters = self._builder.filters(query.filters, query.visibility)
         user_query = self._builder.build(tree) or tantivy.Query.all_query()
         full = restrict(user_query, filters)
-        records = _count(searcher, full)
+        first, records = self._first(searcher, full, query)
         fuzzy_used = False
         if records == 0 and positive_words(tree):
             fuzzy_tree = fuzzy(tree)
             fuzzy_query = self._builder.build(fuzzy_tree) if fuzzy_tree != tree else None
-            if fuzzy_query is not None and _count(searcher, restrict(fuzzy_query, filters)):
-                user_query, full, fuzzy_used = fuzzy_query, restrict(fuzzy_query, filters), True
-                records = _count(searcher, full)
+            if fuzzy_query is not None:
+                fuzzy_full = restrict(fuzzy_query, filters)
+                fuzzy_first, fuzzy_records = self._first(searcher, fuzzy_full, query)
+                if fuzzy_records:
+                    user_query, full, fuzzy_used = fuzzy_query, fuzzy_full, True
+                    first, records = fuzzy_first, fuzzy_records
 
-        order, total, exact = self._collapse(searcher, full, records, query)
+        order, total, exact = self._collapse(searcher, full, records, query, first)
         hits = self._hits(searcher, order, user_query, tree, query)
-        facets = {name: self._facet(searcher, full, name, query, records) for name in query.facets}
+        facets, facets_exact = self._facets(searcher, full, query, records, total)
         suggestion = None
         if (fuzzy_used or total < SUGGEST_BELOW) and not isinstance(tree, MatchAll):
             suggestion = self._did_you_mean(searcher, tree, query, filters, records, fuzzy_used)
@@ -175,12 +226,26 @@ class TantivyIndex:
             suggestion=suggestion,
             page=query.page,
             per_page=query.per_page,
-            total_exact=exact,
+            total_exact=exact and facets_exact,
             fuzzy=fuzzy_used,
         )
 
+    def _first(
+        self, searcher: tantivy.Searcher, full: tantivy.Query, query: SearchQuery
+    ) -> tuple[tantivy.SearchResult, int]:
+        """The first ranked hits and the number of matching records, in one pass."""
+        field, direction = _SORTS[query.sort]
+        fetch = max((query.offset + query.limit) * 3, 50)
+        result = searcher.search(full, fetch, count=True, order_by_field=field, order=direction)
+        return result, result.count or 0
+
     def _collapse(
-        self, searcher: tantivy.Searcher, full: tantivy.Query, records: int, query: SearchQuery
+        self,
+        searcher: tantivy.Searcher,
+        full: tantivy.Query,
+        records: int,
+        query: SearchQuery,
+        first: tantivy.SearchResult,
     ) -> tuple[list[tuple[int, float | None, tantivy.DocAddress]], int, bool]:
         """The page's works in rank order as (work_num, score, best record address)."""
         need = query.offset + query.limit
@@ -188,11 +253,8 @@ class TantivyIndex:
         firsts: dict[int, tuple[float | None, tantivy.DocAddress]] = {}
         fetched = 0
         if records and need:
-            fetch = min(records, max(need * 3, 50))
+            result, fetch = first, len(first.hits)
             while True:
-                result = searcher.search(
-                    full, fetch, count=False, order_by_field=field, order=direction
-                )
                 addresses = [address for _score, address in result.hits]
                 nums = searcher.fast_field_values("work_num", addresses)
                 firsts = {}
@@ -203,6 +265,9 @@ class TantivyIndex:
                 if len(firsts) >= need or fetch >= records:
                     break
                 fetch = min(records, fetch * 4)
+                result = searcher.search(
+                    full, fetch, count=False, order_by_field=field, order=direction
+                )
         if fetched >= records:
             total, exact = len(firsts), True
         else:
@@ -273,40 +338,68 @@ class TantivyIndex:
             )
         return hits
 
-    def _facet(
+    def _facets(
         self,
         searcher: tantivy.Searcher,
         full: tantivy.Query,
-        name: str,
         query: SearchQuery,
         records: int,
-    ) -> list[FacetCount]:
-        """Top values by number of works (exact under EXACT_LIMIT records)."""
+        works: int,
+    ) -> tuple[dict[str, list[FacetCount]], bool]:
+        """Top values of each asked-for facet by number of works, and whether exact.
+
+        Past the exact limit a value's records are scaled by its ratio in the whole
+        index, corrected by how much this result's ratio (`works` / `records`) differs
+        from the index's: one library's records are each a different work, so a result
+        filtered to one library has a ratio near 1 whatever the index's is. A value
+        never counts more works than it has records, nor than the result has.
+        """
+        if not query.facets:
+            return {}, True
         if records == 0:
-            return []
-        field = FACET_FIELDS[name]
+            return {name: [] for name in query.facets}, True
         size = query.facet_limit * 2 + 10
-        exact_agg = {"terms": {"field": "work_num", "size": EXACT_LIMIT}}
-        approx_agg = {"cardinality": {"field": "work_num"}}
-        buckets = None
-        if records <= EXACT_LIMIT:
-            try:
-                agg = {"f": {"terms": {"field": field, "size": size}, "aggs": {"w": exact_agg}}}
-                buckets = [
-                    (b["key"], len(b["w"]["buckets"]))
-                    for b in searcher.aggregate(full, agg)["f"]["buckets"]
-                ]
-            except ValueError:  # too many buckets: count approximately
-                buckets = None
-        if buckets is None:
-            agg = {"f": {"terms": {"field": field, "size": size}, "aggs": {"w": approx_agg}}}
-            buckets = [
-                (b["key"], round(b["w"]["value"]))
-                for b in searcher.aggregate(full, agg)["f"]["buckets"]
-            ]
-        counts = [FacetCount(_facet_value(key), count) for key, count in buckets if count > 0]
-        counts.sort(key=lambda fc: (-fc.count, fc.value))
-        return counts[: query.facet_limit]
+        if records <= min(FACET_EXACT_LIMIT, EXACT_LIMIT):
+            exact = {name: self._exact_facet(searcher, full, name, size) for name in query.facets}
+            if all(buckets is not None for buckets in exact.values()):
+                return {
+                    name: _top(buckets, query.facet_limit) for name, buckets in exact.items()
+                }, True
+        # One pass counts records per value for every facet; each count is scaled to
+        # works by that value's ratio in the whole index.
+        aggs = {
+            name: {"terms": {"field": FACET_FIELDS[name], "size": size}} for name in query.facets
+        }
+        found = searcher.aggregate(full, aggs)
+        ratios = self._ratios_for(searcher)
+        correction = (works / records) / ratios.default if ratios.default else 1.0
+        out = {}
+        for name in query.facets:
+            buckets = []
+            for bucket in found[name]["buckets"]:
+                key, docs = bucket["key"], bucket["doc_count"]
+                estimate = docs * ratios.ratio(name, key) * correction
+                buckets.append((key, max(1, min(docs, works, round(estimate)))))
+            out[name] = _top(buckets, query.facet_limit)
+        return out, False
+
+    def _exact_facet(
+        self, searcher: tantivy.Searcher, full: tantivy.Query, name: str, size: int
+    ) -> list[tuple[Any, int]] | None:
+        """(value, distinct works) for the top values, or None past the bucket limit."""
+        works = {"terms": {"field": "work_num", "size": EXACT_LIMIT}}
+        agg = {"f": {"terms": {"field": FACET_FIELDS[name], "size": size}, "aggs": {"w": works}}}
+        try:
+            found = searcher.aggregate(full, agg)
+        except ValueError:  # too many buckets
+            return None
+        return [(b["key"], len(b["w"]["buckets"])) for b in found["f"]["buckets"]]
+
+    def _ratios_for(self, searcher: tantivy.Searcher) -> _Ratios:
+        ratios = self._ratios
+        if ratios is None or ratios.version != self._version:
+            ratios = self._ratios = _Ratios.compute(searcher, self._version)
+        return ratios
 
     # --- spelling and autocomplete -----------------------------------------------------
 
@@ -366,6 +459,94 @@ class TantivyIndex:
 
 def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
     return searcher.search(query, 1, count=True).count or 0
+
+
+def _top(buckets: list[tuple[Any, int]], limit: int) -> list[FacetCount]:
+    counts = [FacetCount(_facet_value(key), count) for key, count in buckets if count > 0]
+    counts.sort(key=lambda fc: (-fc.count, fc.value))
+    return counts[:limit]
+
+
+class _Ratios:
+    """Works per record of each facet value in the whole index, for one index version.
+
+    Computed with one aggregation over every document (HyperLogLog distinct works per
+    value) the first time a large result needs it after a commit; values beyond the
+    RATIO_VALUES most frequent use their facet's overall ratio.
+    """
+
+    def __init__(self, version: tuple, by_value: dict[str, dict[Any, float]], default: float):
+        self.version = version
+        self.by_value = by_value
+        self.default = default
+
+    @classmethod
+    def compute(cls, searcher: tantivy.Searcher, version: tuple) -> _Ratios:
+        everything = tantivy.Query.all_query()
+        docs = searcher.num_docs
+        if docs == 0:
+            return cls(version, {}, 1.0)
+        default = min(1.0, searcher.cardinality(everything, "work_num") / docs)
+        works = {"cardinality": {"field": "work_num"}}
+        aggs = {
+            name: {"terms": {"field": field, "size": RATIO_VALUES}, "aggs": {"w": works}}
+            for name, field in FACET_FIELDS.items()
+        }
+        found = searcher.aggregate(everything, aggs)
+        by_value = {
+            name: {
+                b["key"]: min(1.0, b["w"]["value"] / b["doc_count"])
+                for b in found[name]["buckets"]
+                if b["doc_count"]
+            }
+            for name in FACET_FIELDS
+        }
+        return cls(version, by_value, default)
+
+    def ratio(self, facet: str, key: Any) -> float:
+        return self.by_value.get(facet, {}).get(key, self.default)
+
+
+class _ResultCache:
+    """A small LRU of search results, emptied whenever the index version moves."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.version: tuple = ()
+        self.entries: OrderedDict[tuple, SearchResult] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, version: tuple, key: tuple) -> SearchResult | None:
+        with self.lock:
+            if version != self.version:
+                return None
+            result = self.entries.get(key)
+            if result is None:
+                return None
+            self.entries.move_to_end(key)
+        return copy.deepcopy(result)  # callers may change what they are given
+
+    def put(self, version: tuple, key: tuple, result: SearchResult) -> None:
+        with self.lock:
+            if version != self.version:
+                self.entries.clear()
+                self.version = version
+            self.entries[key] = result
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+def _cache_key(query: SearchQuery) -> tuple:
+    return (
+        query.q,
+        tuple(sorted((name, tuple(values)) for name, values in query.filters.items())),
+        tuple(query.facets),
+        query.facet_limit,
+        query.sort,
+        query.page,
+        query.per_page,
+        tuple(sorted(query.visibility)),
+    )
 
 
 def _distinct_works(

@@ -108,3 +108,36 @@ def test_large_results_are_counted_approximately(monkeypatch):
     assert 36 <= result.total <= 44
     assert len(result.hits) == 5
     assert all(35 <= fc.count <= 45 for fc in result.facets["library"])
+
+
+def test_large_results_scale_facet_counts_to_works(monkeypatch):
+    """Past FACET_EXACT_LIMIT records are counted per value and scaled by each value's
+    works-per-record ratio: a library holds one copy of each work (ratio 1), while
+    every language value is shared by two copies of each work (ratio 1/2)."""
+    monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 10)
+    index = TantivyIndex(None)
+    index_records(index, _big_catalogue(works=40, copies=2))
+    result = index.search(SearchQuery(per_page=5, facets=["library", "language"]))
+    assert not result.total_exact
+    assert [fc.count for fc in result.facets["library"]] == [40, 40]
+    (vie,) = result.facets["language"]
+    assert vie.value == "vie" and 38 <= vie.count <= 42  # 80 records, 40 works
+    # Filtered to one library, each record is another work: the result's own ratio
+    # (40 works in 40 records) corrects the index's 1/2.
+    one = index.search(
+        SearchQuery(filters={"library": ["Thư viện 0"]}, facets=["language", "library"])
+    )
+    assert one.total == 40
+    assert 38 <= one.facets["language"][0].count <= 40
+    assert one.facets["library"][0].count == 40
+
+
+def test_results_are_cached_until_the_next_commit():
+    index = TantivyIndex(None)
+    index_records(index, _big_catalogue(works=10, copies=1))
+    first = index.search(SearchQuery(q="truyện ngắn"))
+    first.hits.clear()  # a caller changing its copy changes nothing for the next one
+    again = index.search(SearchQuery(q="truyện ngắn"))
+    assert again.total == 10 and len(again.hits) == 10
+    index_records(index, _big_catalogue(works=12, copies=1))
+    assert index.search(SearchQuery(q="truyện ngắn")).total == 12
