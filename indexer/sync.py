@@ -9,7 +9,7 @@ crash part-way is repaired by simply running again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from catalogue.record import Record
@@ -17,7 +17,7 @@ from catalogue.rights import load_policy
 from catalogue.store import Store
 from indexer.documents import to_document
 from indexer.protocol import SearchIndex
-from indexer.works import cluster_works
+from indexer.works import cluster_works, signature
 
 INDEX_MARK = "index_seq"
 BATCH = 1000
@@ -60,23 +60,33 @@ def sync_index(
         return IndexReport(0, 0, 0, index.count(), False)
     live_changed, deleted = store.changed_since(mark)
     # Clustering needs every live record: whether two records are one work is a
-    # question about the whole catalogue, not about the changed ones alone.
-    records = {r.id: r for r in store.iter_records()}
-    keys = cluster_works(records.values())
+    # question about the whole catalogue, not about the changed ones alone. Records
+    # stream past once and only their signatures stay, so memory stays bounded.
+    keys = cluster_works(signature(r) for r in store.iter_records())
     old_keys = store.work_keys()
     rekeyed = {i for i, k in keys.items() if old_keys.get(i) != k and i not in live_changed}
-    todo = set(records) if rebuild else (live_changed | rekeyed)
+    del old_keys
     if rebuild:
         # Forget the mark first: a rebuild cut short leaves a part-empty index, and the
         # next run of either kind must then index everything again.
         store.set_counter(INDEX_MARK, 0)
         index.clear()
+        ordered = sorted(keys)
+        batches = _batches(store.iter_records(batch=BATCH))
     else:
         index.delete(sorted(deleted))
-    ordered = sorted(todo & set(records))
-    for start in range(0, len(ordered), BATCH):
-        batch = [records[i] for i in ordered[start : start + BATCH]]
-        index.add([to_document(r, work_key=keys[r.id], visibility=visibility(r)) for r in batch])
+        ordered = sorted((live_changed | rekeyed) & keys.keys())
+        batches = (
+            list(store.get_records(ordered[start : start + BATCH]).values())
+            for start in range(0, len(ordered), BATCH)
+        )
+    for batch in batches:
+        docs = [
+            to_document(r, work_key=keys[r.id], visibility=visibility(r))
+            for r in batch
+            if not r.deleted and r.id in keys
+        ]
+        index.add(docs)
     index.commit()
     store.set_work_keys({i: keys[i] for i in ordered})
     store.set_counter(INDEX_MARK, top)
@@ -87,6 +97,17 @@ def sync_index(
         total=index.count(),
         rebuilt=rebuild,
     )
+
+
+def _batches(records: Iterable[Record], size: int = BATCH) -> Iterator[list[Record]]:
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def reindex_records(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from catalogue.record import Record
 from indexer.identifiers import normalise_isbn, normalise_issn
@@ -71,14 +72,38 @@ def work_key(record: Record) -> str:
     return title_key(record) or f"rec:{record.id}"
 
 
-def _best(keys: Iterable[str]) -> str:
-    return min(keys, key=lambda k: (_RANK[k.split(":", 1)[0]], k))
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """What clustering needs of one record: a few short keys, not the record.
+
+    A million signatures fit in a few hundred megabytes where a million records do not,
+    so a catalogue is clustered by streaming its records past `signature` once.
+    """
+
+    id: str
+    identifiers: tuple[str, ...]  # "isbn:…" keys, else "issn:…"; never both
+    title: str | None  # `title_key`
+    own: str  # `work_key`: the record's key on its own
 
 
-def cluster_works(records: Iterable[Record]) -> dict[str, str]:
-    """Map record id → work key, linking records transitively (union-find)."""
-    records = [r for r in records if not r.deleted]
-    parent = list(range(len(records)))
+def signature(record: Record) -> Signature:
+    identifiers = tuple(_identifier_keys(record))
+    title = title_key(record)
+    own = identifiers[0] if identifiers else title or f"rec:{record.id}"
+    return Signature(record.id, identifiers, title, own)
+
+
+def cluster_works(records: Iterable[Record | Signature]) -> dict[str, str]:
+    """Map record id → work key, linking records transitively (union-find).
+
+    Takes records or their signatures (deleted records are left out either way).
+    """
+    sigs = [
+        r if isinstance(r, Signature) else signature(r)
+        for r in records
+        if isinstance(r, Signature) or not r.deleted
+    ]
+    parent = list(range(len(sigs)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -92,36 +117,37 @@ def cluster_works(records: Iterable[Record]) -> dict[str, str]:
             parent[max(a, b)] = min(a, b)
 
     by_identifier: dict[str, int] = {}
-    has_ids = [False] * len(records)
-    for i, record in enumerate(records):
-        for key in _identifier_keys(record):
-            has_ids[i] = True
+    for i, sig in enumerate(sigs):
+        for key in sig.identifiers:
             if key in by_identifier:
                 union(i, by_identifier[key])
             else:
                 by_identifier[key] = i
+    del by_identifier
 
     by_title: dict[str, list[int]] = defaultdict(list)
-    titles = [title_key(record) for record in records]
-    for i, key in enumerate(titles):
-        if key:
-            by_title[key].append(i)
+    for i, sig in enumerate(sigs):
+        if sig.title:
+            by_title[sig.title].append(i)
     for members in by_title.values():
-        loose = [i for i in members if not has_ids[i]]
+        loose = [i for i in members if not sigs[i].identifiers]
         if not loose:
             continue
-        anchored = {find(i) for i in members if has_ids[i]}
+        anchored = {find(i) for i in members if sigs[i].identifiers}
         for i in loose[1:]:
             union(loose[0], i)
         if len(anchored) == 1:
             union(loose[0], anchored.pop())
+    del by_title
 
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(records)):
-        groups[find(i)].append(i)
-    result: dict[str, str] = {}
-    for members in groups.values():
-        key = _best(work_key(records[i]) for i in members)
-        for i in members:
-            result[records[i].id] = key
-    return result
+    best: dict[int, str] = {}
+    for i, sig in enumerate(sigs):
+        root = find(i)
+        current = best.get(root)
+        if current is None or _rank(sig.own) < _rank(current):
+            best[root] = sig.own
+    return {sig.id: best[find(i)] for i, sig in enumerate(sigs)}
+
+
+def _rank(key: str) -> tuple[int, str]:
+    return (_RANK[key.split(":", 1)[0]], key)
