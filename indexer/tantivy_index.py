@@ -81,7 +81,13 @@ class IndexSchemaError(RuntimeError):
 class TantivyIndex:
     """A `SearchIndex` in a folder (or in memory when `path` is None, for tests)."""
 
-    def __init__(self, path: str | Path | None = None, *, recreate: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        recreate: bool = False,
+        cache_size: int = CACHE_SIZE,
+    ) -> None:
         self.path = Path(path) if path is not None else None
         self.schema = build_schema()
         self._analyzers = analyzers()
@@ -93,7 +99,7 @@ class TantivyIndex:
         self._builder = QueryBuilder(self.schema, self._analyzers)
         self._commits = 0  # this process's commits: part of the index version
         self._version: tuple = ()
-        self._cache = _ResultCache(CACHE_SIZE)
+        self._cache = _ResultCache(cache_size)
         self._ratios: _Ratios | None = None
 
     def _open(self, recreate: bool) -> tantivy.Index:
@@ -531,6 +537,8 @@ class _ResultCache:
             if version != self.version:
                 self.entries.clear()
                 self.version = version
+            if self.size <= 0:
+                return
             self.entries[key] = result
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)

@@ -11,6 +11,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 # Letters NFD does not decompose; the same ones tantivy's ascii_fold and Lucene's
 # ASCIIFoldingFilter map, so Python-side and index-side folding agree.
@@ -58,8 +59,12 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "")
 
 
+@lru_cache(maxsize=1 << 17)
 def fold(text: str) -> str:
-    """Lowercase and strip every diacritic, đ → d included ("Đại Việt" → "dai viet")."""
+    """Lowercase and strip every diacritic, đ → d included ("Đại Việt" → "dai viet").
+
+    Cached: indexing folds the same few hundred thousand words over and over.
+    """
     decomposed = unicodedata.normalize("NFD", (text or "").translate(_EXTRA_FOLDS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return unicodedata.normalize("NFC", stripped).translate(_EXTRA_FOLDS).lower()
