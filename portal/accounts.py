@@ -11,6 +11,8 @@ from __future__ import annotations
 import hmac
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -31,8 +33,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext, ngettext
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
 from flask_login import logout_user as _logout_user
+from sqlalchemy import select
 
-from catalogue import users
+from catalogue import audit, users
+from catalogue.convert import aware
+from catalogue.store import Store
+from catalogue.tables import AuditEntryRow
 from catalogue.users import ROLES, AccountError, User
 from portal.app import services
 
@@ -52,6 +58,17 @@ RULES = {
     "username_max": users.USERNAME_MAX,
 }
 KEPT_ACROSS_SESSIONS = ("lang",)  # what a fresh session keeps from the old one
+
+
+@dataclass(frozen=True)
+class RegistrationLimit:
+    """How many reader accounts one client address may create in a sliding window."""
+
+    window: timedelta = timedelta(hours=1)
+    per_address: int = 5
+
+
+REGISTRATION_LIMIT = RegistrationLimit()
 
 
 class AccountUser(UserMixin):
@@ -225,6 +242,11 @@ def register() -> Any:
     if request.method == "GET":
         return _register_page(form, {}, target)
 
+    wait = registration_wait(services().store, client_ip())
+    if wait:
+        page = _register_page(form, {"limit": registration_limit_message(wait)}, target)
+        return page, 429, {"Retry-After": str(wait)}
+
     password = request.form.get("password", "")
     confirm = request.form.get("confirm_password", "")
     errors: dict[str, str] = {}
@@ -256,6 +278,7 @@ def register() -> Any:
     if errors:
         return _register_page(form, errors, target)
 
+    record_registration(services().store, user, client_ip())
     start_session(user)
     flash(_("Welcome, %(name)s. Your reader account is ready.", name=user.name), "success")
     return redirect(target or url_for("account.profile"), code=303)
@@ -275,6 +298,65 @@ def _collect(
         check(*args)
     except AccountError as exc:
         errors.setdefault(field or error_field(exc), account_error_message(exc))
+
+
+def registration_wait(
+    store: Store,
+    ip: str,
+    *,
+    now: datetime | None = None,
+    limit: RegistrationLimit = REGISTRATION_LIMIT,
+) -> int:
+    """Seconds until `ip` may create another account (0: now).
+
+    Counts the self-registrations the audit log holds for that address inside the
+    window; the wait ends when the oldest of the newest `per_address` leaves it. An
+    unknown address is not limited (there is nothing to tell one visitor from another).
+    """
+    if not ip or limit.per_address <= 0:
+        return 0
+    now = now or datetime.now(UTC)
+    since = now - limit.window
+    with store.session() as s:
+        times = s.scalars(
+            select(AuditEntryRow.at)
+            .where(
+                AuditEntryRow.action == audit.USER_CREATED,
+                AuditEntryRow.ip == ip[:64],
+                AuditEntryRow.actor == AuditEntryRow.target,  # made by the new reader
+                AuditEntryRow.at > since,
+            )
+            .order_by(AuditEntryRow.at.desc())
+            .limit(limit.per_address)
+        ).all()
+    if len(times) < limit.per_address:
+        return 0
+    ends = aware(times[-1]) + limit.window
+    return max(1, math.ceil((ends - now).total_seconds()))
+
+
+def record_registration(store: Store, user: User, ip: str, *, now: datetime | None = None) -> None:
+    """A self-registration in the audit log: who, from where; what the limit counts."""
+    audit.append(
+        store,
+        actor=user.username,
+        ip=ip,
+        action=audit.USER_CREATED,
+        target=user.username,
+        detail={"id": user.id, "role": user.role, "self_registered": True},
+        now=now,
+    )
+
+
+def registration_limit_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Too many accounts have been created from your network in the last hour. "
+        "Please try again in %(num)d minute, or ask the library to create one for you.",
+        "Too many accounts have been created from your network in the last hour. "
+        "Please try again in %(num)d minutes, or ask the library to create one for you.",
+        minutes,
+    )
 
 
 # -- the profile -----------------------------------------------------------------

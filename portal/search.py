@@ -2,7 +2,9 @@
 
 The results page takes the parameters /api/search takes (`q`, `f.<facet>`, `sort`, `page`,
 `per_page`) plus `year_from`/`year_to` (a publication-year range), but leniently: where the
-API answers 400, this page drops or clamps the bad value and shows what it can. Nothing a
+API answers 400, this page drops or clamps the bad value and shows what it can (`per_page`
+is one of the sizes the page offers, else the default). The advanced form, where a reader
+types, says what is wrong instead: an error summary linking to each field at fault. Nothing a
 reader types reaches a backend as syntax: `q` is parsed by `indexer.query`, filters are
 values, and the advanced form quotes whatever is not a plain word.
 
@@ -53,6 +55,7 @@ from indexer.protocol import (
     SearchQuery,
     SearchResult,
 )
+from indexer.query import FIELDS as QUERY_FIELDS
 from indexer.query import MAX_QUERY_CHARS
 from indexer.text import fold
 from portal.access import may_see_record, visibility_for_request
@@ -73,6 +76,7 @@ FACET_FETCH = 30  # values fetched per facet on the results page
 FACET_SHOWN = 8  # shown at once; the rest behind "more"
 HOME_FACET_LIMIT = 50
 HOME_RECENT = 8
+PER_PAGE_CHOICES = (10, 20, 50, 100)  # what the results page offers (and accepts)
 ADVANCED_ROWS = 4
 MAX_ADVANCED_ROWS = 12
 BROWSE_FACETS = ("library", "collection", "format", "language", "subject")
@@ -122,7 +126,12 @@ FIELD_LABELS = {
     "subject": _l("Subject"),
     "isbn": _l("ISBN"),
     "issn": _l("ISSN"),
+    "callnumber": _l("Call number"),
 }
+# The query language's name for a call-number field. Until indexer.query knows it, a
+# call number is searched as a phrase in every field (the index's catch-all holds call
+# numbers, so it is still found); once it does, the same form searches only that field.
+CALL_NUMBER_FIELD = "callnumber"
 OPERATOR_LABELS = {"AND": _l("and"), "OR": _l("or"), "NOT": _l("and not")}
 
 
@@ -233,7 +242,7 @@ class SearchState:
         if year_from is not None and year_to is not None and year_from > year_to:
             year_from, year_to = year_to, year_from
         sort = args.get("sort", "relevance")
-        per_page = _int_arg(args.get("per_page"), DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+        per_page = _per_page_arg(args.get("per_page"))
         deepest = max(1, -(-MAX_DEPTH // per_page))
         return cls(
             q=q,
@@ -336,6 +345,12 @@ def _year_arg(raw: str | None) -> int | None:
     if not match:
         return None
     return max(YEAR_LOW, min(YEAR_HIGH, int(match.group(1))))
+
+
+def _per_page_arg(raw: str | None) -> int:
+    """One of the offered page sizes; anything else is the default (never an error)."""
+    value = _int_arg(raw, DEFAULT_PER_PAGE, 0, MAX_PER_PAGE + 1)  # out of range: not offered
+    return value if value in PER_PAGE_CHOICES else DEFAULT_PER_PAGE
 
 
 def _int_arg(raw: str | None, default: int, low: int, high: int) -> int:
@@ -476,8 +491,11 @@ def _page_context(state: SearchState, result: SearchResult | None) -> dict[str, 
         "shown_q": _short(state.q),
         "max_query_chars": MAX_QUERY_CHARS,
         "sort_labels": SORT_LABELS,
+        "per_page_choices": PER_PAGE_CHOICES,
+        "default_per_page": DEFAULT_PER_PAGE,
         "facet_labels": FACET_LABELS,
         "value_label": value_label,
+        "works_text": works_text,
         "chips": _chips(state),
         "summary": _summary(state, result),
     }
@@ -696,6 +714,8 @@ def row_clause(field: str, text: str) -> str:
     minus, AND/OR/NOT) is quoted, so it is searched for, not obeyed.
     """
     text = _clean_text(text)
+    if field == CALL_NUMBER_FIELD:
+        return call_number_clause(text)
     if field in ("isbn", "issn"):
         text = re.sub(r"[\s\"()]+", "", text)
     prefix = "" if field == "all" else f"{field}:"
@@ -713,6 +733,12 @@ def row_clause(field: str, text: str) -> str:
     if len(parts) == 1:
         return prefix + parts[0]
     return f"{prefix}({' '.join(parts)})"
+
+
+def call_number_clause(text: str) -> str:
+    """A call number ("895.9221 NG-D") as one phrase: its parts only mean something together."""
+    field = CALL_NUMBER_FIELD if CALL_NUMBER_FIELD in QUERY_FIELDS else None
+    return phrase_query(field, text)
 
 
 def _words(text: str) -> list[str]:
@@ -754,7 +780,8 @@ def advanced() -> ResponseReturnValue:
     fields = args.getlist("field")[:MAX_ADVANCED_ROWS]
     terms = [_clean_text(t) for t in args.getlist("term")[:MAX_ADVANCED_ROWS]]
     ops = args.getlist("op")[: MAX_ADVANCED_ROWS - 1]
-    error = ""
+    # Errors by the id of the field they are about, in the order the form shows them.
+    errors: dict[str, str] = {}
     if "term" in args or "field" in args:  # the form was sent (its inputs always are)
         rows = [
             (ops[i - 1] if 0 < i <= len(ops) else "AND", fields[i] if i < len(fields) else "all", t)
@@ -764,12 +791,19 @@ def advanced() -> ResponseReturnValue:
         state = SearchState.from_args(args)
         state.q = q
         state.page = 1
+        first_term = f"term-{next((i + 1 for i, t in enumerate(terms) if t), 1)}"
         if len(q) > MAX_QUERY_CHARS:
-            error = _("Your search is too long: use fewer or shorter words.")
-        elif q or state.has_filters:
+            errors[first_term] = _("Your search is too long: use fewer or shorter words.")
+        elif not (q or state.has_filters):
+            errors["term-1"] = _("Type at least one word, or choose a filter, then search again.")
+        for name, field_id in (("year_from", "adv-year-from"), ("year_to", "adv-year-to")):
+            raw = _clean_text(args.get(name, ""))
+            if raw and _year_arg(raw) is None:
+                errors[field_id] = _(
+                    "Enter a year in digits, such as 1998, or leave the box empty."
+                )
+        if not errors:
             return redirect(state.url(), code=303)
-        else:
-            error = _("Type at least one word, or choose a filter, then search again.")
     rows_shown = max(ADVANCED_ROWS, len(terms))
     form_rows = [
         {
@@ -817,10 +851,13 @@ def advanced() -> ResponseReturnValue:
         choices=choices,
         state=state,
         online=state.filters.get("online", []) == ["true"],
-        error=error,
+        errors=errors,
+        error_order=[f"term-{row['n']}" for row in form_rows] + ["adv-year-from", "adv-year-to"],
+        raw_years={name: _clean_text(args.get(name, ""))[:10] for name in ("year_from", "year_to")},
+        per_page_choices=PER_PAGE_CHOICES,
         max_query_chars=MAX_QUERY_CHARS,
     )
-    return page, 400 if error else 200
+    return page, 400 if errors else 200
 
 
 # --- views: browse --------------------------------------------------------------------

@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import UTC, datetime, timedelta
 
+import lxml.html
 import pytest
 from flask import Blueprint, Flask
 from flask.testing import FlaskClient
 from flask_login import current_user
 
-from catalogue import users
-from portal.accounts import role_required, safe_next
+from catalogue import audit, users
+from portal.accounts import (
+    REGISTRATION_LIMIT,
+    RegistrationLimit,
+    record_registration,
+    registration_wait,
+    role_required,
+    safe_next,
+)
 from portal.app import create_app
 from tests.support.accounts import PASSWORD, browser, csrf, log_in, make_user, unique
 
@@ -366,3 +375,84 @@ def test_role_required_refuses_unknown_roles():
         role_required("superuser")
     with pytest.raises(ValueError):
         role_required()
+
+
+# -- registration is rate-limited per client address ---------------------------------
+
+
+def register(client: FlaskClient, name: str, **extra):
+    token = csrf(client, "/register")
+    form = {
+        "csrf_token": token,
+        "username": name,
+        "display_name": "Lan",
+        "password": PASSWORD,
+        "confirm_password": PASSWORD,
+        **extra,
+    }
+    return client.post("/register", data=form)
+
+
+def test_registration_is_limited_per_address_with_429_and_the_form_kept(app: Flask):
+    address = browser(app).environ_base["REMOTE_ADDR"]
+    for _ in range(REGISTRATION_LIMIT.per_address):
+        reader = browser(app)
+        reader.environ_base["REMOTE_ADDR"] = address  # one network, several readers
+        assert register(reader, unique("Reader")).status_code == 303
+
+    late = browser(app)
+    late.environ_base["REMOTE_ADDR"] = address
+    name = unique("Late")
+    refused = register(late, name, email="late@example.vn")
+    assert refused.status_code == 429
+    assert 55 * 60 < int(refused.headers["Retry-After"]) <= 60 * 60
+    doc = lxml.html.fromstring(refused.get_data(as_text=True))
+    summary = doc.xpath("//div[@class='error-summary']")[0]
+    assert "Đã có quá nhiều tài khoản được tạo từ mạng của bạn" in summary.text_content()
+    assert "60 phút" in summary.text_content()
+    # Nothing typed is lost (but the passwords, which are never sent back).
+    assert doc.xpath("//input[@name='username']")[0].get("value") == name
+    assert doc.xpath("//input[@name='email']")[0].get("value") == "late@example.vn"
+    assert users.find_user(app.extensions["thuvien"].store, name) is None
+
+    # Another address is not affected; the registrations are in the audit log.
+    assert register(browser(app), unique("Other")).status_code == 303
+    store = app.extensions["thuvien"].store
+    mine = [
+        e for e in audit.entries(store, action=audit.USER_CREATED, limit=500) if e.ip == address
+    ]
+    assert len(mine) == REGISTRATION_LIMIT.per_address
+    assert all(e.actor == e.target and e.detail["self_registered"] for e in mine)
+
+
+def test_registration_limit_message_in_english(app: Flask):
+    address = browser(app).environ_base["REMOTE_ADDR"]
+    for _ in range(REGISTRATION_LIMIT.per_address):
+        reader = browser(app)
+        reader.environ_base["REMOTE_ADDR"] = address
+        assert register(reader, unique("Reader")).status_code == 303
+    late = browser(app)
+    late.environ_base["REMOTE_ADDR"] = address
+    assert late.get("/?lang=en").status_code == 303
+    refused = register(late, unique("Late"))
+    assert refused.status_code == 429
+    assert "Too many accounts have been created from your network" in refused.get_data(as_text=True)
+
+
+def test_registration_window_slides(app: Flask):
+    store = app.extensions["thuvien"].store
+    limit = RegistrationLimit(window=timedelta(hours=1), per_address=2)
+    address = browser(app).environ_base["REMOTE_ADDR"]
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    for minutes in (0, 20):
+        name = make_user(app)
+        user = users.find_user(store, name)
+        record_registration(store, user, address, now=start + timedelta(minutes=minutes))
+    assert registration_wait(store, address, now=start + timedelta(minutes=30), limit=limit) == (
+        30 * 60
+    )
+    assert registration_wait(store, address, now=start + timedelta(minutes=61), limit=limit) == 0
+    assert registration_wait(store, "", now=start, limit=limit) == 0  # unknown: not limited
+    # An account a librarian made (actor != target) does not count against the address.
+    audit.append(store, actor="admin", ip=address, action=audit.USER_CREATED, target="x", now=start)
+    assert registration_wait(store, address, now=start + timedelta(minutes=61), limit=limit) == 0

@@ -219,7 +219,11 @@ def test_facets_are_fieldsets_of_labelled_checkboxes_with_counts(client):
         assert label and text(label[0]), box.get("id")
     assert doc.xpath("//section[@class='facets']//button[@type='submit']")
     hn = doc.xpath(f"//input[@name='f.library'][@value='{HN}']")[0]
-    assert text(doc.xpath(f"//label[@for='{hn.get('id')}']")[0]) == f"{HN} (3)"
+    label = doc.xpath(f"//label[@for='{hn.get('id')}']")[0]
+    # Seen as "(3)"; heard as "…, 3 works" (the bracketed number alone says little).
+    assert text(label) == f"{HN} (3), 3 tác phẩm"
+    assert label.xpath(".//span[@aria-hidden='true']")[0].text == "(3)"
+    assert text(label.xpath(".//span[@class='visually-hidden']")[0]) == ", 3 tác phẩm"
     assert hn.get("checked") is None
 
 
@@ -495,7 +499,7 @@ def test_advanced_form_has_rows_operators_years_and_filters(client):
     assert len(form.xpath(".//input[@name='term']")) == 4
     assert len(form.xpath(".//select[@name='op']")) == 3
     fields = [o.get("value") for o in form.xpath(".//select[@name='field']")[0].xpath("option")]
-    assert fields == ["all", "title", "author", "subject", "isbn", "issn"]
+    assert fields == ["all", "title", "author", "subject", "isbn", "issn", "callnumber"]
     ops = [o.get("value") for o in form.xpath(".//select[@name='op']")[0].xpath("option")]
     assert ops == ["AND", "OR", "NOT"]
     for control in form.xpath(".//input[@type!='hidden'] | .//select"):
@@ -630,3 +634,97 @@ def test_suggestions_are_titles_and_authors_and_respect_visibility(client):
     assert client.get("/suggest", query_string={"q": "zyzz"}).get_json() == {"suggestions": []}
     assert client.get("/suggest", query_string={"q": "t"}).get_json() == {"suggestions": []}
     assert client.get("/suggest", query_string={"q": "x" * 5000}).status_code == 200
+
+
+# --- results per page, call numbers, advanced-search errors -------------------------
+
+
+def test_results_per_page_is_chosen_from_a_labelled_select_and_kept_in_links(client):
+    doc = page(client, "/search", q="tuyển tập thơ")
+    select = doc.xpath("//form[@id='search-form']//select[@name='per_page']")[0]
+    assert text(doc.xpath(f"//label[@for='{select.get('id')}']")[0]) == "Số kết quả mỗi trang"
+    assert [o.get("value") for o in select.xpath("option")] == ["10", "20", "50", "100"]
+    assert select.xpath("option[@selected]")[0].get("value") == "20"
+    assert len(hit_titles(doc)) == 20
+
+    doc = page(client, "/search", q="tuyển tập thơ", per_page="10")
+    assert len(hit_titles(doc)) == 10
+    select = doc.xpath("//select[@name='per_page']")[0]
+    assert select.xpath("option[@selected]")[0].get("value") == "10"
+    # Only the select carries it in the form (no hidden twin to contradict a new choice).
+    assert len(doc.xpath("//form[@id='search-form']//*[@name='per_page']")) == 1
+    links = doc.xpath("//nav[@class='paging']//a/@href")
+    for href in links:
+        assert parse_qs(urlsplit(href).query)["per_page"] == ["10"]
+    assert len(links) >= 3
+
+    doc = page(client, "/search", q="tuyển tập thơ", per_page="50")
+    assert len(hit_titles(doc)) == TUYEN_TAP and not doc.xpath("//nav[@class='paging']")
+
+
+@pytest.mark.parametrize("bad", ["7", "0", "-10", "1000", "abc", "20.5", ""])
+def test_a_per_page_not_offered_is_the_default(client, bad):
+    doc = page(client, "/search", q="tuyển tập thơ", per_page=bad)
+    assert len(hit_titles(doc)) == 20
+    assert doc.xpath("//select[@name='per_page']/option[@selected]")[0].get("value") == "20"
+    for href in doc.xpath("//nav[@class='paging']//a/@href"):
+        assert "per_page" not in parse_qs(urlsplit(href).query)
+
+
+def test_per_page_survives_a_filter_and_the_empty_results_form(client):
+    doc = page(client, "/search", q="tuyển tập thơ", per_page="10", **{"f.format": "map"})
+    assert not hit_titles(doc)
+    hidden = doc.xpath("//form[@id='search-form']//input[@type='hidden'][@name='per_page']")
+    assert hidden and hidden[0].get("value") == "10"
+    widen = [h for h in doc.xpath("//a[starts-with(@href,'/search?')]/@href") if "tuy" in h]
+    assert widen  # "search without filters"
+    for href in widen:
+        assert parse_qs(urlsplit(href).query).get("per_page") == ["10"], href
+
+
+def test_advanced_search_by_call_number_finds_the_shelf_mark(client):
+    doc = page(client, "/advanced")
+    field = doc.xpath("//select[@name='field']/option[@value='callnumber']")[0]
+    assert text(field) == "Ký hiệu xếp giá"
+    response = client.get(
+        "/advanced", query_string={"field": "callnumber", "term": "895.9221 NG-D"}
+    )
+    assert response.status_code == 303
+    q = parse_qs(urlsplit(response.headers["Location"]).query)["q"][0]
+    assert q in ('"895.9221 NG-D"', 'callnumber:"895.9221 NG-D"')  # one phrase, never words
+    assert "Truyện Kiều" in hit_titles(page(client, response.headers["Location"]))
+    assert row_clause("callnumber", 'x" OR "y') == (
+        'callnumber:"x OR y"' if "callnumber" in search_module.QUERY_FIELDS else '"x OR y"'
+    )
+
+
+def test_advanced_search_errors_are_summarised_linked_and_on_the_fields(client):
+    response = client.get(
+        "/advanced",
+        query_string=[("field", "title"), ("term", "kiều"), ("year_from", "19x0"), ("year_to", "")],
+    )
+    assert response.status_code == 400
+    doc = lxml.html.fromstring(response.get_data(as_text=True))
+    assert text(doc.xpath("//title")[0]).startswith("Lỗi:")
+    summary = doc.xpath("//div[@class='error-summary']")[0]
+    assert summary.get("tabindex") == "-1" and summary.get("autofocus") is not None
+    links = summary.xpath(".//a")
+    assert [a.get("href") for a in links] == ["#adv-year-from"]
+    assert "Hãy nhập năm bằng chữ số" in text(links[0])
+    year = doc.xpath("//input[@id='adv-year-from']")[0]
+    assert year.get("aria-invalid") == "true"
+    assert year.get("value") == "19x0"  # what was typed is kept
+    assert "adv-year-from-error" in year.get("aria-describedby").split()
+    assert "Hãy nhập năm" in text(doc.xpath("//*[@id='adv-year-from-error']")[0])
+    assert doc.xpath("//input[@id='term-1']")[0].get("value") == "kiều"
+    assert doc.xpath("//input[@id='term-1']")[0].get("aria-invalid") is None
+
+
+def test_advanced_search_with_nothing_marks_the_first_row(client):
+    response = client.get("/advanced", query_string={"field": "all", "term": ""})
+    assert response.status_code == 400
+    doc = lxml.html.fromstring(response.get_data(as_text=True))
+    assert doc.xpath("//div[@class='error-summary']//a/@href") == ["#term-1"]
+    term = doc.xpath("//input[@id='term-1']")[0]
+    assert term.get("aria-invalid") == "true"
+    assert term.get("aria-describedby").split() == ["adv-hint", "term-1-error"]
