@@ -43,7 +43,9 @@ from catalogue.tables import AuditEntryRow, CounterRow
 SOURCE_CREATED = "source.created"
 SOURCE_UPDATED = "source.updated"
 SOURCE_DELETED = "source.deleted"
+SOURCE_TESTED = "source.tested"  # a librarian asked a source what it offers (console)
 HARVEST_REQUESTED = "harvest.requested"
+HARVEST_RETRIED = "harvest.retried"  # a run's failed records asked again (console)
 RULE_CREATED = "rule.created"
 RULE_UPDATED = "rule.updated"
 RULE_DELETED = "rule.deleted"
@@ -62,7 +64,9 @@ ACTIONS = (
     SOURCE_CREATED,
     SOURCE_UPDATED,
     SOURCE_DELETED,
+    SOURCE_TESTED,
     HARVEST_REQUESTED,
+    HARVEST_RETRIED,
     RULE_CREATED,
     RULE_UPDATED,
     RULE_DELETED,

@@ -38,6 +38,8 @@ from catalogue.store import Store
 from catalogue.tables import HarvestRunRow, SourceRow
 
 STALE_RUN = timedelta(hours=12)
+# The mode of a run that asked a run's failed records again (harvesters.retry): not a harvest.
+RETRY_MODE = "retry"
 
 
 @dataclass(frozen=True)
@@ -165,9 +167,12 @@ def local_zone() -> tzinfo:
 
 
 def _last_runs(s: Session, key: str | None = None) -> dict[str, tuple[datetime | None, str]]:
-    """Each source's latest run: when it started and its status."""
-    latest = select(HarvestRunRow.source_key, func.max(HarvestRunRow.id).label("id")).group_by(
-        HarvestRunRow.source_key
+    """Each source's latest harvest run: when it started and its status. A retry of a
+    run's failed records (mode "retry") is not a harvest: schedules do not count it."""
+    latest = (
+        select(HarvestRunRow.source_key, func.max(HarvestRunRow.id).label("id"))
+        .where(HarvestRunRow.mode != RETRY_MODE)
+        .group_by(HarvestRunRow.source_key)
     )
     if key is not None:
         latest = latest.where(HarvestRunRow.source_key == key)

@@ -155,6 +155,7 @@ def closed_port_url() -> str:
 def admin_urls(app: Flask, **values) -> list[tuple[str, set[str]]]:
     """Every console URL with its methods, filled with the given path values."""
     defaults = {"key": "nowhere", "run_id": 1, "rule_id": 1, "user_id": 1, "number": 1}
+    defaults["name"] = "libraries"
     defaults.update(values)
     urls = []
     adapter = app.url_map.bind("localhost")
@@ -267,8 +268,7 @@ def test_the_overview_counts_records_per_library(console: Flask):
     doc = page(client, "/admin/")
     rows = {
         text(tr.xpath("th")[0]): text(tr.xpath("td")[1])
-        for tr in doc.xpath("//table[caption]/tbody/tr")
-        if tr.xpath("th")
+        for tr in doc.xpath("//table[caption[@id='libraries-caption']]/tbody/tr")
     }
     store = store_of(console)
     hanoi = store.get_source("hanoi-library")
@@ -406,6 +406,8 @@ def test_testing_an_oai_source_shows_identify_formats_and_sets(console: Flask):
     warnings = [text(p) for p in doc.xpath("//p[contains(@class,'outcome--warn')]")]
     assert "không cung cấp những gì" in warnings[0] and "marc21" in warnings[1]
     assert_accessible_form(doc)
+    [tested] = audit.entries(store_of(console), target=source.key, action=audit.SOURCE_TESTED)
+    assert tested.detail == {"ok": False, "problems": [], "url": url}
 
     fixed = add_source(console, url=url, metadata_prefix="oai_dc", set="sach")
     with serve_wsgi(make_wsgi_app(dc_repository()), "/oai") as url:
@@ -837,7 +839,7 @@ def test_a_rule_is_kept_when_the_index_cannot_be_updated(small: Small, monkeypat
     def broken(*args, **kwargs):
         raise OSError("index folder is read-only")
 
-    monkeypatch.setattr(admin, "reindex_records", broken)
+    monkeypatch.setattr(admin.rules, "reindex_records", broken)
     librarian, _name = logged_in(small.app, "librarian")
     preview = post(librarian, "/admin/rules/new", RULE_FORM)
     confirm(librarian, "/admin/rules/new", preview)
