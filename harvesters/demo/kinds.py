@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from harvesters.demo import audio
 from harvesters.demo import vocab as v
 from harvesters.demo.model import Person, Work, make_isbn, person, place, topic
 from harvesters.demo.showcase import SPECS
@@ -287,9 +288,13 @@ def audiobook(f: WorkFactory, index: int) -> tuple[Work, str]:
     work.year, work.publisher = rng.randint(2008, 2025), ""  # _finish draws a producer
     picked = sorted(rng.sample(range(len(v.CHAPTER_NAMES)), rng.randint(4, 8)))
     names = [v.CHAPTER_NAMES[i] for i in picked]  # in story order: Mở đầu … Lời kết
-    work.chapters = [
-        (f"Chương {i}. {name}", rng.randint(180, 2400)) for i, name in enumerate(names, 1)
-    ]
+    # Generated audiobooks are read by the shared sample recording, so their chapters
+    # last as long as its files do.
+    sample = audio.sample_durations()
+    work.chapters = []
+    for i, name in enumerate(names, 1):
+        rng.randint(180, 2400)  # still drawn: the rest of the catalogue stays as it was
+        work.chapters.append((f"Chương {i}. {name}", sample[i - 1]))
     if rng.random() < 0.1:
         work.collection, work.access = v.REGISTERED_AUDIO, "registered"
     return work, "literature"

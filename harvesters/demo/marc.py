@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from pymarc import Field, Indicators, Record, Subfield
 
 from harvesters.demo import vocab as v
+from harvesters.demo.audio import audio_links
 from harvesters.demo.model import DemoRandom, Work, isbn_text
 from harvesters.demo.style import choose, marc_name
 
@@ -459,8 +460,8 @@ def scan_paths(work: Work, local_id: str) -> list[tuple[str, str, str]]:
         else:
             label = f"Trang {page}"
         out.append((f"scans/{local_id}/page-{page:03d}.jpg", label, "image/jpeg"))
-    for number, (title, _) in enumerate(work.chapters, 1):
-        out.append((f"audio/{local_id}/chapter-{number:02d}.mp3", title, "audio/mpeg"))
+    if work.format == "audiobook":
+        out += audio_links(work.chapters, local_id)  # files shipped in harvesters/demo/audio
     return out
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harvesters.demo import audio
 from harvesters.demo.model import Subject, about, place, topic
 from harvesters.demo.vocab import (
     CC_BY,
+    CC_BY_NC_SA,
     HAN_NOM,
     HANOI,
     IN_COPYRIGHT,
@@ -77,13 +79,9 @@ THACH_LAM = "Thạch Lam|1910-1942"
 BAO_NINH = "Bảo Ninh|1952-"
 
 
-def _chapters(*items: tuple[str, str]) -> tuple[tuple[str, int], ...]:
-    """("Mở đầu", "00:03:12") pairs → (title, seconds)."""
-    out = []
-    for title, hms in items:
-        h, m, s = (int(p) for p in hms.split(":"))
-        out.append((title, h * 3600 + m * 60 + s))
-    return tuple(out)
+def _sample_chapters(*titles: str) -> tuple[tuple[str, int], ...]:
+    """Chapters read by the shared sample recording (harvesters/demo/audio/mau)."""
+    return tuple(zip(titles, audio.sample_durations(), strict=False))
 
 
 # fmt: off
@@ -102,25 +100,17 @@ SPECS: tuple[Spec, ...] = (
          subjects=(place("Hà Nội (Việt Nam)", "Bản đồ"), HANOI_HISTORY)),
     Spec("audiobook", "Dế Mèn phiêu lưu ký", (TO_HOAI,), 2019, (H, N),
          publisher="Nxb. Kim Đồng", contributors=(("Nguyễn Thu Hà", "người đọc"),),
-         genre="Sách nói", isbn=False, rights=IN_COPYRIGHT,
-         chapters=_chapters(("Chương 1. Bài học đường đời đầu tiên", "00:24:10"),
-                            ("Chương 2. Trốn học", "00:18:45"),
-                            ("Chương 3. Một cuộc xô xát", "00:21:03"),
-                            ("Chương 4. Tình bạn", "00:19:30"))),
+         genre="Sách nói", isbn=False, rights=CC_BY_NC_SA,  # the library's own reading
+         chapters=audio.chapters("de-men")),  # one MP3 per chapter
     Spec("audiobook", "Tôi thấy hoa vàng trên cỏ xanh", (NNA,), 2020, (H, N),
          publisher="Nxb. Trẻ", contributors=(("Trần Văn Bình", "người đọc"),),
          genre="Sách nói", isbn=False, collection=REGISTERED_AUDIO, access="registered",
          rights=IN_COPYRIGHT,
-         chapters=_chapters(("Chương 1. Mở đầu", "00:03:12"),
-                            ("Chương 2. Những ngày thơ ấu", "00:04:05"),
-                            ("Chương 3. Hoa vàng", "00:12:40"),
-                            ("Chương 4. Lời kết", "00:05:55"))),
+         chapters=audio.chapters("hoa-vang")),  # one MP3, ID3 chapters
     Spec("audiobook", "Hà Nội băm sáu phố phường", (THACH_LAM,), 2021, (H,),
          contributors=(("Lê Khanh", "người đọc"),), genre="Sách nói", isbn=False,
-         rights=IN_COPYRIGHT, domain="hanoi",
-         chapters=_chapters(("Chương 1. Phở", "00:09:12"),
-                            ("Chương 2. Quà Hà Nội", "00:11:20"),
-                            ("Chương 3. Hàng Bạc, Hàng Đào", "00:08:02"))),
+         rights=CC_BY, domain="hanoi",  # a public-domain text, an openly licensed reading
+         chapters=audio.chapters("ha-noi")),  # one MP3, chapters nested in parts
     Spec("periodical", "Tạp chí Xưa và Nay", (), 1994, ALL, domain="hanoi",
          corporate="Hội Khoa học Lịch sử Việt Nam", isbn=False,
          subjects=(topic("Lịch sử", z="Việt Nam"),)),
@@ -252,9 +242,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("audiobook", "Số đỏ", ("Vũ Trọng Phụng|1912-1939",), 2022, (N,), isbn=False,
          contributors=(("Phạm Minh Nguyệt", "người đọc"),), genre="Sách nói",
          rights=IN_COPYRIGHT,
-         chapters=_chapters(("Chương 1. Hạnh phúc của một tang gia", "00:31:20"),
-                            ("Chương 2. Xuân Tóc Đỏ", "00:27:45"),
-                            ("Chương 3. Âu hóa", "00:29:10"))),
+         chapters=_sample_chapters("Chương 1. Hạnh phúc của một tang gia",
+                                   "Chương 2. Xuân Tóc Đỏ", "Chương 3. Âu hóa")),
     Spec("image", "Tranh Đông Hồ: Đám cưới chuột", (), 1960, (H, N), domain="hanoi",
          rights=UNDETERMINED, pages=1, isbn=False, subjects=(topic("Tranh dân gian"),)),
     Spec("music", "Tuyển tập ca khúc Văn Cao", ("Văn Cao|1923-1995",), 2003, ALL,
