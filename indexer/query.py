@@ -36,11 +36,14 @@ FIELDS = {
     "isbn": "isbn",
     "issn": "issn",
     "year": "year",
+    "callnumber": "callnumber",
+    "cn": "callnumber",
     # Vietnamese names (matched folded: "tác giả:" is not one word, so "tacgia:")
     "tacgia": "author",
     "nhande": "title",
     "chude": "subject",
     "nam": "year",
+    "kyhieu": "callnumber",
 }
 TEXT_FIELDS = ("title", "author", "subject")
 

@@ -34,6 +34,7 @@ FIELD_GROUPS: dict[str | None, list[tuple[str, str, float]]] = {
     "subject": _SUBJECT,
     "isbn": [("identifiers", IDENT, 1.0)],
     "issn": [("identifiers", IDENT, 1.0)],
+    "callnumber": [("call_numbers", FOLD, 1.0)],
 }
 
 

@@ -55,7 +55,6 @@ from indexer.protocol import (
     SearchQuery,
     SearchResult,
 )
-from indexer.query import FIELDS as QUERY_FIELDS
 from indexer.query import MAX_QUERY_CHARS
 from indexer.text import fold
 from portal.access import may_see_record, visibility_for_request
@@ -737,8 +736,7 @@ def row_clause(field: str, text: str) -> str:
 
 def call_number_clause(text: str) -> str:
     """A call number ("895.9221 NG-D") as one phrase: its parts only mean something together."""
-    field = CALL_NUMBER_FIELD if CALL_NUMBER_FIELD in QUERY_FIELDS else None
-    return phrase_query(field, text)
+    return phrase_query(CALL_NUMBER_FIELD, text)
 
 
 def _words(text: str) -> list[str]:

@@ -203,6 +203,15 @@ class SearchIndexContract:
     def test_isbn_any_form(self, index, q):
         assert titles(self.search(index, q)) == ["Truyện Kiều"]
 
+    @pytest.mark.parametrize(
+        "q", ['callnumber:"VV 12345"', 'cn:"895.9221 NG-D"', 'kyhieu:"vv 12345"']
+    )
+    def test_call_number(self, index, q):
+        assert titles(self.search(index, q)) == ["Truyện Kiều"]
+
+    def test_call_number_field_is_not_the_title(self, index):
+        assert titles(self.search(index, "callnumber:Kiều")) == []
+
     @pytest.mark.parametrize("q", ["issn:0866-7373", "issn:08667373", "0866-7373"])
     def test_issn(self, index, q):
         assert titles(self.search(index, q)) == ["Tạp chí Văn học"]
