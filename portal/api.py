@@ -258,6 +258,8 @@ def record(record_id: str) -> Response:
     if found.deleted:
         raise ApiError(410, f"record {record_id!r} was withdrawn by its library", code="gone")
     data = found.to_dict()
+    for obj in data.get("digital_objects", []):
+        obj.pop("stored_path", None)  # where this server keeps its copy: not the world's business
     data["links"] = {
         "self": url_for("api.record", record_id=found.id),
         "search_by_author": [
