@@ -89,6 +89,8 @@ def test_home_has_a_labelled_search_box_that_goes_to_results(client):
     label = doc.xpath(f"//label[@for='{box.get('id')}']")
     assert label and text(label[0])
     assert doc.xpath("//a[@href='/advanced']") and doc.xpath("//a[@href='/browse']")
+    listen = doc.xpath("//ul[@class='home-links']//a[@href='/audiobooks/']")
+    assert listen and text(listen[0]) == "Nghe sách nói trực tuyến"
 
 
 def test_home_lists_libraries_with_work_counts_from_the_index(client):
