@@ -227,7 +227,7 @@ def _read_page(response: StrictResponse, number: int, source_key: str, prefix: s
         raw = etree.tostring(element, encoding="utf-8")
         position = f"page {number}, record {index}"
         try:
-            items.append(_read_record(element, raw, source_key, prefix))
+            items.append(read_record(element, raw, source_key, prefix))
         except RecordError as exc:
             identifier = element.findtext(f"{{{OAI_NS}}}header/{{{OAI_NS}}}identifier") or ""
             errors.append((position, str(exc), raw, identifier))
@@ -255,7 +255,7 @@ def local_id_from(identifier: str) -> str:
     return identifier
 
 
-def _read_record(
+def read_record(
     element: etree._Element, raw: bytes, source_key: str, prefix: str
 ) -> HarvestedItem:
     try:

@@ -39,7 +39,7 @@ from harvesters import marc as marc_files
 from harvesters.crosswalk import CrosswalkError, marc_to_record
 from harvesters.errors import HarvestFailed, RecordError
 from harvesters.ingest import Ingester
-from harvesters.oai import OAI_NS, OaiClient, OaiError, _read_record
+from harvesters.oai import OAI_NS, OaiClient, OaiError, read_record
 from harvesters.runner import policy_from
 
 log = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ def _retry_oai(
             continue
         raw = etree.tostring(element, encoding="utf-8")
         try:
-            item = _read_record(element, raw, source.key, source.metadata_prefix)
+            item = read_record(element, raw, source.key, source.metadata_prefix)
         except RecordError as exc:
             store.record_error(retry_id, position, str(exc), raw=raw, record_id=identifier)
             continue
