@@ -26,6 +26,15 @@ class HarvestSettings:
     backoff: float = 1.0
     max_retry_after: float = 120
     batch_size: int = 500
+    # Ingest of digital objects (page scans, audio): the largest file fetched, how long
+    # one fetch may take to answer, and how many redirects it may follow.
+    object_max_bytes: int = 1_000_000_000
+    object_timeout: float = 60
+    object_max_redirects: int = 5
+    # Where ingest keeps thuvien's copies: always the settings' data_dir (filled in by
+    # Settings; not a settings-file key). None, as in a bare HarvestSettings(), means
+    # records are harvested without ingesting their files.
+    data_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +59,14 @@ class Settings:
     oai_namespace: str = "thuvien"
     harvest: HarvestSettings = field(default_factory=HarvestSettings)
     rights: RightsSettings = field(default_factory=RightsSettings)
+
+    def __post_init__(self) -> None:
+        # Ingest stores under the data directory: keep the harvest section's copy in step
+        # (also after dataclasses.replace(settings, data_dir=…)).
+        data_dir = Path(self.data_dir)
+        object.__setattr__(self, "data_dir", data_dir)
+        if self.harvest.data_dir != data_dir:
+            object.__setattr__(self, "harvest", replace(self.harvest, data_dir=data_dir))
 
     @property
     def db_url(self) -> str:
@@ -100,11 +117,14 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
 
 
 SECTIONS: dict[str, type] = {"harvest": HarvestSettings, "rights": RightsSettings}
+# Section fields that are not settings-file keys (derived from other settings).
+INTERNAL: dict[str, set[str]] = {"harvest": {"data_dir"}}
 
 
 def _section(name: str, kind: type, values: dict[str, Any]) -> Any:
     """One [table] of the settings file as its dataclass; lists become tuples (frozen)."""
-    unknown = set(values) - {f.name for f in fields(kind)}
+    allowed = {f.name for f in fields(kind)} - INTERNAL.get(name, set())
+    unknown = set(values) - allowed
     if unknown:
         raise SettingsError(f"unknown [{name}] settings: {', '.join(sorted(unknown))}")
     return kind(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})

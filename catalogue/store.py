@@ -32,7 +32,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from catalogue.convert import aware, record_from_row, run_from_row, source_from_row
-from catalogue.record import Record
+from catalogue.record import DigitalObject, Record
 from catalogue.runs import HarvestedItem, HarvestRun, PageCounts
 from catalogue.sources import Source
 from catalogue.tables import (
@@ -332,6 +332,107 @@ class Store:
             ).all()
             return [record_from_row(r) for r in rows]
 
+    # -- digital objects: ingest and fixity ------------------------------------
+
+    def objects_of(self, record_ids: Sequence[str]) -> list[StoredObject]:
+        """The digital objects of live records, with what ingest made of each."""
+        if not record_ids:
+            return []
+        with self.session() as s:
+            rows = s.scalars(
+                select(DigitalObjectRow)
+                .join(RecordRow, RecordRow.id == DigitalObjectRow.record_id)
+                .where(DigitalObjectRow.record_id.in_(list(record_ids)), ~RecordRow.deleted)
+                .order_by(DigitalObjectRow.record_id, DigitalObjectRow.position)
+            ).all()
+            return [_stored_object(r) for r in rows]
+
+    def stored_objects(self, batch: int = 1000) -> Iterator[StoredObject]:
+        """Every object ingest has stored a copy of (for fixity checks), a batch per query."""
+        last = 0
+        while True:
+            with self.session() as s:
+                rows = s.scalars(
+                    select(DigitalObjectRow)
+                    .where(DigitalObjectRow.id > last, DigitalObjectRow.stored_path != "")
+                    .order_by(DigitalObjectRow.id)
+                    .limit(batch)
+                ).all()
+            if not rows:
+                return
+            yield from (_stored_object(r) for r in rows)
+            last = rows[-1].id
+
+    def digitised_records(
+        self, *, source_key: str = "", collection: str = "", limit: int = 1000
+    ) -> list[Record]:
+        """Live records with at least one stored page image, of a source or a collection."""
+        has_images = exists(
+            select(literal(1)).where(
+                DigitalObjectRow.record_id == RecordRow.id,
+                DigitalObjectRow.kind == "image",
+                DigitalObjectRow.stored_path != "",
+            )
+        )
+        query = select(RecordRow).where(~RecordRow.deleted, has_images)
+        if source_key:
+            query = query.where(RecordRow.source_key == source_key)
+        if collection:
+            query = query.where(_in_collections(self.engine.dialect.name, [collection]))
+        query = (
+            query.order_by(RecordRow.id)
+            .limit(limit)
+            .options(selectinload(RecordRow.holdings), selectinload(RecordRow.digital_objects))
+        )
+        with self.session() as s:
+            return [record_from_row(r) for r in s.scalars(query).all()]
+
+    def digitised_groups(self) -> tuple[list[str], list[str]]:
+        """(source keys, collection names) that have live records with stored page images."""
+        has_images = exists(
+            select(literal(1)).where(
+                DigitalObjectRow.record_id == RecordRow.id,
+                DigitalObjectRow.kind == "image",
+                DigitalObjectRow.stored_path != "",
+            )
+        )
+        names = _collection_values(self.engine.dialect.name)
+        with self.session() as s:
+            keys = s.scalars(
+                select(RecordRow.source_key)
+                .where(~RecordRow.deleted, has_images)
+                .distinct()
+                .order_by(RecordRow.source_key)
+            ).all()
+            collections = s.scalars(
+                select(names.c.value)
+                .select_from(RecordRow)
+                .join(names, true())
+                .where(~RecordRow.deleted, has_images)
+                .distinct()
+            ).all()
+        return list(keys), sorted(c for c in collections if isinstance(c, str) and c)
+
+    def record_ingest(
+        self, record_id: str, position: int, location: str, obj: DigitalObject, at: datetime
+    ) -> bool:
+        """Keep what ingest found of one object (its copy, checksum, size, measures).
+
+        Matched on the location too: if a newer harvest replaced the object meanwhile,
+        nothing is written (False) rather than pinning this copy to another file.
+        """
+        with self.session() as s:
+            result = s.execute(
+                update(DigitalObjectRow)
+                .where(
+                    DigitalObjectRow.record_id == record_id,
+                    DigitalObjectRow.position == position,
+                    DigitalObjectRow.location == location,
+                )
+                .values(**_ingest_values(obj), ingested_at=at)
+            )
+            return bool(result.rowcount)
+
     # -- OAI-PMH listing ---------------------------------------------------
 
     def changed_records(
@@ -508,6 +609,29 @@ class Store:
                 row.value = value
 
 
+@dataclass
+class StoredObject:
+    """A digital object row: whose it is, where, and what ingest made of it."""
+
+    record_id: str
+    position: int
+    object: DigitalObject
+    ingested_at: datetime | None
+
+
+# What ingest writes on an object row (kept across re-harvests that rewrite the rows).
+INGEST_FIELDS = ("mime_type", "bytes", "sha256", "duration", "width", "height", "stored_path")
+
+
+def _ingest_values(obj: DigitalObject) -> dict:
+    return {name: getattr(obj, name) for name in INGEST_FIELDS}
+
+
+def _stored_object(row: DigitalObjectRow) -> StoredObject:
+    obj = DigitalObject(**{f: getattr(row, f) for f in DigitalObject.__dataclass_fields__})
+    return StoredObject(row.record_id, row.position, obj, aware(row.ingested_at))
+
+
 def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
@@ -646,7 +770,7 @@ class _Batch:
                 for i, h in enumerate(map(vars, record.holdings))
             ]
             self.objects += [
-                {**d, "record_id": record_id, "position": i}
+                {**d, "record_id": record_id, "position": i, "ingested_at": None}
                 for i, d in enumerate(map(vars, record.digital_objects))
             ]
         return outcome
@@ -657,6 +781,7 @@ class _Batch:
         if self.changed_raw:
             s.execute(update(RawRecordRow), self.changed_raw)
         if self.replaced:
+            self._keep_ingested(s)
             s.execute(delete(HoldingRow).where(HoldingRow.record_id.in_(self.replaced)))
             s.execute(delete(DigitalObjectRow).where(DigitalObjectRow.record_id.in_(self.replaced)))
         if self.new_records:
@@ -667,6 +792,30 @@ class _Batch:
             s.execute(insert(HoldingRow), self.holdings)
         if self.objects:
             s.execute(insert(DigitalObjectRow), self.objects)
+
+    def _keep_ingested(self, s: Session) -> None:
+        """Objects of replaced records that were ingested keep their copy, by location.
+
+        A re-harvested record's object rows are rewritten from the crosswalk, which
+        knows nothing of ingest: without this, every update would lose the stored copy,
+        checksum and measures, and the next ingest would fetch the file again.
+        """
+        if not self.objects:
+            return
+        kept = {
+            (row.record_id, row.location): row
+            for row in s.scalars(
+                select(DigitalObjectRow).where(
+                    DigitalObjectRow.record_id.in_(self.replaced),
+                    DigitalObjectRow.stored_path != "",
+                )
+            )
+        }
+        for obj in self.objects:
+            old = kept.get((obj["record_id"], obj["location"]))
+            if old is not None and not obj.get("stored_path"):
+                obj.update({name: getattr(old, name) for name in INGEST_FIELDS})
+                obj["ingested_at"] = old.ingested_at
 
 
 def _content_hash(data: dict | None) -> str:

@@ -24,6 +24,7 @@ from harvesters import marc as marc_files
 from harvesters.crosswalk import CrosswalkError, marc_to_record
 from harvesters.errors import HarvestFailed
 from harvesters.http import RetryPolicy
+from harvesters.ingest import Ingester
 from harvesters.oai import OaiClient, OaiError, incremental_from, list_records, server_info
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,30 @@ def _progress(source: Source, options: HarvestOptions, unit: str) -> Iterator[tq
         yield bar
 
 
+def _save(
+    store: Store,
+    run_id: int,
+    source: Source,
+    items: list[HarvestedItem],
+    ingester: Ingester | None,
+    **kwargs,
+) -> None:
+    """Save a page (or batch) of records, then ingest the digital objects they name.
+
+    Ingest comes after the save, so a record whose files cannot be fetched still loads;
+    its failures are recorded against the run like any bad record.
+    """
+    store.save_items(run_id, source.key, items, **kwargs)
+    if ingester is None:
+        return
+    live = [f"{source.key}:{item.local_id}" for item in items if item.record is not None]
+    try:
+        ingester.ingest_records(store, run_id, live)
+    except Exception as exc:  # noqa: BLE001 — ingest never undoes or stops the harvest
+        log.exception("%s: ingest of a page failed", source.key)
+        store.record_error(run_id, "ingest", f"internal error: {type(exc).__name__}: {exc}")
+
+
 def _finish_failed(store: Store, run_id: int, exc: Exception) -> HarvestRun:
     if isinstance(exc, HarvestFailed):
         reason, position, raw = exc.reason, exc.position or "run", exc.raw
@@ -129,6 +154,7 @@ def _harvest_oai(
     )
     mode = "resume" if resume else ("incremental" if watermark and not options.full else "full")
     run_id = store.start_run(source.key, mode, from_=None if mode == "full" else watermark)
+    ingester = Ingester.for_harvest(source, settings)
     try:
         info = server_info(client)
         if info.granularity != granularity:
@@ -142,7 +168,7 @@ def _harvest_oai(
         with _progress(source, options, "rec") as bar:
             for page in pages:
                 items = [_held_by(item, source) for item in page.items]
-                store.save_items(run_id, source.key, items, resumption_token=page.token)
+                _save(store, run_id, source, items, ingester, resumption_token=page.token)
                 for position, reason, raw, identifier in page.errors:
                     store.record_error(run_id, position, reason, raw=raw, record_id=identifier)
                 if bar is not None:
@@ -150,6 +176,9 @@ def _harvest_oai(
                     bar.update(len(page.items) + len(page.errors))
     except Exception as exc:  # noqa: BLE001 — every failure ends the run recorded
         return _finish_failed(store, run_id, exc)
+    finally:
+        if ingester is not None:
+            ingester.close()
     return store.finish_run(run_id, "succeeded")
 
 
@@ -178,6 +207,7 @@ def _harvest_marc(
     watermark, _ = store.harvest_state(source.key)
     since = None if options.full else watermark
     run_id = store.start_run(source.key, "incremental" if since else "full", from_=since)
+    ingester = Ingester.for_harvest(source, settings)
     cleanup = None
     try:
         if marc_files.is_url(source.url):
@@ -190,17 +220,25 @@ def _harvest_marc(
             store.set_run_server_time(run_id, newest)
         with _progress(source, options, "rec") as bar:
             for f in files:
-                _load_marc_file(store, run_id, source, f, settings.batch_size, bar)
+                _load_marc_file(store, run_id, source, f, settings.batch_size, bar, ingester)
     except Exception as exc:  # noqa: BLE001 — every failure ends the run recorded
         return _finish_failed(store, run_id, exc)
     finally:
         if cleanup:
             cleanup.unlink(missing_ok=True)
+        if ingester is not None:
+            ingester.close()
     return store.finish_run(run_id, "succeeded")
 
 
 def _load_marc_file(
-    store: Store, run_id: int, source: Source, f: marc_files.MarcFile, batch_size: int, bar
+    store: Store,
+    run_id: int,
+    source: Source,
+    f: marc_files.MarcFile,
+    batch_size: int,
+    bar,
+    ingester: Ingester | None = None,
 ) -> None:
     batch: list[HarvestedItem] = []
     try:
@@ -211,11 +249,11 @@ def _load_marc_file(
             if bar is not None:
                 bar.update(1)
             if len(batch) >= batch_size:
-                store.save_items(run_id, source.key, batch)
+                _save(store, run_id, source, batch, ingester)
                 batch = []
     finally:  # a file that breaks part-way still keeps every record read before the break
         if batch:
-            store.save_items(run_id, source.key, batch)
+            _save(store, run_id, source, batch, ingester)
 
 
 def _marc_item(

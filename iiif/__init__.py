@@ -1,11 +1,16 @@
-"""IIIF for thuvien: the Image API 3.0 server (level 2) over the scans of digitised items.
+"""IIIF for thuvien: Image API 3.0 (level 2), Presentation 3.0 and Authorization Flow 2.0
+over the scans of digitised items.
 
 - `image_api`: parse a request's region/size/rotation/quality.format and plan the image
   (pure; every limit is checked here, before any pixel is decoded)
 - `info`: the info.json document
-- `render`: pyvips rendering from pyramidal TIFFs (or JPEG shrink-on-load), and the
-  conversion to pyramidal TIFF done at ingest
+- `render`: pyvips rendering from pyramidal TIFFs (or JPEG shrink-on-load), and reading
+  back the pyramidal TIFFs ingest makes (harvesters.ingest.write_pyramid)
 - `cache`: the bounded on-disk derivative cache
 - `source`: identifier → image file, with identifiers checked against path traversal
+- `objects`: ingested page scans as images: identifiers `{record id}~{page}` (or
+  `b64.{base64url(record id)}~{page}`), the store-backed image source
 - `server`: the Flask blueprint at /iiif/3/ (`init_app(app, settings)`)
+- `presentation`: manifests (/iiif/3/manifest/{record id}) and collections, iiif-prezi3
+- `auth`: the Authorization Flow 2.0 probe, access, token and logout services
 """

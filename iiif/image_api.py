@@ -57,6 +57,12 @@ class BadRequest(IIIFError):
     status = 400
 
 
+class Unauthorized(IIIFError):
+    """Refused to an anonymous requester who could see it after logging in."""
+
+    status = 401
+
+
 class Forbidden(IIIFError):
     status = 403
 

@@ -83,7 +83,10 @@ def image_info(
         "height": height,
         "maxWidth": limits.max_width,
         "maxHeight": limits.max_height,
-        "maxArea": limits.max_area,
+        # A preview's area is its own: nothing larger is served to this requester.
+        "maxArea": limits.max_area
+        if limits.preview_scale is None
+        else min(limits.max_area, limits.max_width * limits.max_height),
         "sizes": sizes,
         "tiles": [{"width": tile_size, "height": tile_size, "scaleFactors": factors}],
         "preferredFormats": ["jpg"],

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -280,30 +279,9 @@ def convert_to_pyramid(
 ) -> ImageMeta:
     """Write `source` as a pyramidal tiled TIFF (JPEG tiles, sRGB or gray, no alpha).
 
-    Written to a temporary name and renamed, so a reader never sees half a file.
+    Ingest's own conversion (harvesters.ingest.write_pyramid), read back as served.
     """
-    image = pyvips.Image.new_from_file(str(source), access="sequential")
-    image = image.autorot() if image.get_typeof("orientation") else image
-    if image.get_typeof("icc-profile-data"):
-        image = image.icc_transform("srgb")
-    if image.hasalpha():
-        image = image.flatten(background=[255] * (image.bands - 1))
-    image = _to_8bit(image)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    try:
-        image.tiffsave(
-            str(tmp),
-            tile=True,
-            tile_width=tile_size,
-            tile_height=tile_size,
-            pyramid=True,
-            compression="jpeg",
-            Q=quality,
-            bigtiff=image.width * image.height * image.bands > 2**31,
-            strip=True,
-        )
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
+    from harvesters.ingest import write_pyramid
+
+    write_pyramid(source, dest, tile_size=tile_size, quality=quality)
     return read_meta(dest)

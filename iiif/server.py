@@ -14,6 +14,8 @@ Register it with `init_app(app, settings)`. Configuration (app.config, all optio
     THUVIEN_IIIF_MAX_AREA         largest image made, in pixels (default 50 megapixels)
     THUVIEN_IIIF_MAX_AGE          Cache-Control max-age in seconds (default one day)
     THUVIEN_IIIF_ACCESS           callable(identifier) → ImageAccess | (full, preview_px) | None
+    THUVIEN_IIIF_CATALOGUE        records for manifests and collections (iiif.presentation)
+    THUVIEN_IIIF_AUTH             accounts for the Authorization Flow 2.0 (iiif.auth)
 
 The access callable is asked on every request, inside the request context (so it can
 look at the logged-in reader and the address). None means the image is not there for
@@ -47,6 +49,7 @@ from iiif.image_api import (
     IIIFError,
     Limits,
     NotFound,
+    Unauthorized,
     parse_request,
     plan_image,
 )
@@ -67,13 +70,16 @@ class ImageAccess:
     """What one requester may see of one image.
 
     `full`: every size. Otherwise `preview_max_px` (longest side) caps what is served;
-    0 or None means nothing at all. `shared`: the answer is the same for everyone, so
-    shared caches (proxies, CDNs) may keep the responses; otherwise they are private.
+    0 or None means nothing at all, answered with `refused_status` (401: logging in may
+    help; 403). `shared`: the answer is the same for everyone, so shared caches
+    (proxies, CDNs) may keep the responses; otherwise they are private.
     """
 
     full: bool = True
     preview_max_px: int | None = None
     shared: bool = False
+    # When nothing may be shown: 401 (log in and it may be) or 403.
+    refused_status: int = 403
 
 
 def allow_everyone(identifier: str) -> ImageAccess:
@@ -173,6 +179,8 @@ def _find(identifier: str) -> _Found:
     if access is None:
         raise NotFound(f"there is no image with the identifier {name!r}")
     if not access.full and not access.preview_max_px:
+        if access.refused_status == 401:
+            raise Unauthorized("log in to see this image")
         raise Forbidden("this image may not be shown to you")
     meta = render.read_meta(path)
     preview = None if access.full else access.preview_max_px
@@ -252,7 +260,7 @@ def _cors(response: Response) -> Response:
     if request.method == "OPTIONS":
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
         response.headers["Access-Control-Allow-Headers"] = (
-            "Accept, If-None-Match, If-Modified-Since"
+            "Accept, Authorization, If-None-Match, If-Modified-Since"
         )
         response.headers["Access-Control-Max-Age"] = "86400"
     return response
@@ -280,8 +288,19 @@ def info(identifier: str) -> Response:
     except IIIFError as exc:
         return _error(exc)
     meta = found.meta
+    services = None
+    if not found.access.shared:  # restricted for someone: say how to log in (Auth 2.0)
+        from iiif.auth import probe_service
+
+        probe = probe_service(found.identifier)
+        services = [probe] if probe else None
     document = image_info(
-        _base_id(found.identifier), meta.width, meta.height, found.limits, color=meta.color
+        _base_id(found.identifier),
+        meta.width,
+        meta.height,
+        found.limits,
+        color=meta.color,
+        services=services,
     )
     body = json.dumps(document, ensure_ascii=False, indent=2)
     mimetype = JSONLD if _wants_jsonld() else "application/json"
@@ -349,3 +368,7 @@ class _ServerError(IIIFError):
 def _first_line(exc: Exception) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+# The Presentation API's and the Authorization Flow's routes live on this blueprint too.
+from iiif import auth, presentation  # noqa: E402, F401 — register their views on `bp`

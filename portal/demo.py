@@ -3,8 +3,10 @@
 Two demo libraries answer OAI-PMH on 127.0.0.1 (one MARCXML, one Dublin Core) and a
 third is exported as a MARC file; all three are harvested exactly as real sources
 would be (over HTTP, from the file), harvested again to show the run is incremental,
-indexed, and served. The OAI endpoints stay up while the portal runs, so
-`thuvien harvest --all` from another terminal works against them.
+indexed, and served. Each library also publishes the page scans and audiobook files its
+records link to (harvesters/demo/media.py), which ingest fetches and stores. The OAI
+endpoints stay up while the portal runs, so `thuvien harvest --all` from another
+terminal works against them.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from catalogue.store import Store
 from harvesters.demo import vocab
 from harvesters.demo.generator import DemoCatalogue, generate
 from harvesters.demo.libraries import oai_repository
+from harvesters.demo.media import DemoMedia, publish_files, with_media
 from harvesters.demo.server import serve_wsgi
 from harvesters.oai_provider import make_wsgi_app
 from harvesters.runner import HarvestOptions, harvest_sources, summary_line
@@ -39,13 +42,23 @@ DEMO_SEED = 2026
 
 
 def demo_sources(
-    catalogue: DemoCatalogue, stack: ExitStack, marc_dir: Path, host: str = "127.0.0.1"
+    catalogue: DemoCatalogue,
+    stack: ExitStack,
+    marc_dir: Path,
+    host: str = "127.0.0.1",
+    media: DemoMedia | None = None,
 ) -> list[Source]:
-    """Start the demo OAI endpoints and write the MARC export; the sources that reach them."""
+    """Start the demo OAI endpoints and write the MARC export; the sources that reach them.
+
+    With `media`, each library also publishes its scans and audio as a real one would:
+    the OAI libraries serve them beside /oai, the MARC library beside its export file.
+    """
     sources = []
     for library in catalogue.libraries:
         if library.kind == "oai":
             app = make_wsgi_app(oai_repository(catalogue, library), page_size=50)
+            if media is not None:
+                app = with_media(app, media, library.key)
             url = stack.enter_context(serve_wsgi(app, "/oai", host=host))
             sources.append(
                 Source(
@@ -55,6 +68,8 @@ def demo_sources(
         else:
             path = marc_dir / f"{library.key}.mrc"
             catalogue.write_marc(library.key, path)
+            if media is not None:
+                publish_files(media, library, marc_dir)
             sources.append(Source(library.key, library.name, "marc", str(path.resolve())))
     return sources
 
@@ -74,7 +89,8 @@ def build_demo(
     store = Store(settings.db_url)
     install_demo_rules(store)
     catalogue = generate(seed=DEMO_SEED, works=works)
-    sources = demo_sources(catalogue, stack, marc_dir)
+    media = DemoMedia(catalogue, settings.data_dir / "demo" / "media")
+    sources = demo_sources(catalogue, stack, marc_dir, media=media)
     for source in sources:
         store.put_source(source)
     options = HarvestOptions(progress=progress)
@@ -88,6 +104,8 @@ def build_demo(
         store, open_index(settings), onsite_networks=settings.rights.onsite_networks
     )
     out(report.line())
+    stored = {o.object.stored_path for o in store.stored_objects()}
+    out(f"{len(stored)} digital files ingested under {settings.data_dir / 'objects'}")
     out(f"{store.count_records()} records from {len(sources)} libraries in {settings.db_url}")
     return store
 

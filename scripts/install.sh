@@ -16,6 +16,8 @@ need python3-venv "python3 -m venv --help"
 # libvips renders IIIF images (pyvips binds to it); libmagic is needed by iiif-validator.
 need libvips42 "/sbin/ldconfig -p | grep -q libvips.so.42"
 [ "$want_test" = 1 ] && need libmagic1 "/sbin/ldconfig -p | grep -q libmagic.so.1"
+# npm fetches OpenSeadragon, the record pages' deep-zoom viewer, from the npm registry.
+need npm "command -v npm"
 # The browser the real-browser tests drive (Playwright cannot download its own here).
 [ "$want_test" = 1 ] && need chromium "command -v chromium"
 
@@ -31,6 +33,20 @@ extras="."
 [ "$want_test" = 1 ] && extras=".[test]"
 # Quiet unless it fails; re-runs are quick because pip skips what is installed.
 .venv/bin/python -m pip install -q --disable-pip-version-check -e "$extras"
+
+# OpenSeadragon for the scan viewer, served by the portal itself (no CDN). Kept out of
+# git (portal/static/viewer/vendor/), fetched once per version with npm's integrity check.
+osd_version=5.0.1
+osd_dir=portal/static/viewer/vendor/openseadragon
+if [ "$(cat "$osd_dir/VERSION" 2>/dev/null)" != "$osd_version" ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "openseadragon@$osd_version" >/dev/null)
+  tar xzf "$tmp/openseadragon-$osd_version.tgz" -C "$tmp"
+  mkdir -p "$osd_dir"
+  cp "$tmp/package/build/openseadragon/openseadragon.min.js" "$tmp/package/LICENSE.txt" "$osd_dir/"
+  echo "$osd_version" > "$osd_dir/VERSION"
+  rm -rf "$tmp"
+fi
 
 if [ "$want_test" = 1 ]; then
   # pymarc's own sample MARC files (in its source distribution, not its wheel), for

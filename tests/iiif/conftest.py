@@ -1,4 +1,5 @@
-"""IIIF fixtures: test images made with pyvips in a temporary folder, and apps serving them.
+"""IIIF fixtures: test images made with pyvips in a temporary folder, and apps serving them;
+`scans`: the portal over a catalogue with ingested page scans, one record per access level.
 
 - VALIDATOR_ID: the official validator's 1000 × 1000 test pattern (10 × 10 squares of
   known colours), stored as the pyramidal TIFF ingest makes.
@@ -12,16 +13,27 @@
 from __future__ import annotations
 
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import pyvips
+from argon2 import PasswordHasher
 from flask import Flask
 
+from catalogue import users
+from catalogue.record import DigitalObject, Holding, Record
+from catalogue.rights import Conditions, LicenceRule, Outcomes, save_rule
+from catalogue.settings import RightsSettings, Settings
+from catalogue.sources import Source
+from catalogue.store import HarvestedItem, Store
+from harvesters.ingest import Ingester
 from iiif.render import convert_to_pyramid
 from iiif.server import init_app
+from portal.app import create_app
+from tests.support.accounts import browser, log_in, make_user
 
 VALIDATOR_ID = "67352ccc-d1b0-11e1-89ae-279075081939"
 RED, GREEN, BLUE, WHITE = (255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 255)
@@ -116,3 +128,93 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def client(app: Flask):  # noqa: ANN201 — FlaskClient
     return app.test_client()
+
+
+# -- the portal with ingested scans, one record per access level --------------------
+
+ONSITE_NETWORK = "10.99.0.0/16"
+ONSITE_IP = "10.99.1.20"
+WIDTH, HEIGHT = 800, 600
+# level → (rule outcomes for its collection)
+LEVELS = {
+    "public": Outcomes(see_record="public", view_content="public", download="public"),
+    "registered": Outcomes(view_content="registered", preview_max_px=300),
+    "onsite": Outcomes(view_content="onsite", preview_max_px=0),
+    "staff": Outcomes(view_content="staff", preview_max_px=200),
+    "hidden": Outcomes(see_record="hidden", view_content="hidden", download="hidden"),
+}
+
+
+@dataclass
+class Scans:
+    app: Flask
+    store: Store
+    data_dir: Path
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        users, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+
+
+@pytest.fixture(scope="session")
+def scans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scans]:
+    """One record per level, each with two ingested page scans: 800 × 600, then 600 × 800."""
+    data_dir = tmp_path_factory.mktemp("iiif-access")
+    folder = tmp_path_factory.mktemp("library-files")
+    for page, (width, height) in ((1, (WIDTH, HEIGHT)), (2, (HEIGHT, WIDTH))):
+        image = pyvips.Image.xyz(width, height)[0].cast("uchar").copy(interpretation="b-w")
+        image.bandjoin([image, image]).copy(interpretation="srgb").jpegsave(
+            str(folder / f"p{page}.jpg")
+        )
+    settings = Settings(data_dir=data_dir, rights=RightsSettings(onsite_networks=(ONSITE_NETWORK,)))
+    store = Store(settings.db_url)
+    source = Source("lib", "Thư viện thử", "marc", str(folder / "export.mrc"))
+    store.put_source(source)
+    run = store.start_run("lib", "full")
+    items = []
+    for level in LEVELS:
+        record = Record(
+            "lib",
+            level,
+            title=f"Bản quét {level}",
+            authors=["Nguyễn Du, 1766-1820"],
+            year=1902,
+            languages=["vie"],
+            collections=[f"collection-{level}"],
+            rights_statement="http://rightsstatements.org/vocab/NoC-US/1.0/",
+            holdings=[Holding("Thư viện thử nghiệm")],
+            digital_objects=[
+                DigitalObject("image", f"p{page}.jpg", label=f"Trang {page}", order=page)
+                for page in (2, 1)  # catalogued out of order: pages follow `order`
+            ]
+            + [DigitalObject("audio", "missing.mp3", order=9)],  # not an image: not a page
+        )
+        items.append(HarvestedItem(level, b"<r/>", "marc21", record))
+    store.save_items(run, "lib", items)
+    report = Ingester(data_dir, source).ingest_records(store, run, [f"lib:{lv}" for lv in LEVELS])
+    assert (report.ingested, report.failed) == (2 * len(LEVELS), len(LEVELS))  # no audio file
+    for level, outcomes in LEVELS.items():
+        save_rule(
+            store,
+            LicenceRule(
+                name=f"{level} scans",
+                conditions=Conditions(collections=(f"collection-{level}",)),
+                outcomes=outcomes,
+            ),
+        )
+    app = create_app(settings, store=store)
+    yield Scans(app, store, data_dir)
+    store.close()
+
+
+def client_as(scans: Scans, who: str):  # noqa: ANN201 — FlaskClient
+    client = browser(scans.app)
+    if who == "onsite":
+        client.environ_base["REMOTE_ADDR"] = ONSITE_IP
+    elif who in ("reader", "librarian"):
+        response = log_in(client, make_user(scans.app, who))
+        assert response.status_code in (302, 303)
+    return client

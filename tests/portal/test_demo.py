@@ -57,3 +57,47 @@ def test_demo_accounts_log_in_and_get_new_passwords_each_run(tmp_path) -> None:
     assert second["thuthu"] != first["thuthu"][1]
     assert not users.authenticate(store, "thuthu", first["thuthu"][1], "127.0.0.2").ok
     assert users.authenticate(store, "thuthu", second["thuthu"], "127.0.0.3").ok
+
+
+def test_demo_libraries_publish_their_scans_and_ingest_fetches_them(tmp_path) -> None:
+    import time
+
+    import pyvips
+
+    from harvesters.demo.generator import generate
+    from harvesters.demo.media import MAP_SIZE, DemoMedia
+    from harvesters.ingest import pyramid_path
+
+    settings = Settings(data_dir=tmp_path)
+    with ExitStack() as stack:
+        store = build_demo(settings, stack, works=60, out=lambda _line: None, progress=False)
+    runs = store.runs(limit=10)
+    errors = [(e.record_id, e.reason) for run in runs for e in run.errors]
+    not_audio = [r for _, r in errors if "/audio/" not in r and "audio/" not in r]
+    assert not not_audio, errors  # every scan a record names is published and ingested
+    images = [
+        (record, obj)
+        for record in store.iter_records()
+        for obj in record.digital_objects
+        if obj.kind == "image"
+    ]
+    assert images and all(obj.stored_path and obj.sha256 for _, obj in images)
+    # Fetched over HTTP from the OAI libraries and from the MARC library's folder alike.
+    assert {record.source_key for record, _ in images} >= {"thu-vien-ha-noi", "thu-vien-dhqghn"}
+    large = [obj for _, obj in images if max(obj.width or 0, obj.height or 0) >= 6000]
+    assert large, "the showcase map's first sheet is a large scan"
+    pyramid = pyvips.Image.new_from_file(str(tmp_path / pyramid_path(large[0].stored_path)))
+    assert (pyramid.width, pyramid.height) == MAP_SIZE and pyramid.get("n-pages") >= 5
+
+    # A second demo run makes no picture again: they are cached under the data folder.
+    made = sorted((tmp_path / "demo" / "media").rglob("*.jpg"))
+    media = DemoMedia(generate(seed=2026, works=60), tmp_path / "demo" / "media")
+    started = time.monotonic()
+    for library in media.catalogue.libraries:
+        for path in media.paths(library):
+            media.file(library.key, path)
+    assert time.monotonic() - started < 2
+    assert sorted((tmp_path / "demo" / "media").rglob("*.jpg")) == made
+    for bad in ("scans/../../thuvien.sqlite", "/etc/passwd", "audio/../../../etc/passwd"):
+        assert media.file("thu-vien-ha-noi", bad) is None
+    assert media.file("thu-vien-ha-noi", "scans/99999/page-001.jpg") is None
