@@ -24,23 +24,21 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
 
-from catalogue.record import Holding
-from catalogue.runs import HarvestedItem, HarvestError, HarvestRun
+from catalogue.runs import HarvestError, HarvestRun
 from catalogue.schedule import RETRY_MODE
 from catalogue.settings import HarvestSettings
 from catalogue.sources import Source
 from catalogue.store import Store
 from harvesters import marc as marc_files
-from harvesters.crosswalk import CrosswalkError, marc_to_record
 from harvesters.errors import HarvestFailed, RecordError
 from harvesters.ingest import Ingester
 from harvesters.oai import OAI_NS, OaiClient, OaiError, read_record
-from harvesters.runner import policy_from
+from harvesters.runner import marc_item, policy_from, save_batch
 
 log = logging.getLogger(__name__)
 
@@ -188,7 +186,7 @@ def _retry_oai(
         except RecordError as exc:
             store.record_error(retry_id, position, str(exc), raw=raw, record_id=identifier)
             continue
-        _save(store, retry_id, source, [item], ingester)
+        save_batch(store, retry_id, source, [item], ingester)
 
 
 # -- MARC files -----------------------------------------------------------------------------
@@ -221,9 +219,9 @@ def _retry_marc(
         if error is None or id(error) in found:
             continue
         found.add(id(error))
-        item = _marc_item(store, retry_id, source.key, entry)
+        item = marc_item(store, retry_id, source.key, entry)
         if item is not None:
-            _save(store, retry_id, source, [item], ingester)
+            save_batch(store, retry_id, source, [item], ingester)
     for error in errors:
         if id(error) not in found:
             store.record_error(
@@ -254,64 +252,3 @@ def _control_number(entry: marc_files.MarcEntry) -> str:
         return ""
     control = entry.marc.get("001")
     return (control.data or "").strip() if control is not None else ""
-
-
-def _marc_item(
-    store: Store, run_id: int, source_key: str, entry: marc_files.MarcEntry
-) -> HarvestedItem | None:
-    """As harvesters.runner reads a MARC entry: a bad one is recorded, not raised."""
-    if entry.marc is None:
-        store.record_error(run_id, entry.position, entry.error, raw=entry.raw)
-        return None
-    local_id = _control_number(entry)
-    if not local_id:
-        store.record_error(
-            run_id, entry.position, "record has no 001 control number", raw=entry.raw
-        )
-        return None
-    if entry.marc.leader[5:6] == "d":
-        return HarvestedItem(local_id, entry.raw, entry.raw_format, None, deleted=True)
-    try:
-        record = marc_to_record(
-            entry.marc, source_key=source_key, local_id=local_id, raw_format=entry.raw_format
-        )
-    except CrosswalkError as exc:
-        store.record_error(run_id, entry.position, str(exc), raw=entry.raw, record_id=local_id)
-        return None
-    return HarvestedItem(local_id, entry.raw, entry.raw_format, record)
-
-
-# -- saving ---------------------------------------------------------------------------------
-
-
-def _save(
-    store: Store,
-    run_id: int,
-    source: Source,
-    items: Iterable[HarvestedItem],
-    ingester: Ingester | None,
-) -> None:
-    """Save records as a harvest does: holdings named for the library, then ingest."""
-    items = [_held_by(item, source) for item in items]
-    store.save_items(run_id, source.key, items)
-    if ingester is None:
-        return
-    live = [f"{source.key}:{item.local_id}" for item in items if item.record is not None]
-    try:
-        ingester.ingest_records(store, run_id, live)
-    except Exception as exc:  # noqa: BLE001 — ingest never undoes or stops the retry
-        log.exception("%s: ingest during a retry failed", source.key)
-        store.record_error(run_id, "ingest", f"internal error: {type(exc).__name__}: {exc}")
-
-
-def _held_by(item: HarvestedItem, source: Source) -> HarvestedItem:
-    """The library's name on the holdings, as harvesters.runner does for every harvest."""
-    record = item.record
-    if record is None:
-        return item
-    for holding in record.holdings:
-        if holding.library in ("", source.key):
-            holding.library = source.name
-    if not record.holdings:
-        record.holdings.append(Holding(library=source.name))
-    return item

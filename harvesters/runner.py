@@ -17,6 +17,7 @@ from datetime import datetime
 from tqdm import tqdm
 
 from catalogue.record import Holding
+from catalogue.schedule import RETRY_MODE
 from catalogue.settings import HarvestSettings
 from catalogue.sources import Source
 from catalogue.store import HarvestedItem, HarvestRun, Store
@@ -87,19 +88,21 @@ def _progress(source: Source, options: HarvestOptions, unit: str) -> Iterator[tq
         yield bar
 
 
-def _save(
+def save_batch(
     store: Store,
     run_id: int,
     source: Source,
-    items: list[HarvestedItem],
+    items: Iterable[HarvestedItem],
     ingester: Ingester | None,
     **kwargs,
 ) -> None:
     """Save a page (or batch) of records, then ingest the digital objects they name.
 
-    Ingest comes after the save, so a record whose files cannot be fetched still loads;
-    its failures are recorded against the run like any bad record.
+    Holdings are named for the source's library first (`held_by`). Ingest comes after
+    the save, so a record whose files cannot be fetched still loads; its failures are
+    recorded against the run like any bad record.
     """
+    items = [held_by(item, source) for item in items]
     store.save_items(run_id, source.key, items, **kwargs)
     if ingester is None:
         return
@@ -121,7 +124,7 @@ def _finish_failed(store: Store, run_id: int, exc: Exception) -> HarvestRun:
     return store.finish_run(run_id, "failed", reason)
 
 
-def _held_by(item: HarvestedItem, source: Source) -> HarvestedItem:
+def held_by(item: HarvestedItem, source: Source) -> HarvestedItem:
     """Name the source's library on its holdings; a record without any is held there.
 
     Crosswalks know only the source key; a reader needs "Thư viện Hà Nội".
@@ -145,7 +148,8 @@ def _harvest_oai(
 ) -> HarvestRun:
     client = OaiClient(source.url, policy_from(settings), sleep=options.sleep)
     watermark, granularity = store.harvest_state(source.key)
-    previous = store.last_run(source.key)
+    # A retry of failed records is not a harvest: resume from the last real run.
+    previous = next((r for r in store.runs(source.key, limit=20) if r.mode != RETRY_MODE), None)
     resume = (
         not options.full
         and previous is not None
@@ -167,8 +171,7 @@ def _harvest_oai(
         pages = _oai_pages(client, source, from_, previous.resumption_token if resume else "")
         with _progress(source, options, "rec") as bar:
             for page in pages:
-                items = [_held_by(item, source) for item in page.items]
-                _save(store, run_id, source, items, ingester, resumption_token=page.token)
+                save_batch(store, run_id, source, page.items, ingester, resumption_token=page.token)
                 for position, reason, raw, identifier in page.errors:
                     store.record_error(run_id, position, reason, raw=raw, record_id=identifier)
                 if bar is not None:
@@ -243,22 +246,27 @@ def _load_marc_file(
     batch: list[HarvestedItem] = []
     try:
         for entry in marc_files.read_file(f.path, f.label):
-            item = _marc_item(store, run_id, source.key, entry, f.modified)
+            item = marc_item(store, run_id, source.key, entry, f.modified)
             if item is not None:
-                batch.append(_held_by(item, source))
+                batch.append(item)
             if bar is not None:
                 bar.update(1)
             if len(batch) >= batch_size:
-                _save(store, run_id, source, batch, ingester)
+                save_batch(store, run_id, source, batch, ingester)
                 batch = []
     finally:  # a file that breaks part-way still keeps every record read before the break
         if batch:
-            _save(store, run_id, source, batch, ingester)
+            save_batch(store, run_id, source, batch, ingester)
 
 
-def _marc_item(
-    store: Store, run_id: int, source_key: str, entry: marc_files.MarcEntry, modified: datetime
+def marc_item(
+    store: Store,
+    run_id: int,
+    source_key: str,
+    entry: marc_files.MarcEntry,
+    modified: datetime | None = None,
 ) -> HarvestedItem | None:
+    """One entry of a MARC file as an item to save; a bad entry is recorded on the run."""
     if entry.marc is None:
         store.record_error(run_id, entry.position, entry.error, raw=entry.raw)
         return None

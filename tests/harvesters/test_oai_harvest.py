@@ -220,6 +220,20 @@ def test_broken_page_fails_the_run_and_the_next_run_resumes(store, sleeps, kind,
     assert store.count_records("qg") == 33
 
 
+def test_a_retry_run_in_between_does_not_stop_the_resume(store, sleeps):
+    """A librarian's "retry failed records" is a run of its own; the next harvest still
+    resumes the interrupted list rather than starting an incremental one."""
+    faults, server = serve(dc_repo())
+    faults.on_request(4, "500", times=4)  # page 3 fails for good
+    with server as url:
+        assert harvest(store, url, sleeps).status == "failed"
+        retry = store.start_run("qg", "retry")
+        store.finish_run(retry, "succeeded")
+        second = harvest(store, url, sleeps)
+    assert second.mode == "resume" and second.status == "succeeded", second.message
+    assert store.count_records("qg") == 33
+
+
 def test_expired_token_on_resume_falls_back_to_a_fresh_list(store, sleeps):
     faults, server = serve(dc_repo())
     faults.on_request(3, "500", times=4)  # page 2 fails for good
