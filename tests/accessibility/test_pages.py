@@ -234,3 +234,11 @@ def test_player_data_is_safe_json(client: FlaskClient) -> None:
     ]
     assert [c["number"] for c in parsed["chapters"]] == [1, 2, 3, 4]
     assert parsed["server"] is False
+
+
+def test_the_record_page_of_an_audiobook_links_to_its_player(client: FlaskClient) -> None:
+    page = outline(client, "/record/lib:ha-noi")
+    listen = [href for text, href in page.links if text == "Nghe: Hà Nội băm sáu phố phường"]
+    assert listen == ["/audiobooks/lib:ha-noi"]
+    book = outline(client, "/record/lib:novel")
+    assert not [text for text, _href in book.links if text.startswith("Nghe:")]
