@@ -30,6 +30,7 @@ import logging
 import os
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -289,7 +290,9 @@ def write_pyramid(source: Path, dest: Path, *, tile_size: int = 256, quality: in
     if image.format != "uchar":
         image = image.cast("uchar")
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    # Unique per call: sources are harvested in parallel threads, and two libraries may
+    # hold the same scan (one checksum, one pyramid).
+    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{uuid.uuid4().hex}.tmp")
     try:
         image.tiffsave(
             str(tmp),

@@ -272,7 +272,8 @@ def dc_objects(dc: DcValues) -> list[DigitalObject]:
     for element, kinds in DC_OBJECT_SOURCES:
         for value in _values(dc, element):
             url = value.strip()
-            if not (looks_like_url(url) and has_file_extension(url)) or url in seen:
+            located = looks_like_url(url) or looks_like_relative_path(url)
+            if not (located and has_file_extension(url)) or url in seen:
                 continue
             kind, mime = object_kind(url)
             if kind in kinds:
@@ -281,6 +282,17 @@ def dc_objects(dc: DcValues) -> list[DigitalObject]:
                     DigitalObject(kind=kind, location=url, order=len(objects), mime_type=mime)
                 )
     return objects
+
+
+def looks_like_relative_path(value: str) -> bool:
+    """ "scans/hn-12/page-001.jpg": a file beside the repository, resolved at ingest
+    against the OAI base URL. No scheme, not absolute, no spaces (then it is prose)."""
+    return (
+        bool(value)
+        and ":" not in value
+        and not value.startswith(("/", "\\"))
+        and not any(c.isspace() for c in value)
+    )
 
 
 def _values(dc: DcValues, element: str) -> list[str]:

@@ -222,6 +222,16 @@ def test_files_from_identifier_source_relation_landing_pages_skipped():
     assert record.collections == ["Sưu tập Phố cổ"]
 
 
+def test_relative_file_paths_are_objects_resolved_at_ingest():
+    record = crosswalk({
+        "title": ["Bản đồ Hà Nội 1873"],
+        "identifier": ["scans/hn-12/page-001.jpg", "/etc/passwd.txt", "C:\\scan.jpg",
+                       "Bản đồ tờ 2.jpg", "scans/hn-12/readme", "audio/hn-12/01.mp3"],
+    })
+    assert [(o.kind, o.location) for o in record.digital_objects] == [
+        ("image", "scans/hn-12/page-001.jpg"), ("audio", "audio/hn-12/01.mp3")]
+
+
 def test_audio_files_from_identifiers_with_query_strings():
     record = crosswalk({"title": ["Dế Mèn phiêu lưu ký"], "type": ["Sách nói"],
                         "identifier": ["https://audio.example/de-men/01.mp3?dl=1",

@@ -29,6 +29,7 @@ from harvesters.ingest import (
     pyramid_path,
     resolve_location,
     sniff_mime,
+    write_pyramid,
 )
 from harvesters.runner import HarvestOptions, harvest_source
 
@@ -348,3 +349,26 @@ def test_same_bytes_in_two_records_are_stored_once(library, files) -> None:
     [a], [b] = library.objects("lib:a"), library.objects("lib:b")
     assert a.stored_path == b.stored_path
     assert len(list((library.data_dir / "objects").rglob("*.jpg"))) == 1
+
+
+def test_two_threads_writing_the_same_pyramid_both_succeed(tmp_path: Path) -> None:
+    """Sources are harvested in parallel and two libraries may hold the same scan."""
+    source = tmp_path / "scan.jpg"
+    pyvips.Image.black(3000, 2000).jpegsave(str(source))
+    dest = tmp_path / "objects" / "ab" / "ab.pyramid.tif"
+    failures: list[BaseException] = []
+
+    def write() -> None:
+        try:
+            write_pyramid(source, dest)
+        except BaseException as exc:  # noqa: BLE001 — collected for the assertion
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert pyvips.Image.new_from_file(str(dest)).width == 3000
+    assert [p.name for p in dest.parent.iterdir()] == ["ab.pyramid.tif"]  # no temporary left
