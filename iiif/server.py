@@ -20,7 +20,8 @@ Register it with `init_app(app, settings)`. Configuration (app.config, all optio
 The access callable is asked on every request, inside the request context (so it can
 look at the logged-in reader and the address). None means the image is not there for
 this requester (404); full False with a preview size serves only that preview (larger
-requests get 403, `max` is the preview); full False without a preview is a 403.
+requests get `refused_status`, `max` is the preview); full False without a preview is
+answered with `refused_status`: 401 where logging in may help, else 403.
 
 Every response carries `Access-Control-Allow-Origin: *`; images and info.json carry
 ETag and Last-Modified (conditional requests get 304 before anything is decoded),
@@ -318,7 +319,13 @@ def image(identifier: str, region: str, size: str, rotation: str, quality_format
         parsed = parse_request(region, size, rotation, quality_format)
         found = _find(identifier)
         meta = found.meta
-        plan = plan_image(parsed, meta.width, meta.height, found.limits, color=meta.color)
+        try:
+            plan = plan_image(parsed, meta.width, meta.height, found.limits, color=meta.color)
+        except Forbidden as exc:
+            # Larger than the preview: an anonymous visitor may see it after logging in.
+            if found.access.refused_status == 401:
+                raise Unauthorized(exc.message) from None
+            raise
         render.check_decode(meta, plan, _max_area())  # before anything is decoded
     except IIIFError as exc:
         return _error(exc)

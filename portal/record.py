@@ -133,11 +133,17 @@ def content_access(record: Record) -> ImageAccess | None:
     if content.allowed:
         return ImageAccess(full=True, shared=content.level == "public")
     preview = decide_for_request(record, "view_preview")
+    anonymous = not getattr(current_user, "is_authenticated", False)
+    refused = 401 if anonymous else 403
     if preview.allowed and preview.preview_max_px:
         # Never shared: the same URL is the full image for someone who may see it.
-        return ImageAccess(full=False, preview_max_px=preview.preview_max_px, shared=False)
-    anonymous = not getattr(current_user, "is_authenticated", False)
-    return ImageAccess(full=False, refused_status=401 if anonymous else 403)
+        return ImageAccess(
+            full=False,
+            preview_max_px=preview.preview_max_px,
+            shared=False,
+            refused_status=refused,
+        )
+    return ImageAccess(full=False, refused_status=refused)
 
 
 def iiif_image_access(identifier: str) -> ImageAccess | None:
