@@ -25,6 +25,7 @@ from flask import (
     g,
     render_template,
     request,
+    send_file,
     url_for,
 )
 from flask_babel import format_datetime, get_locale
@@ -32,7 +33,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalogue import users
-from catalogue.record import Holding, Record
+from catalogue.record import DigitalObject, Holding, Record
 from iiif.objects import (
     ChainedImageSource,
     RecordImageSource,
@@ -593,9 +594,11 @@ class FileRow:
     size: str
     duration: str
     duration_iso: str
+    href: str = ""  # the download, when thuvien holds a copy and the requester may have it
 
 
 def file_rows(record: Record) -> list[FileRow]:
+    downloadable = decide_for_request(record, "download").allowed
     kinds = {
         "image": _("Image"),
         "audio": _("Audio"),
@@ -603,7 +606,7 @@ def file_rows(record: Record) -> list[FileRow]:
         "pdf": _("PDF"),
     }
     rows = []
-    for number, obj in enumerate(sorted(record.digital_objects, key=lambda o: o.order), 1):
+    for number, obj in enumerate(ordered_objects(record), 1):
         rows.append(
             FileRow(
                 label=obj.label or _("File %(number)s", number=number),
@@ -611,9 +614,17 @@ def file_rows(record: Record) -> list[FileRow]:
                 size=file_size(obj.bytes),
                 duration=duration_text(obj.duration),
                 duration_iso=duration_iso(obj.duration),
+                href=url_for("record.download_file", record_id=record.id, number=number)
+                if downloadable and obj.stored_path
+                else "",
             )
         )
     return rows
+
+
+def ordered_objects(record: Record) -> list[DigitalObject]:
+    """The record's files in their order: file n of the page is `[n - 1]` here."""
+    return sorted(record.digital_objects, key=lambda o: o.order)
 
 
 def file_size(size: int | None) -> str:
@@ -723,6 +734,47 @@ def _download(body: str | bytes, media_type: str, filename: str) -> Response:
         response.headers["Content-Type"] = f"{media_type}; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- downloads of the digitised files -------------------------------------------------------
+
+
+@bp.route("/record/<path:record_id>/files/<int:number>", methods=["GET", "HEAD"])
+def download_file(record_id: str, number: int) -> Response:
+    """The number-th file (from 1) as thuvien stored it at ingest, as an attachment.
+
+    The `download` action of the licence rules decides: a record the requester may not
+    see is not there (404); a refused download is 401 for a visitor who is not logged in
+    (logging in may help) and 403 for a reader. Ranges are served (resumable downloads).
+    """
+    record = visible_record(record_id)
+    objects = ordered_objects(record)
+    if not 1 <= number <= len(objects) or not objects[number - 1].stored_path:
+        abort(404)
+    decision = decide_for_request(record, "download")
+    if not decision.allowed:
+        abort(403 if getattr(current_user, "is_authenticated", False) else 401)
+    obj = objects[number - 1]
+    data_dir = services().settings.data_dir.resolve()
+    path = (data_dir / obj.stored_path).resolve()
+    if not path.is_relative_to(data_dir) or not path.is_file():
+        abort(404)
+    log_content_access(record, decision, "download")
+    name = obj.location.rsplit("/", 1)[-1] or f"file-{number}{path.suffix}"
+    response = send_file(
+        path,
+        mimetype=obj.mime_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=name,
+        conditional=True,
+        etag=True,
+        max_age=3600 if decision.level == "public" else 0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if decision.level != "public":
+        response.headers["Cache-Control"] = "private, no-cache"
+        response.vary.add("Cookie")
     return response
 
 
