@@ -51,7 +51,9 @@ def browser() -> Iterator[Browser]:
     if executable is None:
         pytest.fail("chromium is not installed: run `make test`, which installs it with apt")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        # Audio may start without a click: the player tests press play from the keyboard.
+        args = ["--no-sandbox", "--autoplay-policy=no-user-gesture-required"]
+        browser = playwright.chromium.launch(executable_path=executable, args=args)
         yield browser
         browser.close()
 

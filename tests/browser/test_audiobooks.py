@@ -11,14 +11,13 @@ Chromium is started with autoplay allowed: headless, nothing else would let audi
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from catalogue import users
 from harvesters.demo.server import serve_wsgi
@@ -50,17 +49,10 @@ def audio_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AudioSite]:
 
 
 @pytest.fixture(scope="module")
-def listening_browser() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("chromium is not installed: run `make test`, which installs it with apt")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
-        )
-        yield browser
-        browser.close()
+def listening_browser(browser: Browser) -> Browser:
+    """The session's chromium (one Playwright per process: a second would clash with it),
+    which conftest launches with autoplay allowed."""
+    return browser
 
 
 @pytest.fixture
