@@ -85,9 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--limit", type=int, default=10, help="works to show (max 100)")
     search.set_defaults(handler=_search)
 
-    serve = sub.add_parser("serve", help="serve the portal (waitress)")
+    serve = sub.add_parser("serve", help="serve the portal (waitress, or gunicorn workers)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=5000)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (gunicorn) — about one per core; 1 serves with waitress",
+    )
     serve.set_defaults(handler=_serve)
 
     worker = sub.add_parser(
@@ -435,7 +441,10 @@ def _fixity(store: Store, settings: Settings) -> tuple[str, bool]:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from portal.serve import serve_portal
 
-    serve_portal(settings, host=args.host, port=args.port)
+    if args.workers < 1:
+        print("--workers must be at least 1", file=sys.stderr)
+        return 2
+    serve_portal(settings, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

@@ -1,18 +1,67 @@
-"""Serve the portal under waitress, a production WSGI server (pure Python, no build step)."""
+"""Serve the portal: waitress in one process, or gunicorn with several worker processes.
+
+One Python process renders one page at a time (the GIL), however many threads it has;
+a machine with more cores serves more pages with more processes. `workers` > 1 starts
+gunicorn (Linux), each worker building its own app — its own store connection and its
+own reader of the index folder, which the operating system's page cache shares.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from catalogue.settings import Settings
 from catalogue.store import Store
 
+THREADS = 8  # per process: requests waiting on the database or the disk overlap
+
 
 def serve_portal(
-    settings: Settings, *, host: str = "127.0.0.1", port: int = 5000, store: Store | None = None
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    store: Store | None = None,
+    workers: int = 1,
 ) -> None:
-    import waitress
-
     from portal.app import create_app
+
+    if workers > 1:
+        if store is not None:
+            raise ValueError("several worker processes open their own stores; pass none")
+        _gunicorn(settings, host, port, workers)
+        return
+    import waitress
 
     app = create_app(settings, store=store)
     print(f"thuvien is serving on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
-    waitress.serve(app, host=host, port=port, threads=8, ident="thuvien")
+    waitress.serve(app, host=host, port=port, threads=THREADS, ident="thuvien")
+
+
+def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from portal.app import create_app
+
+    class Portal(BaseApplication):
+        def load_config(self) -> None:
+            options: dict[str, Any] = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "worker_class": "gthread",
+                "threads": THREADS,
+                "preload_app": False,  # each worker opens the store and index itself
+                "accesslog": None,
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):  # noqa: ANN202 — a WSGI app
+            return create_app(settings)
+
+    print(
+        f"thuvien is serving on http://{host}:{port}/ with {workers} worker processes "
+        "(Ctrl-C stops it)",
+        flush=True,
+    )
+    Portal().run()

@@ -306,3 +306,42 @@ def test_worker_once_exit_code_says_a_requested_harvest_failed(data_dir, tmp_pat
     assert code == 1 and "worker: due: gone (requested)" in out and "gone: failed" in out
     assert pending_requests(store) == {}
     store.close()
+
+
+def test_serve_with_worker_processes_answers_from_each(data_dir, capsys):
+    """`thuvien serve --workers 2`: gunicorn, two processes, each with its own app."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    assert run(capsys, "--data-dir", str(data_dir), "serve", "--workers", "0")[0] == 2
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    thuvien = Path(sys.executable).with_name("thuvien")
+    server = subprocess.Popen(
+        [str(thuvien), "--data-dir", str(data_dir), "serve", "--port", str(port), "--workers", "2"],
+        env={**os.environ, "THUVIEN_MODE": "development"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    try:
+        deadline, page = time.time() + 60, None
+        while time.time() < deadline and page is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=x", timeout=5) as r:
+                    page = r.read().decode()
+            except OSError:
+                time.sleep(0.3)
+        assert page is not None and "<main" in page, "the workers did not answer"
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == 2, children
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
