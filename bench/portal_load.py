@@ -3,13 +3,13 @@
     .venv/bin/python bench/search.py --records 1000000 --index DATA/index --keep
     .venv/bin/python bench/portal_load.py --data-dir DATA [--seconds 30] [--connections 16]
 
-Starts `thuvien serve` (waitress) on 127.0.0.1 over the data folder, then requests
-results pages for a fixed time: the search benchmark's 1,000 mixed queries and filters
-(bench/search.py `query_mix`) as `/search?…` URLs, in turn. A URL's first request is
-computed; once the cycle wraps, repeats are answered by the index's result cache, so
-the two are reported apart. Uses `wrk` (Debian package `wrk`) when it is installed,
-else a Python load generator with keep-alive connections (which itself competes for
-the 2 cores, so its figures are a lower bound).
+Starts `thuvien serve --workers N` (gunicorn; 1: waitress) on 127.0.0.1 over the data
+folder, then requests results pages for a fixed time: the search benchmark's 1,000
+mixed queries and filters (bench/search.py `query_mix`) as `/search?…` URLs, in turn.
+A URL's first request is computed; once the cycle wraps, repeats are answered by the
+index's result cache, so the Python generator reports the two apart. Uses `wrk`
+(Debian package `wrk`) when it is installed, else the Python generator with keep-alive
+connections (which itself competes for the 2 cores, so its figures are a lower bound).
 """
 
 from __future__ import annotations
@@ -45,11 +45,20 @@ def mix_paths(count: int) -> list[str]:
     return paths
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen:
+def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen:
     thuvien = Path(sys.executable).with_name("thuvien")
     env = {**os.environ, "THUVIEN_MODE": "development"}
     server = subprocess.Popen(
-        [str(thuvien), "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        [
+            str(thuvien),
+            "--data-dir",
+            str(data_dir),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
     )
@@ -135,9 +144,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5077)
     parser.add_argument("--python", action="store_true", help="use the Python generator")
     parser.add_argument("--queries", type=int, default=1000, help="distinct results pages")
+    parser.add_argument("--workers", type=int, default=2, help="thuvien serve --workers")
     args = parser.parse_args()
     print(machine())
-    server = start_server(args.data_dir, args.port)
+    server = start_server(args.data_dir, args.port, args.workers)
+    print(f"thuvien serve --workers {args.workers}")
     try:
         python_load(args.port, 3, 4, mix_paths(50))  # warm up on other URLs' shapes
         paths = mix_paths(args.queries)
