@@ -61,9 +61,9 @@ from indexer.text import (
 )
 
 EXACT_LIMIT = 60_000  # below tantivy's 65 000 aggregation buckets
-FACET_EXACT_LIMIT = 5_000  # matching records up to which facet counts are exact
+FACET_EXACT_LIMIT = 1_000  # matching records up to which facet counts are exact
 RATIO_VALUES = 2_000  # per facet, the values whose works-per-record ratio is kept
-CACHE_SIZE = 512  # searches remembered per index version
+CACHE_SIZE = 2_048  # searches remembered per index version
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer works than this match
 _SORTS = {
     "relevance": (None, tantivy.Order.Desc),
