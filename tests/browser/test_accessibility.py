@@ -80,11 +80,19 @@ def test_pages_reflow_at_320_css_pixels(page: Page, site: Site, language: str) -
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
 
 
-CONSOLE_PAGES = ["/admin/", "/admin/sources", "/admin/rules", "/admin/users", "/admin/audit"]
+# The admin's own account page too: the one page only a logged-in person sees.
+CONSOLE_PAGES = [
+    "/account",
+    "/admin/",
+    "/admin/sources",
+    "/admin/rules",
+    "/admin/users",
+    "/admin/audit",
+]
 
 
 def test_librarian_console_has_no_wcag_violations(page: Page, site: Site) -> None:
-    """The console, as an administrator sees it (every page), in both languages."""
+    """The console and the account page, as an administrator sees them, in both languages."""
     from catalogue import users
     from catalogue.store import Store
 
