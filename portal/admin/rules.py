@@ -53,24 +53,6 @@ log = logging.getLogger(__name__)
 VISITOR_ROLES = ("anonymous", "reader", "librarian", "admin")
 
 
-RULE_TEXT_FIELDS = (
-    "name",
-    "reason",
-    "collections",
-    "rights_statements",
-    "year_from",
-    "year_before",
-    "author_died_before_years",
-    "embargo_active",
-    "ip_ranges",
-    "onsite",
-    "see_record",
-    "view_content",
-    "download",
-    "view_preview",
-    "preview_max_px",
-    "position",
-)
 RULE_LIST_FIELDS = ("sources", "formats")
 RULE_FIELD_ORDER = (
     "name",
@@ -90,6 +72,11 @@ RULE_FIELD_ORDER = (
     "download",
     "view_preview",
     "preview_max_px",
+)
+# The form's one-value fields: every field but the lists, and the rule's position.
+RULE_TEXT_FIELDS = (
+    *(name for name in RULE_FIELD_ORDER if name not in RULE_LIST_FIELDS),
+    "position",
 )
 TRISTATE = {"any": None, "yes": True, "no": False}
 
