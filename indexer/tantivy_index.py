@@ -180,8 +180,9 @@ class TantivyIndex:
         if cached is not None:
             return cached
         result = self._search(searcher, query)
-        self._cache.put(version, key, result)
-        return copy.deepcopy(result)
+        if self._cache.size > 0:  # the cache keeps its own copy: callers may change theirs
+            self._cache.put(version, key, copy.deepcopy(result))
+        return result
 
     def _current(self) -> tuple[tantivy.Searcher, tuple]:
         """A searcher on the newest commit and that commit's version.
@@ -537,8 +538,6 @@ class _ResultCache:
             if version != self.version:
                 self.entries.clear()
                 self.version = version
-            if self.size <= 0:
-                return
             self.entries[key] = result
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
