@@ -11,6 +11,7 @@ from pathlib import Path
 from catalogue.settings import Settings, SettingsError, load_settings
 from catalogue.sources import SourceError, dump_sources_toml, load_sources_toml
 from catalogue.store import Store
+from indexer.tantivy_index import IndexSchemaError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -28,7 +29,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return args.handler(args, settings)
-    except (SourceError, SettingsError) as exc:
+    except (SourceError, SettingsError, IndexSchemaError) as exc:
         print(f"thuvien: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -231,7 +232,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     report = sync_index(
         store,
-        open_index(settings),
+        open_index(settings, recreate=args.rebuild),  # also replaces an index of an older schema
         rebuild=args.rebuild,
         onsite_networks=settings.rights.onsite_networks,
     )

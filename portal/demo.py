@@ -37,6 +37,7 @@ from harvesters.oai_provider import make_wsgi_app
 from harvesters.runner import HarvestOptions, harvest_sources, summary_line
 from indexer.backends import open_index
 from indexer.sync import sync_index
+from indexer.tantivy_index import IndexSchemaError
 
 DEMO_SEED = 2026
 
@@ -100,8 +101,13 @@ def build_demo(
     out("Harvesting again (incremental: nothing new is fetched):")
     for run in harvest_sources(store, sources, settings.harvest, options):
         out("  " + summary_line(run))
+    try:
+        index, rebuild = open_index(settings), False
+    except IndexSchemaError:  # built by an older thuvien: the demo's index is derived data
+        out("The search index was built by an older version of thuvien: rebuilding it.")
+        index, rebuild = open_index(settings, recreate=True), True
     report = sync_index(
-        store, open_index(settings), onsite_networks=settings.rights.onsite_networks
+        store, index, rebuild=rebuild, onsite_networks=settings.rights.onsite_networks
     )
     out(report.line())
     stored = {o.object.stored_path for o in store.stored_objects()}

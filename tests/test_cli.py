@@ -42,6 +42,24 @@ def test_demo_harvests_three_libraries_incrementally_and_indexes(data_dir, capsy
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "index", "--rebuild")
     assert code == 0 and "index rebuilt" in out and "0 indexed" not in out
 
+    # An index built by an older thuvien: a clear error, then --rebuild replaces it, and
+    # the demo (the README's first command, run again after an upgrade) rebuilds it itself.
+    marker = data_dir / "index" / "thuvien-index.json"
+    marker.write_text('{"schema": 0}')
+    code, _, err = run(capsys, "--data-dir", str(data_dir), "index")
+    assert code == 2 and "thuvien index --rebuild" in err
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "index", "--rebuild")
+    assert code == 0 and "index rebuilt" in out
+    assert (
+        json.loads(run(capsys, "--data-dir", str(data_dir), "search", "ha noi", "--json")[1])[
+            "total"
+        ]
+        == folded["total"]
+    )
+    marker.write_text('{"schema": 0}')
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "demo", "--no-serve", "--works", "80")
+    assert code == 0 and "rebuilding it" in out and "index rebuilt" in out
+
 
 def test_sources_import_list_export_round_trip(data_dir, tmp_path, capsys):
     sources = tmp_path / "s.toml"
