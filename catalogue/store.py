@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     ColumnElement,
+    String,
     create_engine,
     delete,
     event,
@@ -88,7 +89,20 @@ class Store:
     # -- sources ---------------------------------------------------------
 
     def put_source(self, source: Source) -> None:
-        """Add a source, or update it if the key exists (its harvest state is kept)."""
+        """Add a source, or update it if the key exists (its harvest state is kept).
+
+        A value longer than its column is refused with ValueError (PostgreSQL would
+        refuse it mid-transaction; SQLite would keep it silently): same on both.
+        """
+        _check_fits(
+            SourceRow,
+            key=source.key,
+            name=source.name,
+            type=source.type,
+            metadata_prefix=source.metadata_prefix,
+            set_spec=source.set,
+            schedule=source.schedule,
+        )
         with self.session() as s:
             row = s.get(SourceRow, source.key)
             if row is None:
@@ -149,8 +163,8 @@ class Store:
                 mode=mode,
                 status="running",
                 started_at=utcnow(),
-                from_=from_,
-                server_time=server_time,
+                from_=_utc_or_none(from_),
+                server_time=_utc_or_none(server_time),
             )
             s.add(row)
             s.flush()
@@ -161,29 +175,19 @@ class Store:
             s.execute(
                 update(HarvestRunRow)
                 .where(HarvestRunRow.id == run_id)
-                .values(server_time=server_time)
+                .values(server_time=_utc(server_time))
             )
 
     def record_error(
         self, run_id: int, position: str, reason: str, *, raw: bytes = b"", record_id: str = ""
     ) -> None:
-        """Keep a record (or page) that could not be used, with where and why."""
+        """Keep a record (or page) that could not be used, with where and why.
+
+        A position or id longer than its column (a page named by a long resumption
+        token) is clipped: the error must always be kept, and `raw` has it all.
+        """
         with self.session() as s:
-            s.add(
-                HarvestErrorRow(
-                    run_id=run_id,
-                    position=position,
-                    reason=reason,
-                    raw=raw,
-                    record_id=record_id,
-                    created_at=utcnow(),
-                )
-            )
-            s.execute(
-                update(HarvestRunRow)
-                .where(HarvestRunRow.id == run_id)
-                .values(failed=HarvestRunRow.failed + 1)
-            )
+            _add_error(s, run_id, position, reason, raw=raw, record_id=record_id)
 
     def save_items(
         self,
@@ -200,7 +204,14 @@ class Store:
         """
         counts = PageCounts()
         latest = {f"{source_key}:{item.local_id}": item for item in items}  # last copy wins
+        refused = {
+            i: (item, why) for i, item in latest.items() if (why := _unstorable(i, item.local_id))
+        }
+        for record_id in refused:
+            del latest[record_id]
         with self.session() as s:
+            for record_id, (item, reason) in refused.items():  # kept with the page, not lost
+                _add_error(s, run_id, "record", reason, raw=item.raw, record_id=record_id)
             top = _reserve_seqs(s, len(latest))
             # Read the clock under the write lock: change times then rise with change
             # numbers, so an OAI-PMH `from` harvest of /oai never misses a late page.
@@ -429,7 +440,7 @@ class Store:
                     DigitalObjectRow.position == position,
                     DigitalObjectRow.location == location,
                 )
-                .values(**_ingest_values(obj), ingested_at=at)
+                .values(**_ingest_values(obj), ingested_at=_utc(at))
             )
             return bool(result.rowcount)
 
@@ -602,11 +613,8 @@ class Store:
 
     def set_counter(self, name: str, value: int) -> None:
         with self.session() as s:
-            row = s.get(CounterRow, name)
-            if row is None:
-                s.add(CounterRow(name=name, value=value))
-            else:
-                row.value = value
+            _ensure_counter(s, name)
+            s.execute(update(CounterRow).where(CounterRow.name == name).values(value=value))
 
 
 @dataclass
@@ -661,6 +669,11 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def _utc_or_none(value: datetime | None) -> datetime | None:
+    """Times are stored in UTC: SQLite keeps a datetime's wall time and drops its offset."""
+    return None if value is None else _utc(value)
+
+
 def _no_index(column: ColumnElement[str], dialect: str) -> ColumnElement[str]:
     """The same text, but to SQLite no reason to pick an index on `column`."""
     return column.concat("") if dialect == "sqlite" else column
@@ -689,14 +702,97 @@ def _in_collections(dialect: str, names: list[str] | None) -> ColumnElement[bool
 
 
 def _reserve_seqs(s: Session, n: int) -> int:
-    """Take n numbers of the change sequence; returns the highest."""
-    row = s.get(CounterRow, CHANGE_SEQ, with_for_update=True)
-    if row is None:
-        row = CounterRow(name=CHANGE_SEQ, value=0)
-        s.add(row)
-    row.value += n
-    s.flush()
-    return row.value
+    """Take n numbers of the change sequence; returns the highest.
+
+    One UPDATE … RETURNING: it takes the row's write lock (PostgreSQL) or the database's
+    (SQLite) at once, so concurrent pages get disjoint numbers in commit order.
+    """
+    _ensure_counter(s, CHANGE_SEQ)
+    return s.execute(
+        update(CounterRow)
+        .where(CounterRow.name == CHANGE_SEQ)
+        .values(value=CounterRow.value + n)
+        .returning(CounterRow.value)
+    ).scalar_one()
+
+
+def _string_limits(table) -> dict[str, int]:
+    """Column name -> the most characters its String(n) type holds (unbounded ones left out)."""
+    return {
+        c.key: c.type.length
+        for c in table.__table__.columns
+        if isinstance(c.type, String) and c.type.length
+    }
+
+
+_LIMITS = {
+    table: _string_limits(table)
+    for table in (SourceRow, HarvestErrorRow, RawRecordRow, RecordRow, HoldingRow, DigitalObjectRow)
+}
+
+
+def _check_fits(table, **values: str) -> None:
+    for name, value in values.items():
+        limit = _LIMITS[table].get(name)
+        if limit and value and len(value) > limit:
+            raise ValueError(f"{name} is longer than {limit} characters: {value[:60]!r}…")
+
+
+def _clip(table, row: dict) -> dict:
+    """Text longer than its column, cut to fit (the raw record keeps the whole of it).
+
+    PostgreSQL refuses an over-long value and with it the whole page; SQLite would
+    keep it. Clipping makes both keep the same thing and the page load.
+    """
+    for name, limit in _LIMITS[table].items():
+        value = row.get(name)
+        if isinstance(value, str) and len(value) > limit:
+            row[name] = value[:limit]
+    return row
+
+
+def _unstorable(record_id: str, local_id: str) -> str:
+    """Why a record cannot be stored under its id ("" if it can): ids are never clipped,
+    as two records would then share one."""
+    for name, column, value in (("local id", "local_id", local_id), ("record id", "id", record_id)):
+        limit = _LIMITS[RecordRow][column]
+        if len(value) > limit:
+            return f"{name} is longer than {limit} characters; record not stored"
+    return ""
+
+
+def _add_error(
+    s: Session, run_id: int, position: str, reason: str, *, raw: bytes, record_id: str
+) -> None:
+    row = {"position": position, "reason": reason, "record_id": record_id}
+    s.add(
+        HarvestErrorRow(run_id=run_id, raw=raw, created_at=utcnow(), **_clip(HarvestErrorRow, row))
+    )
+    s.execute(
+        update(HarvestRunRow)
+        .where(HarvestRunRow.id == run_id)
+        .values(failed=HarvestRunRow.failed + 1)
+    )
+
+
+def _ensure_counter(s: Session, name: str) -> None:
+    """Create a counter at 0 unless it exists, without racing a concurrent creator.
+
+    A plain INSERT after a failed SELECT would let two first writers both insert; on
+    PostgreSQL the second then fails with a duplicate key and loses its whole page.
+    """
+    s.execute(_dialect_insert(s)(CounterRow).values(name=name, value=0).on_conflict_do_nothing())
+
+
+def _dialect_insert(s: Session):
+    """The INSERT of the session's database, which knows ON CONFLICT (both backends do)."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 class _Batch:
@@ -724,7 +820,7 @@ class _Batch:
             "harvested_at": now,
             "run_id": run_id,
         }
-        (self.changed_raw if record_id in known else self.new_raw).append(row)
+        (self.changed_raw if record_id in known else self.new_raw).append(_clip(RawRecordRow, row))
 
     def record(self, record_id, source_key, item, seq, now, known) -> str:
         """Queue the record's rows; returns which of PageCounts' fields it counts as."""
@@ -747,7 +843,7 @@ class _Batch:
             "source_key": source_key,
             "local_id": item.local_id,
             "deleted": record is None,
-            "datestamp": item.datestamp or (record.datestamp if record else None),
+            "datestamp": _utc_or_none(item.datestamp or (record.datestamp if record else None)),
             "title": record.title if record else "",
             "format": record.format if record else "",
             "year": record.year if record else None,
@@ -756,6 +852,7 @@ class _Batch:
             "change_seq": seq,
             "updated_at": now,
         }
+        _clip(RecordRow, row)
         if previous is None:
             self.new_records.append(row)
         else:
@@ -766,11 +863,22 @@ class _Batch:
                 full.pop(key)
             row["data"] = full
             self.holdings += [
-                {**h, "record_id": record_id, "position": i}
+                _clip(
+                    HoldingRow,
+                    {
+                        **h,
+                        "status_read_at": _utc_or_none(h["status_read_at"]),
+                        "record_id": record_id,
+                        "position": i,
+                    },
+                )
                 for i, h in enumerate(map(vars, record.holdings))
             ]
             self.objects += [
-                {**d, "record_id": record_id, "position": i, "ingested_at": None}
+                _clip(
+                    DigitalObjectRow,
+                    {**d, "record_id": record_id, "position": i, "ingested_at": None},
+                )
                 for i, d in enumerate(map(vars, record.digital_objects))
             ]
         return outcome

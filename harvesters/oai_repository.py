@@ -1,5 +1,5 @@
 """What an OAI-PMH provider serves: items, formats, the repository protocol, an
-in-memory repository, and the oai_dc / MARCXML renderers.
+in-memory repository, and the oai_dc / MARCXML / MODS renderers.
 
 Kept apart from the protocol machinery in `oai_provider` so a repository (the demo
 libraries, later the union catalogue) needs only this module.
@@ -15,10 +15,13 @@ from typing import Any, Protocol
 
 from lxml import etree
 
+from harvesters.xml import parse_xml
+
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 MARC_NS = "http://www.loc.gov/MARC21/slim"
+MODS_NS = "http://www.loc.gov/mods/v3"
 SECONDS = "YYYY-MM-DDThh:mm:ssZ"
 DAYS = "YYYY-MM-DD"
 DC_ELEMENTS = (
@@ -56,6 +59,8 @@ MARC21 = MetadataFormat(
 )
 # The same MARC21 slim schema under the other prefix harvesters commonly ask for.
 MARCXML = MetadataFormat("marcxml", MARC21.schema, MARC_NS)
+# MODS 3.x records (`mods_element` of a repository's render function makes the root).
+MODS = MetadataFormat("mods", "http://www.loc.gov/standards/mods/v3/mods-3-8.xsd", MODS_NS)
 
 
 class OaiRepository(Protocol):
@@ -234,4 +239,13 @@ def marcxml_element(record: Any) -> etree._Element:
         for sub in fld.subfields:
             code = xml_safe(sub.code)[:1] or " "
             etree.SubElement(data, f"{{{MARC_NS}}}subfield", code=code).text = xml_safe(sub.value)
+    return root
+
+
+def mods_element(xml: bytes) -> etree._Element:
+    """A MODS record a repository serves as written (a catalogue's own MODS export),
+    parsed safely and checked to be one: a `<mods>` root in the MODS namespace."""
+    root = parse_xml(xml)
+    if root.tag != f"{{{MODS_NS}}}mods":
+        raise ValueError(f"not a MODS record: <{root.tag}>")
     return root

@@ -20,6 +20,8 @@ need libvips42 "/sbin/ldconfig -p | grep -q libvips.so.42"
 need npm "command -v npm"
 # The browser the real-browser tests drive (Playwright cannot download its own here).
 [ "$want_test" = 1 ] && need chromium "command -v chromium"
+# PostgreSQL's server binaries: the store's tests start a throwaway cluster of their own.
+[ "$want_test" = 1 ] && need postgresql "compgen -G '/usr/lib/postgresql/*/bin/initdb'"
 
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo_cmd=""
@@ -30,7 +32,8 @@ fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 extras="."
-[ "$want_test" = 1 ] && extras=".[test]"
+# The tests run the store on PostgreSQL too, so they need its driver (the postgres extra).
+[ "$want_test" = 1 ] && extras=".[test,postgres]"
 # Quiet unless it fails; re-runs are quick because pip skips what is installed.
 .venv/bin/python -m pip install -q --disable-pip-version-check -e "$extras"
 

@@ -41,8 +41,8 @@ CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'cat.sqlite'}")
+def store(store_url):
+    store = Store(store_url)
     for key in ("hn", "qg", "vnu"):
         store.put_source(Source(key=key, name=key, type="oai", url="http://127.0.0.1:1/oai"))
     yield store

@@ -34,8 +34,8 @@ YEARLY = "0 0 1 1 *"  # never ran: due now; then not again before New Year
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'cat.sqlite'}")
+def store(store_url):
+    store = Store(store_url)
     yield store
     store.close()
 

@@ -14,8 +14,8 @@ from catalogue.store import HarvestedItem, Store
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'cat.sqlite'}")
+def store(store_url):
+    store = Store(store_url)
     for key in ("lib-a", "lib-b", "lib-c"):
         store.put_source(
             Source(key=key, name=f"Thư viện {key}", type="oai", url="http://127.0.0.1:1/oai")
@@ -133,7 +133,6 @@ def test_migrations_match_the_tables(tmp_path):
         pytest.fail(f"migrations and tables differ: {exc}")
     finally:
         store.close()
-
 
 
 def test_records_of_work_and_recent_records(store) -> None:

@@ -22,8 +22,8 @@ def _record(key: str, i: int) -> Record:
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'cat.sqlite'}")
+def store(store_url):
+    store = Store(store_url)
     for key in ("lib-a", "lib-b"):
         store.put_source(Source(key=key, name=key, type="oai", url="http://127.0.0.1:1/oai"))
         run = store.start_run(key, "full")

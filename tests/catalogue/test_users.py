@@ -23,8 +23,8 @@ def fast_hashes(monkeypatch):
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'users.sqlite'}")
+def store(store_url):
+    store = Store(store_url)
     yield store
     store.close()
 

@@ -22,11 +22,14 @@ from harvesters.oai_provider import make_wsgi_app, respond
 from harvesters.oai_repository import (
     DAYS,
     MARC21,
+    MODS,
+    MODS_NS,
     OAI_DC,
     MemoryRepository,
     OaiItem,
     dc_element,
     marcxml_element,
+    mods_element,
 )
 from tests.support.faults import Faults, args_of
 from tests.support.http import serve_wsgi
@@ -532,3 +535,27 @@ def test_concurrent_requests_are_served(faulty):
     for thread in threads:
         thread.join()
     assert results == [200] * 8 and len(faults.log) == 8
+
+
+def test_mods_is_disseminated_as_written_and_checked():
+    """A repository serving its own MODS export: the format is advertised with its
+    schema, GetRecord carries the record unchanged, and non-MODS XML is refused."""
+    xml = (
+        '<mods xmlns="http://www.loc.gov/mods/v3" version="3.8">'
+        "<titleInfo><title>Hà Nội băm sáu phố phường</title></titleInfo></mods>"
+    ).encode()
+    item = OaiItem("oai:hn:1", BASE)
+    repo = MemoryRepository("Thư viện Hà Nội", [item], lambda i, p: mods_element(xml), [MODS])
+    with serve_wsgi(make_wsgi_app(repo), "/oai") as url:
+        sickle = Sickle(url)
+        (fmt,) = list(sickle.ListMetadataFormats())
+        record = sickle.GetRecord(identifier="oai:hn:1", metadataPrefix="mods")
+    assert (fmt.metadataPrefix, fmt.metadataNamespace) == ("mods", MODS_NS)
+    assert fmt.schema.endswith("/mods/v3/mods-3-8.xsd")
+    mods = record.xml.find(".//{http://www.loc.gov/mods/v3}mods")
+    assert mods.get("version") == "3.8"
+    assert (
+        mods.findtext(f"{{{MODS_NS}}}titleInfo/{{{MODS_NS}}}title") == "Hà Nội băm sáu phố phường"
+    )
+    with pytest.raises(ValueError, match="not a MODS record"):
+        mods_element(b'<dc xmlns="http://purl.org/dc/elements/1.1/"/>')
