@@ -4,6 +4,10 @@ One canvas per file (a book delivered one file per chapter has as many canvases 
 chapters, played in order: `auto-advance`); each chapter is a Range pointing at its
 stretch of a canvas with a media fragment (`canvas#t=start,end`), parts are Ranges
 holding Ranges. Built with iiif-prezi3, which validates the shape as it goes.
+
+Audio a licence restricts carries the IIIF Authorization Flow 2.0 probe service on its
+Sound body, as restricted page images do on their Image body (iiif.auth), so a IIIF
+client elsewhere knows to ask the reader to log in before it plays.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import iiif_prezi3 as prezi
+from flask import has_request_context
 
 from accessibility.chapters import AudioBook, Chapter
 from catalogue.record import Record
@@ -28,6 +33,17 @@ def _seconds(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") or "0"
 
 
+def request_probe(record_id: str) -> dict[str, Any] | None:
+    """The Authorization Flow probe service of a record's audio, as the current request's
+    app and requester see it: None outside a request, without auth set up, or when the
+    audio is everyone's."""
+    if not has_request_context():
+        return None
+    from iiif.auth import audio_probe_service
+
+    return audio_probe_service(record_id)
+
+
 def audio_manifest(
     record: Record,
     book: AudioBook,
@@ -36,10 +52,14 @@ def audio_manifest(
     file_url: Callable[[int], str],
     lang: str = "",
     labels: dict[str, str] | None = None,
+    probe: Callable[[str], dict[str, Any] | None] | None = request_probe,
 ) -> dict[str, Any]:
     """The manifest as a JSON-ready dict. `file_url(i)` is where file i is streamed;
-    `labels` carries the UI language's words for the metadata ("Author", "Narrator")."""
+    `labels` carries the UI language's words for the metadata ("Author", "Narrator");
+    `probe(record id)`: the auth probe service to declare on every Sound body, None when
+    listening is not restricted."""
     labels = labels or {}
+    service = probe(record.id) if probe is not None else None
     base = manifest_url.rsplit("/", 1)[0]
     manifest = prezi.Manifest(id=manifest_url, label=_label(record.title or record.id, lang))
     metadata = []
@@ -66,6 +86,8 @@ def audio_manifest(
         )
         if duration:
             body.duration = duration
+        if service:
+            body.service = [service]
         annotation = prezi.Annotation(
             id=f"{canvas_id}/annotation/1", motivation="painting", target=canvas_id, body=body
         )

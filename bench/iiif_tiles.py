@@ -10,12 +10,18 @@ converts it with `iiif.render.convert_to_pyramid` (the ingest path: pyramidal ti
 sample of tiles (all zoom levels of a deep-zoom pyramid) from each server:
 
 - cold: freshly started servers, thuvien's derivative cache empty;
-- warm: the same tiles again (thuvien: from its disk cache; IIPImage: its memory cache).
+- warm: the same tiles again (thuvien: stored tiles again, the rest from its disk cache;
+  IIPImage: its memory cache).
+
+A request that is exactly one stored tile (the 256-px sample's tiles, except those on
+the right and bottom edges, which the file pads out) is answered by thuvien with the
+stored tile's own JPEG bytes (quality 90, ingest's); everything else is decoded and
+encoded at quality 85. The mean size of the tiles each server sent is printed too.
 
 thuvien runs under waitress (as `thuvien serve` does) in its own process. IIPImage runs
 as one iipsrv.fcgi process per core, spoken to directly over FastCGI by the load
 generator (no web server in front of it), so its figures are an upper bound and the
-ratios printed are conservative. Both get JPEG quality 85. The load generator runs in
+ratios printed are conservative. Both encode at JPEG quality 85. The load generator runs in
 this process with keep-alive connections, sharing the machine's cores with the servers.
 """
 
@@ -298,8 +304,8 @@ def main() -> None:
         f"{args.tiles} tiles per sample, {args.connections} connections; thuvien: waitress, "
         f"{args.threads} threads; IIPImage: {cores} iipsrv processes over FastCGI"
     )
-    print("| tiles | server | cold tiles/s | warm tiles/s | cold ratio | warm ratio |")
-    print("|---|---|---:|---:|---:|---:|")
+    print("| tiles | server | cold tiles/s | warm tiles/s | cold ratio | warm ratio | KiB/tile |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for tile in (256, 512):
         sample = tile_sample(args.width, args.height, tile, args.tiles, seed=tile)
         ours = [
@@ -308,20 +314,26 @@ def main() -> None:
         theirs = [
             f"IIIF=/scan.tif/{x},{y},{w},{h}/{ow},/0/default.jpg" for x, y, w, h, ow, _ in sample
         ]
-        rates = {}
+        rates, sizes = {}, {}
         processes, port = start_thuvien(images, work / "cache", args.threads)
         try:
-            rates["thuvien"] = [
-                len(ours) / load(lambda i, port=port: HttpClient(port), ours, args.connections)[0]
-                for _ in ("cold", "warm")
-            ]
+            measured = []
+            for _ in ("cold", "warm"):
+                seconds, received, errors = load(
+                    lambda i, port=port: HttpClient(port), ours, args.connections
+                )
+                if errors:
+                    print(f"thuvien answered {errors} of {len(ours)} tiles with an error")
+                measured.append(len(ours) / seconds)
+            rates["thuvien"] = measured
+            sizes["thuvien"] = received / len(ours) / 1024
         finally:
             stop(processes)
         processes, ports = start_iipsrv(images, cores)
         try:
             measured = []
             for _ in ("cold", "warm"):
-                seconds, _, errors = load(
+                seconds, received, errors = load(
                     lambda i, ports=ports: FastCgiClient(ports[i % len(ports)]),
                     theirs,
                     args.connections,
@@ -330,6 +342,7 @@ def main() -> None:
                     print(f"IIPImage answered {errors} of {len(theirs)} tiles with an error")
                 measured.append(len(theirs) / seconds)
             rates["IIPImage"] = measured
+            sizes["IIPImage"] = received / len(theirs) / 1024
         finally:
             stop(processes)
         for name in ("thuvien", "IIPImage"):
@@ -339,7 +352,7 @@ def main() -> None:
                 if name == "thuvien"
                 else "— | —"
             )
-            print(f"| {tile} | {name} | {cold:.0f} | {warm:.0f} | {ratio} |")
+            print(f"| {tile} | {name} | {cold:.0f} | {warm:.0f} | {ratio} | {sizes[name]:.0f} |")
     print("targets: cold ≥ 0.5 × IIPImage, warm ≥ 1.0 ×")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)

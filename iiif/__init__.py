@@ -6,6 +6,8 @@ over the scans of digitised items.
 - `info`: the info.json document
 - `render`: pyvips rendering from pyramidal TIFFs (or JPEG shrink-on-load), and reading
   back the pyramidal TIFFs ingest makes (harvesters.ingest.write_pyramid)
+- `tiles`: requests that are exactly one stored JPEG tile of a pyramid, answered with
+  that tile's bytes (no decoding); the tile size info.json advertises for a pyramid
 - `cache`: the bounded on-disk derivative cache
 - `source`: identifier → image file, with identifiers checked against path traversal
 - `objects`: ingested page scans as images: identifiers `{record id}~{page}` (or

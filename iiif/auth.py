@@ -1,8 +1,10 @@
 """IIIF Authorization Flow API 2.0: how a viewer elsewhere asks the reader to log in.
 
-Every image's info.json (and every Image service in a manifest) carries a probe service:
+Every restricted image's info.json (and its Image body in a manifest) carries a probe
+service, and so does every restricted audio file in an audiobook's manifest:
 
-    AuthProbeService2        /iiif/3/auth/probe/{identifier}
+    AuthProbeService2        /iiif/3/auth/probe/{identifier}       (an image)
+                             /iiif/3/auth/probe/audio/{record id}   (a record's audio)
       AuthAccessService2     /iiif/3/auth/access        (profile "active": the viewer
                                                          opens it in a window; it is
                                                          thuvien's own login page)
@@ -10,8 +12,8 @@ Every image's info.json (and every Image service in a manifest) carries a probe 
                                                          to the viewer's window)
         AuthLogoutService2       /iiif/3/auth/logout
 
-The images themselves are served by the reader's session cookie, exactly as on
-thuvien's own pages; the token only lets a viewer on another site ask the probe what
+The images and audio themselves are served by the reader's session cookie, exactly as
+on thuvien's own pages; the token only lets a viewer on another site ask the probe what
 the reader would get (200, or 401 with a heading and a note to show). Tokens are
 signed with the app's secret, name the account (its session id, which changes with
 its password) and expire after `TOKEN_SECONDS`.
@@ -24,6 +26,8 @@ declared and these URLs answer 404.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
@@ -54,7 +58,33 @@ TEXT = {
         "The licence of this item does not let you see its scans at full size.",
     ),
     "token_error": ("Chưa đăng nhập", "Not logged in"),
+    "audio_heading": ("Cần đăng nhập", "Logging in may let you listen to this"),
+    "audio_note": (
+        "Sách nói này được giới hạn theo giấy phép của thư viện. Bạn đọc đã đăng ký có "
+        "thể nghe sau khi đăng nhập.",
+        "This audiobook is limited by the library's licence. Registered readers may "
+        "listen to it after logging in.",
+    ),
+    "audio_refused": ("Không nghe được", "Not available to you"),
+    "audio_refused_note": (
+        "Giấy phép của tài liệu này không cho phép bạn nghe sách nói.",
+        "The licence of this item does not let you listen to it.",
+    ),
 }
+
+
+@dataclass(frozen=True)
+class ProbeTexts:
+    """The TEXT keys a probe and its access service show, per kind of content."""
+
+    heading: str
+    note: str
+    refused: str
+    refused_note: str
+
+
+IMAGE_TEXTS = ProbeTexts("heading", "note", "refused", "refused_note")
+AUDIO_TEXTS = ProbeTexts("audio_heading", "audio_note", "audio_refused", "audio_refused_note")
 
 
 class AuthAccounts(Protocol):
@@ -88,8 +118,35 @@ def probe_service(identifier: str) -> dict[str, Any] | None:
     """The AuthProbeService2 description for an image (None when auth is not set up)."""
     if _accounts() is None:
         return None
+    return _probe_service(url_for("iiif.auth_probe", identifier=identifier, _external=True))
+
+
+def audio_probe_service(record_id: str) -> dict[str, Any] | None:
+    """The AuthProbeService2 for a record's audio files, if listening to them is restricted.
+
+    None when auth is not set up, or when the record's content is everyone's (as for
+    images: nothing to log in for). The decision is the record's, asked through the
+    same access hook as its page images (view_content; an audio file has no preview).
+    """
+    if _accounts() is None:
+        return None
+    access = _record_access(record_id)
+    if access is not None and access.shared and access.full:
+        return None
+    probe_id = url_for("iiif.auth_probe_audio", record_id=record_id, _external=True)
+    return _probe_service(probe_id, AUDIO_TEXTS)
+
+
+def _record_access(record_id: str) -> Any:
+    """What the requester gets of a record's content (an ImageAccess; None: not there)."""
+    from iiif.objects import image_identifier
+
+    return _access(image_identifier(record_id, 1))
+
+
+def _probe_service(probe_id: str, texts: ProbeTexts = IMAGE_TEXTS) -> dict[str, Any]:
     return {
-        "id": url_for("iiif.auth_probe", identifier=identifier, _external=True),
+        "id": probe_id,
         "type": "AuthProbeService2",
         "service": [
             {
@@ -97,8 +154,8 @@ def probe_service(identifier: str) -> dict[str, Any] | None:
                 "type": "AuthAccessService2",
                 "profile": "active",
                 "label": lang_map("login"),
-                "heading": lang_map("heading"),
-                "note": lang_map("note"),
+                "heading": lang_map(texts.heading),
+                "note": lang_map(texts.note),
                 "confirmLabel": lang_map("confirm"),
                 "service": [
                     {
@@ -196,6 +253,27 @@ def _is_origin(value: str) -> bool:
 @bp.route("/auth/probe/<identifier>", methods=["GET", "OPTIONS"])
 def auth_probe(identifier: str) -> Response:
     """The probe: what the token's reader (or an anonymous visitor) gets of the image."""
+
+    def image_access() -> Any:
+        name = check_identifier(identifier)
+        found = _state().source.resolve(name)
+        return _access(name) if found is not None else None
+
+    return _probe(image_access, IMAGE_TEXTS, preview=True)
+
+
+@bp.route("/auth/probe/audio/<path:record_id>", methods=["GET", "OPTIONS"])
+def auth_probe_audio(record_id: str) -> Response:
+    """The probe of a record's audio: 200 if the reader may listen, else 401/403/404."""
+    return _probe(lambda: _record_access(record_id), AUDIO_TEXTS, preview=False)
+
+
+def _probe(find_access: Callable[[], Any], texts: ProbeTexts, *, preview: bool) -> Response:
+    """Answer a probe: as the token's reader (Authorization: Bearer) or anonymously.
+
+    `preview`: a reduced version may be shown without full access (images), which
+    logging in may lift; audio is all or nothing.
+    """
     accounts = _accounts()
     if accounts is None:
         return _not_set_up()
@@ -208,23 +286,21 @@ def auth_probe(identifier: str) -> Response:
         try:
             data = _serializer().loads(header[7:].strip(), max_age=TOKEN_SECONDS)
         except BadSignature:
-            return _probe_json({**result, "status": 401, **_texts("token_error", "note")})
+            return _probe_json({**result, "status": 401, **_texts("token_error", texts.note)})
         if not accounts.use_user(str(data.get("u", ""))):
-            return _probe_json({**result, "status": 401, **_texts("token_error", "note")})
+            return _probe_json({**result, "status": 401, **_texts("token_error", texts.note)})
     try:
-        name = check_identifier(identifier)
-        found = _state().source.resolve(name)
-        access = _access(name) if found is not None else None
+        access = find_access()
     except IIIFError as exc:
         return _probe_json({**result, "status": exc.status})
     if access is None:
         return _probe_json({**result, "status": 404})
     if access.full:
         return _probe_json({**result, "status": 200})
-    if not as_reader and (access.refused_status == 401 or access.preview_max_px):
-        return _probe_json({**result, "status": 401, **_texts("heading", "note")})
+    if not as_reader and (access.refused_status == 401 or (preview and access.preview_max_px)):
+        return _probe_json({**result, "status": 401, **_texts(texts.heading, texts.note)})
     # A reader the licence does not let see more: logging in again would not help.
-    return _probe_json({**result, "status": 403, **_texts("refused", "refused_note")})
+    return _probe_json({**result, "status": 403, **_texts(texts.refused, texts.refused_note)})
 
 
 def _texts(heading: str, note: str) -> dict[str, Any]:

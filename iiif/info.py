@@ -18,6 +18,8 @@ CONTEXT = "http://iiif.io/api/image/3/context.json"
 PROTOCOL = "http://iiif.io/api/image"
 PROFILE = "level2"
 PROFILE_URI = "http://iiif.io/api/image/3/level2.json"
+# Tiles of images without stored tiles; a pyramidal TIFF's own tile size is advertised
+# instead (server.info), so viewers ask for exactly the tiles the file holds.
 TILE_SIZE = 512
 # Features beyond level 2 that this server has (level 2's own are implied by `profile`).
 EXTRA_FEATURES = (

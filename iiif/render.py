@@ -22,13 +22,15 @@ from iiif.image_api import BadRequest, Plan
 
 # Bump when the output for a given plan changes (encoder settings, resampling), so
 # cached derivatives made by older code are not served as current.
-RENDER_VERSION = "1"
+RENDER_VERSION = "2"
 JPEG_QUALITY = 85
 WEBP_QUALITY = 80
 PNG_COMPRESSION = 6
 # Source pixels one request may decode (at the chosen level), as a multiple of maxArea:
 # a 20,000 × 20,000 scan kept as a plain PNG is refused, not decoded.
 DECODE_AREA_FACTOR = 4
+# A tiled file's crop up to this many pixels (a tile request's) is decoded into memory first.
+MEMORY_CROP_PIXELS = 1024 * 1024
 
 # libvips' operation cache keeps recently opened files (their headers and tiles) for
 # the next tile request; bounded so a busy server does not hold every scan open.
@@ -186,6 +188,10 @@ def render(meta: ImageMeta, plan: Plan) -> bytes:
     right = min(level.width, max(left + 1, math.ceil((plan.x + plan.w) * sx)))
     bottom = min(level.height, max(top + 1, math.ceil((plan.y + plan.h) * sy)))
     image = image.crop(left, top, right - left, bottom - top)
+    if meta.tiled and (right - left) * (bottom - top) <= MEMORY_CROP_PIXELS:
+        # Decode the few stored tiles in one go: under concurrent requests, cheaper
+        # than the encoder pulling them through the shared file strip by strip.
+        image = image.copy_memory()
     image = _to_8bit(image)
     if plan.quality in ("gray", "bitonal") and image.interpretation != "b-w":
         image = image.colourspace("b-w")
@@ -204,13 +210,28 @@ def render(meta: ImageMeta, plan: Plan) -> bytes:
 
 def _open(meta: ImageMeta, level: Level) -> pyvips.Image:
     path = str(meta.path)
+    if meta.loader.startswith("tiff") and meta.tiled:
+        return _open_tiled(meta.path, meta.mtime_ns, meta.bytes, level)
     if meta.loader.startswith("tiff"):
-        access = "random" if meta.tiled else "sequential"
-        image = pyvips.Image.new_from_file(path, page=level.page, access=access)
+        image = pyvips.Image.new_from_file(path, page=level.page, access="sequential")
     elif level.shrink > 1:
         image = pyvips.Image.new_from_file(path, shrink=level.shrink, access="sequential")
     else:
         image = pyvips.Image.new_from_file(path, access="sequential")
+    if (image.width, image.height) != (level.width, level.height):
+        raise BadRequest("the image file changed while it was being read; try again")
+    return image
+
+
+@lru_cache(maxsize=32)
+def _open_tiled(path: Path, mtime_ns: int, size: int, level: Level) -> pyvips.Image:
+    """A tiled TIFF's level, opened once per file version and kept for the next request.
+
+    Random access images are read-only and may be shared between threads (each request
+    makes its own pipeline from it); files read sequentially can be read only once, so
+    they are opened anew each time.
+    """
+    image = pyvips.Image.new_from_file(str(path), page=level.page, access="random")
     if (image.width, image.height) != (level.width, level.height):
         raise BadRequest("the image file changed while it was being read; try again")
     return image

@@ -42,7 +42,7 @@ from typing import Any
 import pyvips
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 
-from iiif import render
+from iiif import render, tiles
 from iiif.cache import DerivativeCache, cache_key
 from iiif.image_api import (
     BadRequest,
@@ -54,7 +54,7 @@ from iiif.image_api import (
     parse_request,
     plan_image,
 )
-from iiif.info import PROFILE_URI, image_info
+from iiif.info import PROFILE_URI, TILE_SIZE, image_info
 from iiif.source import FolderImageSource, ImageSource, check_identifier
 
 bp = Blueprint("iiif", __name__, url_prefix="/iiif/3")
@@ -301,6 +301,7 @@ def info(identifier: str) -> Response:
         meta.height,
         found.limits,
         color=meta.color,
+        tile_size=tiles.tile_size(meta) or TILE_SIZE,
         services=services,
     )
     body = json.dumps(document, ensure_ascii=False, indent=2)
@@ -340,7 +341,10 @@ def image(identifier: str, region: str, size: str, rotation: str, quality_format
     response = _conditional(found, etag, response)
     if response.status_code == 304:
         return response
-    data = state.cache.get(key)
+    # A stored tile of the pyramid is already the answer: its bytes, nothing decoded.
+    data = tiles.stored_tile(meta, plan)
+    if data is None:
+        data = state.cache.get(key)
     if data is None:
         try:
             data = render.render(meta, plan)
