@@ -15,7 +15,7 @@ sample of tiles (all zoom levels of a deep-zoom pyramid) from each server:
 
 A request that is exactly one stored tile (the 256-px sample's tiles, except those on
 the right and bottom edges, which the file pads out) is answered by thuvien with the
-stored tile's own JPEG bytes (quality 90, ingest's); everything else is decoded and
+stored tile's own JPEG bytes (quality 85, ingest's); everything else is decoded and
 encoded at quality 85. The mean size of the tiles each server sent is printed too.
 
 thuvien runs under waitress (as `thuvien serve` does) in its own process. IIPImage runs

@@ -270,10 +270,17 @@ def pyramid_path(stored_path: str) -> str:
     return str(PurePosixPath(stored_path).with_suffix("")) + PYRAMID_SUFFIX
 
 
-def write_pyramid(source: Path, dest: Path, *, tile_size: int = 256, quality: int = 90) -> None:
+PYRAMID_QUALITY = 85  # below 90 libvips writes YCbCr 4:2:0: tiles a third the size
+
+
+def write_pyramid(
+    source: Path, dest: Path, *, tile_size: int = 256, quality: int = PYRAMID_QUALITY
+) -> None:
     """Write `source` as a pyramidal tiled TIFF (JPEG tiles, sRGB or gray, no alpha).
 
-    Written to a temporary name and renamed, so a reader never sees half a file.
+    Written to a temporary name and renamed, so a reader never sees half a file. The
+    IIIF server sends a stored tile's bytes as they are, so the tiles' quality is what
+    readers download: 85, as image servers commonly default to.
     """
     import pyvips
 

@@ -296,13 +296,13 @@ def _encode(image: pyvips.Image, fmt: str) -> bytes:
 
 
 def convert_to_pyramid(
-    source: Path, dest: Path, *, tile_size: int = 256, quality: int = 90
+    source: Path, dest: Path, *, tile_size: int = 256, quality: int | None = None
 ) -> ImageMeta:
     """Write `source` as a pyramidal tiled TIFF (JPEG tiles, sRGB or gray, no alpha).
 
     Ingest's own conversion (harvesters.ingest.write_pyramid), read back as served.
     """
-    from harvesters.ingest import write_pyramid
+    from harvesters.ingest import PYRAMID_QUALITY, write_pyramid
 
-    write_pyramid(source, dest, tile_size=tile_size, quality=quality)
+    write_pyramid(source, dest, tile_size=tile_size, quality=quality or PYRAMID_QUALITY)
     return read_meta(dest)
