@@ -42,11 +42,15 @@ DISPLAY_FIELDS = (
     "collection",
     "online",
     "thumbnail",
+    "scanned",
     "visibility",
 )
 
-# Free text searched as "anything else" with a low weight.
-MISC_FIELDS = ("contributors", "series", "publisher", "place", "edition", "genres")
+# Free text searched as "anything else" with a low weight. Neither the place of
+# publication ("Hà Nội" on most Vietnamese imprints) nor the source key ("thu-vien-…" on
+# every record of a library): in the default search they make a city's or a library's
+# name match nearly everything. Libraries are a facet.
+MISC_FIELDS = ("contributors", "series", "publisher", "edition")
 
 Visibility = str | Callable[[Record], str]
 
@@ -62,6 +66,30 @@ def _texts(values: Iterable[str]) -> list[str]:
         if value and value not in out:
             out.append(value)
     return out
+
+
+def values(value: Any) -> list[str]:
+    """A document field as a list of non-empty strings, whatever its shape."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value if v not in (None, "")]
+
+
+def searched_texts(doc: dict[str, Any]) -> dict[str, list[str]]:
+    """A document's searched text per field group: one definition for every backend."""
+    misc = [text for key in MISC_FIELDS for text in values(doc.get(key))]
+    year = doc.get("year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        misc.append(str(year))
+    return {
+        "title": values(doc.get("title")) + values(doc.get("subtitle")),
+        "authors": values(doc.get("author_search")) or values(doc.get("authors")),
+        "subjects": values(doc.get("subjects")) + values(doc.get("genres")),
+        "body": ["\n".join(values(doc.get("description")) + values(doc.get("contents")))],
+        "misc": misc,
+    }
 
 
 def _holding(record: Record, holding: Any) -> dict[str, Any]:
@@ -138,6 +166,8 @@ def to_document(record: Record, *, work_key: str, visibility: str = "public") ->
         "suggest": _texts([title, *(direct_name(a) for a in record.authors)]),
         "holdings": holdings,
         "thumbnail": _thumbnail(record),
+        # page images this server holds (IIIF identifier `<id>~1` is the first page)
+        "scanned": any(o.kind == "image" and o.stored_path for o in record.digital_objects),
     }
 
 

@@ -17,6 +17,7 @@ syntax (`to_lucene`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from indexer.text import fold, folded_words, has_word, nfc
@@ -394,6 +395,18 @@ def highlight_terms(tree: Node) -> tuple[set[str], list[str]]:
         else:
             terms.update(folded)
     return terms, prefixes
+
+
+def typed_together(children: Sequence[Node]) -> str:
+    """The plain unfielded words of an AND, in order: what proximity boosts look for.
+
+    Empty unless there are at least two (one word has no neighbour)."""
+    plain = [
+        c.text
+        for c in children
+        if isinstance(c, Term) and c.field is None and not c.prefix and not c.fuzzy
+    ]
+    return " ".join(plain) if len(plain) > 1 else ""
 
 
 def positive_words(node: Node) -> list[Term]:

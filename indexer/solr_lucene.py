@@ -27,8 +27,9 @@ from indexer.query import (
     leaves,
     lucene_escape,
     positive_leaves,
+    typed_together,
 )
-from indexer.tantivy_query import FIELD_GROUPS
+from indexer.tantivy_query import FIELD_GROUPS, proximity_phrases
 from indexer.tantivy_schema import EXACT, FOLD, IDENT
 from indexer.text import fold, has_word, nfc, words
 
@@ -144,6 +145,9 @@ def build_query(node: Node) -> str | None:
             return None
         if all(c.startswith("-") for c in clauses):
             clauses.insert(0, "+*:*")
+        together = typed_together(node.children)
+        for field, parts, weight in proximity_phrases(tokens(together, FOLD) if together else []):
+            clauses.append(f"{_phrase(field, parts)}^{weight:g}")  # optional: score only
         if len(clauses) == 1:
             return clauses[0][1:]
         return "(" + " ".join(clauses) + ")"

@@ -16,6 +16,8 @@ from typing import Any
 from indexer.documents import (
     FACET_FIELDS,  # noqa: F401 — re-exported
     display_fields,
+    searched_texts,
+    values,
 )
 from indexer.tantivy_schema import SUGGEST_SEP, spell_tokens, suggest_entries
 
@@ -38,14 +40,6 @@ _MAX_IDENT = 200
 __all__ = ["FACET_FIELDS", "SUGGEST_SEP", "to_solr"]
 
 
-def _list(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value if v not in (None, "")]
-
-
 def _strings(values: list[str], limit: int = _MAX_STRING) -> list[str]:
     return list(dict.fromkeys(v[:limit] for v in values if v.strip()))
 
@@ -57,20 +51,13 @@ def _no_marks(text: str) -> str:
 def to_solr(doc: dict[str, Any]) -> dict[str, Any]:
     """The Solr document for a search document (`indexer.documents.to_document`)."""
     record_id = doc["id"]
-    titles = _list(doc.get("title")) + _list(doc.get("subtitle"))
-    authors = _list(doc.get("author_search")) or _list(doc.get("authors"))
-    subjects = _list(doc.get("subjects")) + _list(doc.get("genres"))
-    body = "\n".join(_list(doc.get("description")) + _list(doc.get("contents")))
-    misc: list[str] = []
-    for key in ("contributors", "series", "publisher", "place", "edition", "source_key"):
-        misc.extend(_list(doc.get(key)))
+    searched = searched_texts(doc)
+    titles, subjects, (body,) = searched["title"], searched["subjects"], searched["body"]
     year = doc.get("year")
-    if isinstance(year, int) and not isinstance(year, bool):
-        misc.append(str(year))
-    else:
+    if not isinstance(year, int) or isinstance(year, bool):
         year = None
-    spell = spell_tokens(titles + _list(doc.get("authors")) + subjects).split()
-    formats = _strings(_list(doc.get("format")))
+    spell = spell_tokens(titles + values(doc.get("authors")) + subjects).split()
+    formats = _strings(values(doc.get("format")))
     payload = {"fields": display_fields(doc), "holdings": doc.get("holdings") or []}
 
     out: dict[str, Any] = {
@@ -78,23 +65,23 @@ def to_solr(doc: dict[str, Any]) -> dict[str, Any]:
         "work_key": doc.get("work_key") or f"rec:{record_id}",
         "visibility": doc.get("visibility") or "public",
         "title": titles,
-        "authors": authors,
+        "authors": searched["authors"],
         "subjects": subjects,
         "body": _no_marks(body),
-        "misc": misc,
-        "call_numbers": _list(doc.get("call_numbers")),
-        "identifiers": _strings(_list(doc.get("identifiers")), _MAX_IDENT),
-        "library": _strings(_list(doc.get("library"))),
+        "misc": searched["misc"],
+        "call_numbers": values(doc.get("call_numbers")),
+        "identifiers": _strings(values(doc.get("identifiers")), _MAX_IDENT),
+        "library": _strings(values(doc.get("library"))),
         "format": formats[0] if formats else None,
-        "language": _strings(_list(doc.get("language"))),
-        "subject": _strings(_list(doc.get("subject"))),
-        "collection": _strings(_list(doc.get("collection"))),
+        "language": _strings(values(doc.get("language"))),
+        "subject": _strings(values(doc.get("subject"))),
+        "collection": _strings(values(doc.get("collection"))),
         "online": "true" if doc.get("online") else "false",
         "year": year,
         "title_sort": (doc.get("title_sort") or "")[:_MAX_STRING],
         "spell": spell,
         "spell_fold": [token.partition("|")[0] for token in spell],
-        "suggest": suggest_entries(_list(doc.get("suggest"))),
+        "suggest": suggest_entries(values(doc.get("suggest"))),
         "payload": json.dumps(payload, ensure_ascii=False),
     }
     # Solr rejects nothing here, but empty values would index empty terms: drop them.

@@ -4,16 +4,18 @@ One tantivy document per record; works are collapsed at query time. Per-record
 documents keep visibility per record: a hidden record of a visible work never lends the
 work its text, its holdings or its facet values. Collapsing reads only the numeric
 `work_num` fast field per matching record (no stored documents), over-fetching until
-the page is full. Totals count distinct works exactly (a terms aggregation over
-`work_num`) up to EXACT_LIMIT matching records and approximately (HyperLogLog) beyond.
+the page is full.
 
-Facet counts are works too. Counting distinct works per facet value is what costs most
-on a large result (a nested distinct count per value), so it is done exactly only up
-to FACET_EXACT_LIMIT matching records. Beyond, all facets are counted in one pass as
-records per value and scaled by that value's works-per-record ratio in the whole
-index (`_Ratios`, computed once per index version): a library holds one copy of most
-works (ratio ≈ 1) while a format's records are duplicated across libraries (ratio < 1).
-Either approximation is flagged by `SearchResult.total_exact` = False.
+The total and the facet counts are works too, and all of them come from one
+aggregation pass (`_tally`). Up to FACET_EXACT_LIMIT matching records every count is
+exact. Beyond, they are counted on a sample of works: `work_num` is a hash of the work
+key and `sample` its top byte, so the works of the first k `sample` values are a
+uniform random sample of a fraction f = k/256 of works, each with all its records; a
+count in the sample divided by f estimates the count in the result. The sample is
+sized to about SAMPLE_RECORDS records, so counting costs about the same however broad
+the query. An estimated total is
+flagged by `SearchResult.total_exact` = False; up to SAMPLE_RECORDS the total is exact
+and facet counts are HyperLogLog estimates, which are exact in practice at that size.
 
 Results are cached per index version (`_ResultCache`): the home page, browse pages and
 popular queries are asked again and again, and any commit starts a fresh cache.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 import shutil
 import threading
 from collections import OrderedDict
@@ -45,6 +48,7 @@ from indexer.spelling import best_correction, rewrite
 from indexer.tantivy_query import QueryBuilder, restrict
 from indexer.tantivy_schema import (
     FACET_FIELDS,
+    SAMPLES,
     SCHEMA_VERSION,
     SUGGEST_SEP,
     analyzers,
@@ -60,9 +64,9 @@ from indexer.text import (
     words,
 )
 
-EXACT_LIMIT = 60_000  # below tantivy's 65 000 aggregation buckets
-FACET_EXACT_LIMIT = 1_000  # matching records up to which facet counts are exact
-RATIO_VALUES = 2_000  # per facet, the values whose works-per-record ratio is kept
+FACET_EXACT_LIMIT = 1_000  # matching records up to which every count is exact
+SAMPLE_RECORDS = 10_000  # past this many matching records, counts come from a sample
+MIN_SAMPLE_WORKS = 200  # fewer sampled works than this: sample more (few, big works)
 CACHE_SIZE = 2_048  # searches remembered per index version
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer works than this match
 _SORTS = {
@@ -100,7 +104,6 @@ class TantivyIndex:
         self._commits = 0  # this process's commits: part of the index version
         self._version: tuple = ()
         self._cache = _ResultCache(cache_size)
-        self._ratios: _Ratios | None = None
 
     def _open(self, recreate: bool) -> tantivy.Index:
         if self.path is None:
@@ -220,9 +223,9 @@ class TantivyIndex:
                     user_query, full, fuzzy_used = fuzzy_query, fuzzy_full, True
                     first, records = fuzzy_first, fuzzy_records
 
-        order, total, exact = self._collapse(searcher, full, records, query, first)
+        order, known, seen = self._collapse(searcher, full, records, query, first)
         hits = self._hits(searcher, order, user_query, tree, query)
-        facets, facets_exact = self._facets(searcher, full, query, records, total)
+        total, facets, exact = self._tally(searcher, full, query, records, known, seen)
         suggestion = None
         if (fuzzy_used or total < SUGGEST_BELOW) and not isinstance(tree, MatchAll):
             suggestion = self._did_you_mean(searcher, tree, query, filters, records, fuzzy_used)
@@ -233,7 +236,7 @@ class TantivyIndex:
             suggestion=suggestion,
             page=query.page,
             per_page=query.per_page,
-            total_exact=exact and facets_exact,
+            total_exact=exact,
             fuzzy=fuzzy_used,
         )
 
@@ -253,8 +256,10 @@ class TantivyIndex:
         records: int,
         query: SearchQuery,
         first: tantivy.SearchResult,
-    ) -> tuple[list[tuple[int, float | None, tantivy.DocAddress]], int, bool]:
-        """The page's works in rank order as (work_num, score, best record address)."""
+    ) -> tuple[list[tuple[int, float | None, tantivy.DocAddress]], int | None, int]:
+        """The page's works in rank order as (work_num, score, best record address),
+        the number of works when every matching record was read (else None), and the
+        number of works seen (a lower bound)."""
         need = query.offset + query.limit
         field, direction = _SORTS[query.sort]
         firsts: dict[int, tuple[float | None, tantivy.DocAddress]] = {}
@@ -275,12 +280,9 @@ class TantivyIndex:
                 result = searcher.search(
                     full, fetch, count=False, order_by_field=field, order=direction
                 )
-        if fetched >= records:
-            total, exact = len(firsts), True
-        else:
-            total, exact = _distinct_works(searcher, full, records)
+        known = len(firsts) if fetched >= records else None
         ordered = [(num, score, address) for num, (score, address) in firsts.items()]
-        return ordered[query.offset : need], total, exact
+        return ordered[query.offset : need], known, len(firsts)
 
     def _hits(
         self,
@@ -345,68 +347,84 @@ class TantivyIndex:
             )
         return hits
 
-    def _facets(
+    def _tally(
         self,
         searcher: tantivy.Searcher,
         full: tantivy.Query,
         query: SearchQuery,
         records: int,
-        works: int,
-    ) -> tuple[dict[str, list[FacetCount]], bool]:
-        """Top values of each asked-for facet by number of works, and whether exact.
+        known: int | None,
+        seen: int,
+    ) -> tuple[int, dict[str, list[FacetCount]], bool]:
+        """(works in the result, top facet values by works, whether the total is exact).
 
-        Past the exact limit a value's records are scaled by its ratio in the whole
-        index, corrected by how much this result's ratio (`works` / `records`) differs
-        from the index's: one library's records are each a different work, so a result
-        filtered to one library has a ratio near 1 whatever the index's is. A value
-        never counts more works than it has records, nor than the result has.
+        One aggregation: distinct work numbers overall and per facet value, exactly up
+        to FACET_EXACT_LIMIT records, else with HyperLogLog on a sample of works (see
+        the module docstring). A sample that caught too few works (a result of a few
+        works with very many records each) is taken again, larger.
         """
-        if not query.facets:
-            return {}, True
         if records == 0:
-            return {name: [] for name in query.facets}, True
-        size = query.facet_limit * 2 + 10
-        if records <= min(FACET_EXACT_LIMIT, EXACT_LIMIT):
-            exact = {name: self._exact_facet(searcher, full, name, size) for name in query.facets}
-            if all(buckets is not None for buckets in exact.values()):
-                return {
-                    name: _top(buckets, query.facet_limit) for name, buckets in exact.items()
-                }, True
-        # One pass counts records per value for every facet; each count is scaled to
-        # works by that value's ratio in the whole index.
-        aggs = {
-            name: {"terms": {"field": FACET_FIELDS[name], "size": size}} for name in query.facets
-        }
-        found = searcher.aggregate(full, aggs)
-        ratios = self._ratios_for(searcher)
-        correction = (works / records) / ratios.default if ratios.default else 1.0
-        out = {}
+            return 0, {name: [] for name in query.facets}, True
+        if known is not None and not query.facets:
+            return known, {}, True
+        exact = records <= FACET_EXACT_LIMIT
+        fraction = min(1.0, math.ceil(SAMPLES * SAMPLE_RECORDS / records) / SAMPLES)
+        while True:
+            found = self._aggregate(searcher, full, query, records, known, exact, fraction)
+            if fraction >= 1.0 or _works(found["works"]) >= MIN_SAMPLE_WORKS:
+                break
+            fraction = min(1.0, fraction * 8)  # stays a multiple of 1/SAMPLES
+        if known is not None:
+            total, total_exact = known, True
+        else:
+            total = max(seen, min(records, round(_works(found["works"]) / fraction)))
+            total_exact = fraction >= 1.0 and "buckets" in found["works"]
+        facets = {}
         for name in query.facets:
-            buckets = []
-            for bucket in found[name]["buckets"]:
-                key, docs = bucket["key"], bucket["doc_count"]
-                estimate = docs * ratios.ratio(name, key) * correction
-                buckets.append((key, max(1, min(docs, works, round(estimate)))))
-            out[name] = _top(buckets, query.facet_limit)
-        return out, False
+            counts = [
+                (b["key"], min(total, round(_works(b["w"]) / fraction)))
+                for b in found[name]["buckets"]
+            ]
+            facets[name] = _top(counts, query.facet_limit)
+        return total, facets, total_exact
 
-    def _exact_facet(
-        self, searcher: tantivy.Searcher, full: tantivy.Query, name: str, size: int
-    ) -> list[tuple[Any, int]] | None:
-        """(value, distinct works) for the top values, or None past the bucket limit."""
-        works = {"terms": {"field": "work_num", "size": EXACT_LIMIT}}
-        agg = {"f": {"terms": {"field": FACET_FIELDS[name], "size": size}, "aggs": {"w": works}}}
+    def _aggregate(
+        self,
+        searcher: tantivy.Searcher,
+        full: tantivy.Query,
+        query: SearchQuery,
+        records: int,
+        known: int | None,
+        exact: bool,
+        fraction: float,
+    ) -> dict[str, Any]:
+        distinct = {"terms": {"field": "work_num", "size": records}}
+        estimate = {"cardinality": {"field": "work_num"}}
+        size = query.facet_limit * 2 + 10
+        aggs: dict[str, Any] = {
+            name: {
+                "terms": {"field": FACET_FIELDS[name], "size": size},
+                "aggs": {"w": distinct if exact else estimate},
+            }
+            for name in query.facets
+        }
+        if known is None or fraction < 1.0:
+            aggs["works"] = distinct if fraction >= 1.0 else estimate
+        target = full
+        if fraction < 1.0:
+            # Posting lists, not a range over the fast field: they lead the intersection.
+            samples = list(range(round(fraction * SAMPLES)))
+            sample = tantivy.Query.term_set_query(self.schema, "sample", samples)
+            target = restrict(full, [tantivy.Query.const_score_query(sample, 0.0)])
         try:
-            found = searcher.aggregate(full, agg)
-        except ValueError:  # too many buckets
-            return None
-        return [(b["key"], len(b["w"]["buckets"])) for b in found["f"]["buckets"]]
-
-    def _ratios_for(self, searcher: tantivy.Searcher) -> _Ratios:
-        ratios = self._ratios
-        if ratios is None or ratios.version != self._version:
-            ratios = self._ratios = _Ratios.compute(searcher, self._version)
-        return ratios
+            return searcher.aggregate(target, aggs)
+        except ValueError:  # past tantivy's bucket limit: estimate instead
+            for agg in aggs.values():
+                if "aggs" in agg:
+                    agg["aggs"]["w"] = estimate
+            if "works" in aggs:
+                aggs["works"] = estimate
+            return searcher.aggregate(target, aggs)
 
     # --- spelling and autocomplete -----------------------------------------------------
 
@@ -474,46 +492,6 @@ def _top(buckets: list[tuple[Any, int]], limit: int) -> list[FacetCount]:
     return counts[:limit]
 
 
-class _Ratios:
-    """Works per record of each facet value in the whole index, for one index version.
-
-    Computed with one aggregation over every document (HyperLogLog distinct works per
-    value) the first time a large result needs it after a commit; values beyond the
-    RATIO_VALUES most frequent use their facet's overall ratio.
-    """
-
-    def __init__(self, version: tuple, by_value: dict[str, dict[Any, float]], default: float):
-        self.version = version
-        self.by_value = by_value
-        self.default = default
-
-    @classmethod
-    def compute(cls, searcher: tantivy.Searcher, version: tuple) -> _Ratios:
-        everything = tantivy.Query.all_query()
-        docs = searcher.num_docs
-        if docs == 0:
-            return cls(version, {}, 1.0)
-        default = min(1.0, searcher.cardinality(everything, "work_num") / docs)
-        works = {"cardinality": {"field": "work_num"}}
-        aggs = {
-            name: {"terms": {"field": field, "size": RATIO_VALUES}, "aggs": {"w": works}}
-            for name, field in FACET_FIELDS.items()
-        }
-        found = searcher.aggregate(everything, aggs)
-        by_value = {
-            name: {
-                b["key"]: min(1.0, b["w"]["value"] / b["doc_count"])
-                for b in found[name]["buckets"]
-                if b["doc_count"]
-            }
-            for name in FACET_FIELDS
-        }
-        return cls(version, by_value, default)
-
-    def ratio(self, facet: str, key: Any) -> float:
-        return self.by_value.get(facet, {}).get(key, self.default)
-
-
 class _ResultCache:
     """A small LRU of search results, emptied whenever the index version moves."""
 
@@ -556,16 +534,11 @@ def _cache_key(query: SearchQuery) -> tuple:
     )
 
 
-def _distinct_works(
-    searcher: tantivy.Searcher, query: tantivy.Query, records: int
-) -> tuple[int, bool]:
-    if records <= EXACT_LIMIT:
-        try:
-            agg = {"w": {"terms": {"field": "work_num", "size": records}}}
-            return len(searcher.aggregate(query, agg)["w"]["buckets"]), True
-        except ValueError:
-            pass
-    return round(searcher.cardinality(query, "work_num")), False
+def _works(agg: dict[str, Any]) -> float:
+    """Distinct work numbers an aggregation found: exact buckets or an estimate."""
+    if "buckets" in agg:
+        return len(agg["buckets"])
+    return agg["value"]
 
 
 def _stored(doc: tantivy.Document) -> dict[str, Any]:

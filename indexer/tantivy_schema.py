@@ -1,10 +1,13 @@
 """The tantivy schema, its analyzers, and search document → tantivy Document.
 
-Each searchable text is indexed twice: folded (lowercase + ascii_fold, which maps đ → d)
-so "ha noi" finds "Hà Nội", and exact (lowercase only) so a query typed with
-diacritics can boost records spelled the same way. Facets are raw fast fields
-(terms aggregations), `work_num` a 64-bit hash of the work key (fast, numeric: read per
-hit without loading stored documents, which is what makes collapsing cheap).
+Each searchable text is indexed twice: folded (lowercase + ascii_fold, which maps đ → d,
+after `same_i` makes "ký" and "kí" one spelling) so "ha noi" finds "Hà Nội", and exact
+(lowercase only) so a query typed with diacritics can boost records spelled the same way.
+Facets are raw fast fields (terms aggregations), `work_num` a 64-bit hash of the work key (fast, numeric: read per
+hit without loading stored documents, which is what makes collapsing cheap), and
+`sample` its top byte, indexed: the works of one `sample` value are a uniform 1/256 of
+all works, and a few values' posting lists select a sample of a large result more
+cheaply than any range over `work_num` (see TantivyIndex._tally).
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ import tantivy
 from indexer.documents import (
     FACET_FIELDS,  # noqa: F401 — re-exported
     display_fields,
+    searched_texts,
+    values,
 )
-from indexer.text import exact, fold, words
+from indexer.text import exact, fold, same_i, words
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `sample`; no place or source key in `misc`; kí = ký
 
 FOLD = "vi_fold"
 EXACT = "vi_exact"
@@ -56,6 +61,7 @@ def build_schema() -> tantivy.Schema:
     for name in _RAW_FAST:
         sb.add_text_field(name, stored=name in ("id", "work_key"), fast=True, tokenizer_name="raw")
     sb.add_unsigned_field("work_num", indexed=True, fast=True)
+    sb.add_unsigned_field("sample", indexed=True)
     sb.add_integer_field("year", stored=True, indexed=True, fast=True)
     for name in ("title", "authors", "subjects", "body"):
         sb.add_text_field(name, stored=name == "body", tokenizer_name=FOLD)
@@ -69,18 +75,18 @@ def build_schema() -> tantivy.Schema:
     return sb.build()
 
 
+SAMPLES = 256  # `sample` values: the top byte of work_num
+
+
 def work_num(work_key: str) -> int:
     """A 64-bit number per work key; collisions are negligible at catalogue sizes."""
     digest = hashlib.blake2b(work_key.encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big")
 
 
-def _list(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [value]
-    return [str(v) for v in value if v not in (None, "")]
+def sample_of(num: int) -> int:
+    """The sample a work belongs to (0…SAMPLES-1): its number's top byte."""
+    return num >> 56
 
 
 def spell_tokens(texts: list[str]) -> str:
@@ -104,34 +110,28 @@ def suggest_entries(texts: list[str]) -> list[str]:
 
 def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
     """A search document (documents.to_document) as a tantivy Document."""
-    titles = _list(doc.get("title")) + _list(doc.get("subtitle"))
-    authors = _list(doc.get("author_search")) or _list(doc.get("authors"))
-    subjects = _list(doc.get("subjects")) + _list(doc.get("genres"))
-    body = "\n".join(_list(doc.get("description")) + _list(doc.get("contents")))
-    misc: list[str] = []
-    for key in ("contributors", "series", "publisher", "place", "edition", "source_key"):
-        misc.extend(_list(doc.get(key)))
-    if doc.get("year") is not None:
-        misc.append(str(doc["year"]))
+    searched = searched_texts(doc)
+    titles, subjects = searched["title"], searched["subjects"]
 
     out = tantivy.Document()
     out.add_text("id", doc["id"])
     out.add_text("work_key", doc.get("work_key") or f"rec:{doc['id']}")
-    out.add_unsigned("work_num", work_num(doc.get("work_key") or f"rec:{doc['id']}"))
-    fields = {"title": titles, "authors": authors, "subjects": subjects, "body": [body]}
-    for name, values in fields.items():
-        for value in values:
+    num = work_num(doc.get("work_key") or f"rec:{doc['id']}")
+    out.add_unsigned("work_num", num)
+    out.add_unsigned("sample", sample_of(num))
+    for name in ("title", "authors", "subjects", "body"):
+        for value in searched[name]:
             if value:
-                out.add_text(name, value)
+                out.add_text(name, same_i(value))
                 out.add_text(f"{name}_exact", value)
-    for value in misc:
-        out.add_text("misc", value)
-    for value in _list(doc.get("call_numbers")):
-        out.add_text("call_numbers", value)
-    for value in _list(doc.get("identifiers")):
+    for value in searched["misc"]:
+        out.add_text("misc", same_i(value))
+    for value in values(doc.get("call_numbers")):
+        out.add_text("call_numbers", same_i(value))
+    for value in values(doc.get("identifiers")):
         out.add_text("identifiers", value)
     for facet in ("library", "format", "language", "subject", "collection"):
-        for value in _list(doc.get(facet)):
+        for value in values(doc.get(facet)):
             out.add_text(facet, value)
     out.add_text("online", "true" if doc.get("online") else "false")
     out.add_text("visibility", doc.get("visibility") or "public")
@@ -139,10 +139,10 @@ def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
         out.add_integer("year", doc["year"])
     if doc.get("title_sort"):
         out.add_text("title_sort", doc["title_sort"])
-    spell = spell_tokens(titles + _list(doc.get("authors")) + subjects)
+    spell = spell_tokens(titles + values(doc.get("authors")) + subjects)
     if spell:
         out.add_text("spell", spell)
-    for entry in suggest_entries(_list(doc.get("suggest"))):
+    for entry in suggest_entries(values(doc.get("suggest"))):
         out.add_text("suggest", entry)
     payload = {"fields": display_fields(doc), "holdings": doc.get("holdings") or []}
     out.add_bytes("payload", json.dumps(payload, ensure_ascii=False).encode("utf-8"))

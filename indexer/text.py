@@ -36,6 +36,17 @@ _EXTRA_FOLDS = str.maketrans(
     }
 )
 
+# Vietnamese writes a syllable ending in i after a consonant either way: kí/ký, lí/lý,
+# mĩ/mỹ, sĩ/sỹ, hi/hy, quí/quý; both spellings are current, and readers type either.
+# Folding makes them one: the y of a syllable that is an initial consonant + y becomes
+# i. "y tế", "Thủy", "Huy" and "Nguyễn" keep their y. The Solr schema's vi_fold applies
+# the same rule to folded tokens (PatternReplaceFilter), the tantivy index gets text
+# through `same_i` before its folding analyzer.
+_INITIALS = "ngh|ch|gh|kh|ng|nh|ph|qu|th|tr|[bcdđghklmnprstvx]"
+_FINAL_Y = re.compile(rf"\b({_INITIALS})([yýỳỷỹỵ])\b", re.IGNORECASE)
+_FOLDED_FINAL_Y = re.compile(rf"\b({_INITIALS})y\b")
+_Y_TO_I = str.maketrans("yýỳỷỹỵYÝỲỶỸỴ", "iíìỉĩịIÍÌỈĨỊ")
+
 # A word is a run of letters/digits, the same split as tantivy's `simple` tokenizer and
 # Lucene's StandardTokenizer for Vietnamese (syllables are separated by spaces).
 _WORD = re.compile(r"[^\W_]+")
@@ -61,13 +72,23 @@ def nfc(text: str) -> str:
 
 @lru_cache(maxsize=1 << 17)
 def fold(text: str) -> str:
-    """Lowercase and strip every diacritic, đ → d included ("Đại Việt" → "dai viet").
+    """Lowercase and strip every diacritic, đ → d included ("Đại Việt" → "dai viet"),
+    and spell consonant + y syllables with i ("Lý" → "li", see `_FINAL_Y`).
 
     Cached: indexing folds the same few hundred thousand words over and over.
     """
     decomposed = unicodedata.normalize("NFD", (text or "").translate(_EXTRA_FOLDS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", stripped).translate(_EXTRA_FOLDS).lower()
+    folded = unicodedata.normalize("NFC", stripped).translate(_EXTRA_FOLDS).lower()
+    return _FOLDED_FINAL_Y.sub(r"\1i", folded) if "y" in folded else folded
+
+
+def same_i(text: str) -> str:
+    """`text` with consonant + y syllables written with i ("Lê Văn Hưu, Ký" → "… Kí"):
+    what the tantivy folded fields are given, so their analyzer folds as `fold` does."""
+    if not text or not any(c in text for c in "yýỳỷỹỵYÝỲỶỸỴ"):
+        return text
+    return _FINAL_Y.sub(lambda m: m.group(1) + m.group(2).translate(_Y_TO_I), text)
 
 
 def exact(text: str) -> str:

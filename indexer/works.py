@@ -7,7 +7,9 @@ books hides one of them. So:
 - ISSN links only records without an ISBN: a series ISSN is shared by every volume.
 - A record without identifiers links by title proper + author (or, for anonymous works,
   publisher) + year, and joins an ISBN cluster only if exactly one cluster has that key.
-  Without a year, or without both author and publisher, it stays on its own.
+  Printed maps and pictures (postcards, prints) rarely name an author or a publisher:
+  they link by title proper + format + year. Anything else without a year, or without
+  both author and publisher (a manuscript, an archival file), stays on its own.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from catalogue.record import Record
 from indexer.identifiers import normalise_isbn, normalise_issn
 from indexer.names import name_key
 from indexer.text import folded_words, strip_article, title_proper
+
+# Formats whose copies are usually catalogued without author or publisher.
+_PRINTED_ANONYMOUS = frozenset({"map", "image"})
 
 # Key kinds in order of preference when a cluster has several.
 _RANK = {"isbn": 0, "issn": 1, "t": 2, "rec": 3}
@@ -52,7 +57,9 @@ def title_key(record: Record) -> str | None:
     if not who:
         who = "pub:" + " ".join(folded_words(record.publisher))
         if who == "pub:":
-            return None
+            if record.format not in _PRINTED_ANONYMOUS:
+                return None
+            who = "fmt:" + record.format
     raw = f"{title}|{who}|{record.year}"
     return "t:" + hashlib.sha1(raw.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
 

@@ -17,6 +17,9 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
+from catalogue.record import Record
+from iiif.objects import image_identifier, page_images
+from iiif.presentation import manifest_url
 from indexer.protocol import (
     DEFAULT_PER_PAGE,
     FACETS,
@@ -33,7 +36,7 @@ from portal.access import may_see_record, visibility_for_request
 from portal.app import services
 from portal.errors import ApiError, is_api_request
 from portal.openapi import openapi_document
-from portal.record import author_query
+from portal.record import THUMBNAIL_PX, author_query, content_access
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -262,6 +265,8 @@ def record(record_id: str) -> Response:
         obj.pop("stored_path", None)  # where this server keeps its copy: not the world's business
     data["links"] = {
         "self": url_for("api.record", record_id=found.id),
+        "html": url_for("record.show", record_id=found.id, _external=True),
+        **_scan_links(found),
         "search_by_author": [
             {"author": author, "href": url_for("api.search", q=author_query(author))}
             for author in found.authors
@@ -269,6 +274,23 @@ def record(record_id: str) -> Response:
         ],
     }
     return jsonify(data)
+
+
+def _scan_links(record: Record) -> dict[str, str]:
+    """The IIIF manifest and a thumbnail, when this server holds page images the caller
+    may see at least as a preview (the same door as the image server's)."""
+    if not page_images(record):
+        return {}
+    access = content_access(record)
+    if access is None or not (access.full or access.preview_max_px):
+        return {}
+    size = min(THUMBNAIL_PX, access.preview_max_px or THUMBNAIL_PX)
+    first = url_for("iiif.info", identifier=image_identifier(record.id, 1), _external=True)
+    return {
+        "iiif_manifest": manifest_url(record.id),
+        "iiif_image": first.removesuffix("/info.json"),
+        "thumbnail": first.removesuffix("info.json") + f"full/!{size},{size}/0/default.jpg",
+    }
 
 
 # --- the description of all this ------------------------------------------------------

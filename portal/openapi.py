@@ -313,9 +313,23 @@ def _schemas() -> dict[str, Any]:
             "raw_format": {"type": "string", "description": "as harvested: marc21, oai_dc, …"},
             "links": {
                 "type": "object",
-                "required": ["self", "search_by_author"],
+                "required": ["self", "html", "search_by_author"],
                 "properties": {
                     "self": {"type": "string"},
+                    "html": {"type": "string", "description": "the record's page for people"},
+                    "iiif_manifest": {
+                        "type": "string",
+                        "description": "IIIF Presentation 3 manifest; only when this server "
+                        "holds page images the caller may see, at least as a preview",
+                    },
+                    "iiif_image": {
+                        "type": "string",
+                        "description": "IIIF Image API 3 service of the first page (same rule)",
+                    },
+                    "thumbnail": {
+                        "type": "string",
+                        "description": "a small image of the first page (same rule)",
+                    },
                     "search_by_author": {
                         "type": "array",
                         "items": {

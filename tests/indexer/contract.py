@@ -150,6 +150,11 @@ class SearchIndexContract:
     def test_d_with_stroke_folds(self, index, q):
         assert "Đại Việt sử ký toàn thư" in titles(self.search(index, q))
 
+    @pytest.mark.parametrize("q", ["Đại Việt sử kí", "dai viet su ki", "sử ký toàn thư", "su ky*"])
+    def test_ki_and_ky_are_one_spelling(self, index, q):
+        """Both spellings of a consonant + i/y syllable are current Vietnamese."""
+        assert "Đại Việt sử ký toàn thư" in titles(self.search(index, q))
+
     def test_decomposed_input_is_the_same_query(self, index):
         import unicodedata
 

@@ -99,37 +99,61 @@ def test_sorted_collapse_is_in_year_order():
     assert len(hits) == 60
 
 
-def test_large_results_are_counted_approximately(monkeypatch):
-    monkeypatch.setattr(module, "EXACT_LIMIT", 10)
+def test_large_results_are_counted_on_a_sample_of_works(monkeypatch):
+    """Past SAMPLE_RECORDS matching records the total and the facets are estimated from
+    a sample of works (work_num below a fraction of its range), scaled back up."""
+    monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 10)
+    monkeypatch.setattr(module, "SAMPLE_RECORDS", 200)
+    monkeypatch.setattr(module, "MIN_SAMPLE_WORKS", 20)
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=40, copies=2))
-    result = index.search(SearchQuery(per_page=5, facets=["library"]))
+    index_records(index, _big_catalogue(works=1000, copies=2))  # 2,000 records
+    sampled = []
+    real = module.TantivyIndex._aggregate
+
+    def spy(self, *args):
+        sampled.append(args[-1])  # the fraction asked for
+        return real(self, *args)
+
+    monkeypatch.setattr(module.TantivyIndex, "_aggregate", spy)
+    result = index.search(SearchQuery(per_page=5, facets=["library", "language"]))
+    assert sampled == [26 / 256]  # about 200 of 2,000 records, in 1/256 steps
     assert not result.total_exact
-    assert 36 <= result.total <= 44
+    assert 850 <= result.total <= 1150  # 1,000 works
     assert len(result.hits) == 5
-    assert all(35 <= fc.count <= 45 for fc in result.facets["library"])
+    # Every library holds each work once; the language is shared by both copies.
+    assert [fc.value for fc in result.facets["library"]] != []
+    assert all(850 <= fc.count <= 1150 for fc in result.facets["library"])
+    (vie,) = result.facets["language"]
+    assert vie.value == "vie" and 850 <= vie.count <= 1150
 
 
-def test_large_results_scale_facet_counts_to_works(monkeypatch):
-    """Past FACET_EXACT_LIMIT records are counted per value and scaled by each value's
-    works-per-record ratio: a library holds one copy of each work (ratio 1), while
-    every language value is shared by two copies of each work (ratio 1/2)."""
+def test_counts_between_the_limits_have_an_exact_total(monkeypatch):
+    """Up to SAMPLE_RECORDS the whole result is aggregated: the total is exact and each
+    facet value counts works, not records."""
     monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 10)
     index = TantivyIndex(None)
     index_records(index, _big_catalogue(works=40, copies=2))
     result = index.search(SearchQuery(per_page=5, facets=["library", "language"]))
-    assert not result.total_exact
+    assert result.total_exact and result.total == 40
     assert [fc.count for fc in result.facets["library"]] == [40, 40]
-    (vie,) = result.facets["language"]
-    assert vie.value == "vie" and 38 <= vie.count <= 42  # 80 records, 40 works
-    # Filtered to one library, each record is another work: the result's own ratio
-    # (40 works in 40 records) corrects the index's 1/2.
+    assert [(fc.value, fc.count) for fc in result.facets["language"]] == [("vie", 40)]
     one = index.search(
         SearchQuery(filters={"library": ["Thư viện 0"]}, facets=["language", "library"])
     )
     assert one.total == 40
-    assert 38 <= one.facets["language"][0].count <= 40
-    assert one.facets["library"][0].count == 40
+    assert one.facets["language"][0].count == 40
+
+
+def test_a_sample_too_small_is_taken_again_larger(monkeypatch):
+    """A result of a few works with many records each: the first sample may catch none
+    of them, so it grows until it holds enough works (here: the whole result)."""
+    monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 10)
+    monkeypatch.setattr(module, "SAMPLE_RECORDS", 50)
+    index = TantivyIndex(None)
+    index_records(index, _big_catalogue(works=3, copies=200))  # 600 records, 3 works
+    result = index.search(SearchQuery(per_page=1, facets=["language"]))
+    assert result.total == 3
+    assert [(fc.value, fc.count) for fc in result.facets["language"]] == [("vie", 3)]
 
 
 def test_results_are_cached_until_the_next_commit():

@@ -115,6 +115,34 @@ def test_anonymous_works_match_on_publisher():
     assert keys[a.id] == keys[b.id] != keys[c.id]
 
 
+def test_anonymous_maps_and_pictures_match_on_title_format_and_year():
+    """The same printed map in three libraries, none naming an author or a publisher."""
+    maps = [
+        rec(str(i), src, title="Bản đồ thành Hà Nội năm 1912", year=1912, format="map")
+        for i, src in enumerate(("a", "b", "c"))
+    ]
+    other_year = rec("9", "d", title="Bản đồ thành Hà Nội năm 1912", year=1913, format="map")
+    postcards = [
+        rec(f"p{i}", src, title="Bưu ảnh Hà Nội: Hồ Gươm", year=1920, format="image")
+        for i, src in enumerate(("a", "b"))
+    ]
+    # A manuscript or a book with nothing but a title and a year stays on its own.
+    manuscripts = [
+        rec(f"m{i}", src, title="Gia phả họ Nguyễn", year=1900, format="manuscript")
+        for i, src in enumerate(("a", "b"))
+    ]
+    books = [
+        rec(f"t{i}", src, title="Tuyển tập", year=1990, format="book")
+        for i, src in enumerate(("e", "f"))
+    ]
+    keys = cluster_works([*maps, other_year, *postcards, *manuscripts, *books])
+    assert len({keys[m.id] for m in maps}) == 1
+    assert keys[other_year.id] != keys[maps[0].id]
+    assert keys[postcards[0].id] == keys[postcards[1].id] != keys[maps[0].id]
+    assert keys[manuscripts[0].id] != keys[manuscripts[1].id]
+    assert keys[books[0].id] != keys[books[1].id]
+
+
 def test_record_without_isbn_joins_the_one_matching_isbn_work():
     a = rec("1", title="Truyện Kiều", authors=["Nguyễn Du"], year=2015, isbns=[ISBN_A])
     b = rec("2", "x", title="Truyện Kiều", authors=["Nguyễn, Du"], year=2015)
