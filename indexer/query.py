@@ -343,10 +343,40 @@ def parse(text: str) -> Node:
     if tree is None:
         return _keywords(text) if has_word(text) else MatchAll()
     if isinstance(tree, Not):
-        return And((MatchAll(), tree))
-    if isinstance(tree, And) and all(isinstance(c, Not) for c in tree.children):
-        return And((MatchAll(), *tree.children))
-    return tree
+        tree = And((MatchAll(), tree))
+    elif isinstance(tree, And) and all(isinstance(c, Not) for c in tree.children):
+        tree = And((MatchAll(), *tree.children))
+    try:
+        return _split_joined(tree)
+    except RecursionError:  # a pathologically deep tree: searched as typed
+        return tree
+
+
+# Place names readers (and foreign catalogues) write as one word: "hanoi" also searches
+# "Hà Nội" as a phrase. Keys and values are folded.
+JOINED_NAMES = {
+    "hanoi": "ha noi",
+    "saigon": "sai gon",
+    "vietnam": "viet nam",
+    "haiphong": "hai phong",
+    "danang": "da nang",
+    "dalat": "da lat",
+    "thanglong": "thang long",
+    "hochiminh": "ho chi minh",
+}
+
+
+def _split_joined(node: Node) -> Node:
+    if isinstance(node, Term):
+        spelled = JOINED_NAMES.get(fold(node.text)) if not node.prefix else None
+        if spelled and node.field in (None, *TEXT_FIELDS):
+            return Or((node, Phrase(spelled, node.field)))
+        return node
+    if isinstance(node, (And, Or)):
+        return replace(node, children=tuple(_split_joined(c) for c in node.children))
+    if isinstance(node, Not):
+        return replace(node, child=_split_joined(node.child))
+    return node
 
 
 _LUCENE_RANGE = re.compile(r"\[\s*(\d{1,4}|\*)\s+TO\s+(\d{1,4}|\*)\s*[\]}]")

@@ -3,11 +3,11 @@
 Each searchable text is indexed twice: folded (lowercase + ascii_fold, which maps đ → d,
 after `same_i` makes "ký" and "kí" one spelling) so "ha noi" finds "Hà Nội", and exact
 (lowercase only) so a query typed with diacritics can boost records spelled the same way.
-Facets are raw fast fields (terms aggregations), `work_num` a 64-bit hash of the work key (fast, numeric: read per
-hit without loading stored documents, which is what makes collapsing cheap), and
-`sample` its top byte, indexed: the works of one `sample` value are a uniform 1/256 of
-all works, and a few values' posting lists select a sample of a large result more
-cheaply than any range over `work_num` (see TantivyIndex._tally).
+Facets are raw fast fields (terms aggregations), `work_num` a 64-bit hash of the work
+key (fast, numeric: read per hit without loading stored documents, which is what makes
+collapsing cheap), and `sample` its top byte, indexed: the works of one `sample` value
+are a uniform 1/256 of all works, and a few values' posting lists select a sample of a
+large result more cheaply than any range over `work_num` (see TantivyIndex._tally).
 """
 
 from __future__ import annotations

@@ -150,6 +150,10 @@ class SearchIndexContract:
     def test_d_with_stroke_folds(self, index, q):
         assert "Đại Việt sử ký toàn thư" in titles(self.search(index, q))
 
+    @pytest.mark.parametrize("q", ["hanoi", "Hanoi", "HANOI"])
+    def test_a_place_written_as_one_word_finds_it_in_two(self, index, q):
+        assert "Hà Nội trong mắt tôi" in titles(self.search(index, q))
+
     @pytest.mark.parametrize("q", ["Đại Việt sử kí", "dai viet su ki", "sử ký toàn thư", "su ky*"])
     def test_ki_and_ky_are_one_spelling(self, index, q):
         """Both spellings of a consonant + i/y syllable are current Vietnamese."""

@@ -178,3 +178,10 @@ def test_fuzzy_and_positive_words():
     assert Term("ab") in fuzzed.children  # too short to be fuzzy
     assert Not(Term("tale")) in fuzzed.children
     assert fuzzy(Term("nguyenxyz")) == Term("nguyenxyz", fuzzy=2)
+
+
+def test_place_names_written_as_one_word_also_search_the_two_word_name():
+    assert parse("hanoi") == Or((Term("hanoi"), Phrase("ha noi")))
+    assert parse("title:Saigon") == Or((Term("Saigon", "title"), Phrase("sai gon", "title")))
+    assert parse("hanoi*") == Term("hanoi", prefix=True)  # a prefix is left alone
+    assert parse("ha noi") == And((Term("ha"), Term("noi")))
