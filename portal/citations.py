@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
@@ -88,24 +90,317 @@ def format_citation(record: Record) -> Markup:
     """
     parts: list[Markup] = []
     authors = "; ".join(reading_name(a) for a in record.authors if heading(a))
-    lead = escape(authors)
-    if record.year is not None:
-        lead = Markup("{} ({})").format(lead, record.year) if authors else escape(record.year)
-    if lead:
-        parts.append(Markup("{}.").format(lead))
     title = full_title(record)
+    edition = strip_isbd(record.edition)
+    year = "" if record.year is None else str(record.year)
+    if authors:
+        parts.append(
+            Markup("{} ({}).").format(authors, year) if year else Markup("{}.").format(authors)
+        )
     if title:
-        edition = strip_isbd(record.edition)
-        if edition:
-            parts.append(Markup("<i>{}</i> ({}).").format(title, edition))
-        else:
-            parts.append(Markup("<i>{}</i>.").format(title))
+        # Without an author the title leads, never the year ("Bản đồ… (1873).").
+        after = [f"({edition})"] if edition else []
+        if year and not authors:
+            after.append(f"({year})")
+        parts.append(Markup("<i>{}</i>{}.").format(title, "".join(" " + a for a in after)))
+    elif year and not authors:
+        parts.append(Markup("{}.").format(year))
     place, publisher = strip_isbd(record.place), strip_isbd(record.publisher)
     if place and publisher:
         parts.append(Markup("{}: {}.").format(place, publisher))
     elif place or publisher:
         parts.append(Markup("{}.").format(place or publisher))
     return Markup(" ").join(parts)
+
+
+# --- APA 7, Chicago author-date, MLA 9 ---------------------------------------------------
+
+# Letters only Vietnamese writes (ă â đ ê ô ơ ư and the tone marks French never uses): a
+# name that has one is a Vietnamese name whatever the record's language.
+_VIETNAMESE_LETTERS = re.compile(
+    "[ăđơưĩũỹỳạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỵỷ]", re.IGNORECASE
+)
+_FAMILY_FIRST_LANGUAGES = frozenset({"vie", "chi", "zho"})
+
+
+@dataclass(frozen=True)
+class CitedName:
+    """A creator as citation styles need it.
+
+    `family`/`given` are empty for a name kept as one unit (a corporate name, a pen name,
+    a heading that does not say which part is the family name). `family_first` names
+    (Vietnamese, Chinese) are always printed in their own order, never inverted.
+    """
+
+    whole: str  # reading order: "Nguyễn Du", "Victor Hugo", "Hội Nhà văn Việt Nam"
+    family: str = ""
+    given: str = ""
+    family_first: bool = False
+
+    @property
+    def inverted(self) -> str:
+        """'Hugo, Victor' for a Western name; the whole name otherwise."""
+        if self.family and self.given and not self.family_first:
+            return f"{self.family}, {self.given}"
+        return self.whole
+
+    @property
+    def with_initials(self) -> str:
+        """APA's 'Hugo, V.'; the whole name for family-first and one-unit names."""
+        if self.family and self.given and not self.family_first:
+            return f"{self.family}, {initials(self.given)}"
+        return self.whole
+
+    @property
+    def sortable(self) -> str:
+        """'Family, Given' for metadata readers (Zotero splits on the comma)."""
+        return f"{self.family}, {self.given}" if self.family and self.given else self.whole
+
+
+def initials(given: str) -> str:
+    """'Victor' → 'V.', 'John Ronald Reuel' → 'J. R. R.', 'Jean-Paul' → 'J.-P.'."""
+    out = []
+    for word in given.split():
+        pieces = [p for p in word.split("-") if p]
+        if pieces:
+            out.append("-".join(p[0].upper() + "." for p in pieces))
+    return " ".join(out)
+
+
+def cited_name(name: str, languages: list[str] | tuple[str, ...] = ()) -> CitedName:
+    """How a heading is cited: "Nguyễn, Du" and "Nguyễn Du" → Nguyễn Du (family first);
+    "Hugo, Victor, 1802-1885" → family Hugo, given Victor; "Băng Sơn" → one unit.
+
+    A heading is family-first when its family name is one word of the family-first list
+    and either the name has Vietnamese letters or the record is Vietnamese or Chinese:
+    "Lin, Maya" in an English book stays Maya Lin, "Le Guin, Ursula K." stays inverted.
+    """
+    whole = heading(name)
+    parts = name_parts(name)
+    if parts is not None:
+        family, given = parts
+        if _family_first(family, whole, languages):
+            return CitedName(f"{family} {given}", family, given, True)
+        return CitedName(f"{given} {family}", family, given, False)
+    words = whole.split(" ")
+    if len(words) >= 2 and _family_first(words[0], whole, languages):
+        return CitedName(whole, words[0], " ".join(words[1:]), True)
+    return CitedName(whole)
+
+
+def _family_first(family: str, name: str, languages: list[str] | tuple[str, ...]) -> bool:
+    words = folded_words(family)
+    if len(words) != 1 or words[0] not in FAMILY_FIRST:
+        return False
+    if _VIETNAMESE_LETTERS.search(name):
+        return True
+    return any(code.lower() in _FAMILY_FIRST_LANGUAGES for code in languages)
+
+
+def cited_names(record: Record) -> list[CitedName]:
+    return [cited_name(a, record.languages) for a in record.authors if heading(a)]
+
+
+def _sentence(text: str) -> str:
+    """Text ended by one full stop ("Hugo, V." stays, "Nguyễn Du" → "Nguyễn Du.")."""
+    text = text.strip()
+    return text if not text or text.endswith((".", "?", "!")) else text + "."
+
+
+def _series(names: list[str], conjunction: str, *, serial_comma: bool = True) -> str:
+    """'A', 'A and B' ('A, and B' with `serial_comma` before a conjunction of two is APA's
+    and MLA's habit; pass the separator in `conjunction`), 'A, B, and C'."""
+    if len(names) <= 1:
+        return "".join(names)
+    if len(names) == 2:
+        sep = ", " if serial_comma else " "
+        return f"{names[0]}{sep}{conjunction} {names[1]}"
+    return ", ".join(names[:-1]) + f", {conjunction} {names[-1]}"
+
+
+def _italic_title(record: Record) -> Markup:
+    title = full_title(record)
+    if not title:
+        return Markup("")
+    end = "" if title.endswith((".", "?", "!")) else "."
+    return Markup("<i>{}</i>{}").format(title, end)
+
+
+def apa_citation(record: Record) -> Markup:
+    """APA 7th edition reference, title in italics.
+
+    "Nguyễn Du. (2015). <i>Truyện Kiều</i> (Tái bản lần thứ 3). Nhà xuất bản Văn học."
+    "Hugo, V. (1995). <i>Les Misérables</i>. Gallimard."; without an author the title
+    takes the author's place: "<i>Bản đồ Hà Nội</i>. (1873). Nhà xuất bản X."
+    """
+    names = [n.with_initials for n in cited_names(record)]
+    if len(names) > 20:  # APA: the first 19, an ellipsis, the last
+        names = [*names[:19], "…", names[-1]]
+        authors = ", ".join(names[:-1]) + " " + names[-1]
+    else:
+        authors = _series(names, "&")
+    year = f"({record.year})." if record.year is not None else "(n.d.)."
+    title = full_title(record)
+    edition = strip_isbd(record.edition)
+    if title and edition:
+        title_part = Markup("<i>{}</i> ({}).").format(title, edition)
+    else:
+        title_part = _italic_title(record)
+    parts: list[Markup | str] = []
+    if authors:
+        parts += [_sentence(authors), year, title_part]
+    else:
+        parts += [title_part, year]
+    publisher = strip_isbd(record.publisher)
+    if publisher:
+        parts.append(_sentence(publisher))
+    return Markup(" ").join(escape(p) for p in parts if p)
+
+
+def chicago_citation(record: Record) -> Markup:
+    """Chicago 17th edition, author-date reference list entry.
+
+    "Hugo, Victor. 1995. <i>Les Misérables</i>. Paris: Gallimard." — only the first
+    Western name is inverted; family-first names never are: "Nguyễn Du. 2015. …".
+    Without an author: "<i>Bản đồ Hà Nội</i>. 1873. Hà Nội."
+    """
+    names = cited_names(record)
+    if len(names) > 10:  # Chicago: list seven, then et al.
+        written = [names[0].inverted, *(n.whole for n in names[1:7])]
+        authors = ", ".join(written) + ", et al."
+    else:
+        written = [n.inverted if i == 0 else n.whole for i, n in enumerate(names)]
+        authors = _series(written, "and")  # "Hugo, Victor, and Jane Doe"
+    year = _sentence(str(record.year)) if record.year is not None else "n.d."
+    parts: list[Markup | str] = []
+    if authors:
+        parts += [_sentence(authors), year, _italic_title(record)]
+    else:
+        parts += [_italic_title(record), year]
+    edition = strip_isbd(record.edition)
+    if edition:
+        parts.append(_sentence(edition))
+    place, publisher = strip_isbd(record.place), strip_isbd(record.publisher)
+    if place and publisher:
+        parts.append(f"{place}: {_sentence(publisher)}")
+    elif place or publisher:
+        parts.append(_sentence(place or publisher))
+    return Markup(" ").join(escape(p) for p in parts if p)
+
+
+def mla_citation(record: Record) -> Markup:
+    """MLA 9th edition works-cited entry.
+
+    "Hugo, Victor. <i>Les Misérables</i>. Gallimard, 1995." Two authors: "Hugo, Victor,
+    and Jane Doe."; three or more: "Hugo, Victor, et al."; family-first names in their
+    order: "Nguyễn Du. <i>Truyện Kiều</i>. Tái bản lần thứ 3, Nhà xuất bản Văn học, 2015."
+    """
+    names = cited_names(record)
+    if len(names) >= 3:
+        authors = f"{names[0].inverted}, et al."
+    elif len(names) == 2:
+        authors = f"{names[0].inverted}, and {names[1].whole}"
+    else:
+        authors = names[0].inverted if names else ""
+    tail = [
+        v
+        for v in (
+            strip_isbd(record.edition),
+            strip_isbd(record.publisher),
+            str(record.year) if record.year is not None else "",
+        )
+        if v
+    ]
+    parts: list[Markup | str] = []
+    if authors:
+        parts.append(_sentence(authors))
+    parts.append(_italic_title(record))
+    if tail:
+        parts.append(_sentence(", ".join(tail)))
+    return Markup(" ").join(escape(p) for p in parts if p)
+
+
+CITATION_STYLES = {
+    # key: (name shown, formatter); names are the styles' own, not translated
+    "apa": ("APA 7", apa_citation),
+    "chicago": ("Chicago (author-date)", chicago_citation),
+    "mla": ("MLA 9", mla_citation),
+}
+
+
+# --- what reference managers read from the page: Highwire Press tags, COinS --------------
+
+
+def highwire_meta(record: Record) -> list[tuple[str, str]]:
+    """`<meta name=… content=…>` pairs Zotero, Mendeley and Google Scholar read.
+
+    Authors as "Family, Given" where the family name is known (Zotero splits on the
+    comma, so "Nguyễn Du" arrives as family Nguyễn, given Du, not the other way round).
+    """
+    meta: list[tuple[str, str]] = []
+    title = full_title(record)
+    if title:
+        meta.append(("citation_title", _one_line(title)))
+    meta += [("citation_author", n.sortable) for n in cited_names(record)]
+    if record.year is not None:
+        meta.append(("citation_publication_date", str(record.year)))
+    meta += [("citation_isbn", v) for v in record.isbns]
+    meta += [("citation_issn", v) for v in record.issns]
+    publisher = strip_isbd(record.publisher)
+    if publisher:
+        meta.append(("citation_publisher", _one_line(publisher)))
+    meta += [("citation_language", _iso639_to_bcp47(code)) for code in record.languages]
+    return meta
+
+
+_COINS_BOOKS = frozenset({"book", "thesis", "audiobook"})
+_COINS_JOURNALS = frozenset({"periodical", "article"})
+
+
+def coins(record: Record, url: str = "") -> str:
+    """The OpenURL ContextObject (Z39.88-2004 KEV) for a COinS span's title attribute.
+
+    Percent-encoded UTF-8 throughout; the template's attribute escaping turns the "&"
+    separators into "&amp;", which is what HTML wants.
+    """
+    pairs: list[tuple[str, str]] = [("ctx_ver", "Z39.88-2004")]
+    title = full_title(record)
+    names = cited_names(record)
+    if record.format in _COINS_BOOKS:
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:book"), ("rft.genre", "book")]
+        if title:
+            pairs += [("rft.btitle", title), ("rft.title", title)]
+    elif record.format in _COINS_JOURNALS:
+        genre = "article" if record.format == "article" else "journal"
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:journal"), ("rft.genre", genre)]
+        if title:
+            pairs.append(("rft.atitle" if genre == "article" else "rft.jtitle", title))
+    else:
+        pairs += [("rft_val_fmt", "info:ofi/fmt:kev:mtx:dc"), ("rft.type", record.format)]
+        if title:
+            pairs.append(("rft.title", title))
+    if names and names[0].family:
+        pairs += [("rft.aulast", names[0].family), ("rft.aufirst", names[0].given)]
+    key = "rft.creator" if record.format not in _COINS_BOOKS | _COINS_JOURNALS else "rft.au"
+    pairs += [(key, n.sortable) for n in names]
+    if record.year is not None:
+        pairs.append(("rft.date", str(record.year)))
+    for key, value in (
+        ("rft.pub", strip_isbd(record.publisher)),
+        ("rft.place", strip_isbd(record.place)),
+        ("rft.edition", strip_isbd(record.edition)),
+    ):
+        if value and record.format in _COINS_BOOKS:
+            pairs.append((key, value))
+        elif value and key == "rft.pub":
+            pairs.append(("rft.publisher", value))
+    pairs += [("rft.isbn", v) for v in record.isbns]
+    pairs += [("rft.issn", v) for v in record.issns]
+    pairs += [("rft.language", code) for code in record.languages]
+    if url:
+        pairs.append(("rft_id", url))
+    pairs.append(("rfr_id", "info:sid/thuvien"))
+    return urlencode([(k, _one_line(v)) for k, v in pairs if v], quote_via=quote)
 
 
 # --- RIS -------------------------------------------------------------------------------

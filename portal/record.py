@@ -11,9 +11,9 @@ import hashlib
 import hmac
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from babel.units import format_unit
 from flask import (
@@ -31,9 +31,14 @@ from flask import (
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from lxml import etree
+from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 
 from catalogue import users
 from catalogue.record import DigitalObject, Holding, Record
+from catalogue.rights import AccessDecision
+from harvesters.xml import XmlError, localname, parse_xml
 from iiif.objects import (
     ChainedImageSource,
     RecordImageSource,
@@ -44,12 +49,14 @@ from iiif.objects import (
 from iiif.presentation import manifest_url
 from iiif.server import ImageAccess
 from iiif.source import FolderImageSource
-from indexer.names import clean_name
+from indexer.names import clean_name, direct_name
+from indexer.protocol import MAX_DEPTH
 from indexer.text import strip_isbd
 from portal import citations
 from portal.access import decide_for_request, log_content_access, may_see_record
 from portal.app import services
-from portal.i18n import language_tag
+from portal.i18n import current_language, language_tag
+from portal.search import SearchState, status_text
 
 bp = Blueprint("record", __name__)
 
@@ -266,6 +273,159 @@ def init_record_images(app: Flask) -> None:
 bp.record_once(lambda state: init_record_images(state.app))
 
 
+# --- why content is restricted, and what the reader can do --------------------------------
+
+
+def N_(text: str) -> str:  # noqa: N802 — gettext's name for "mark for translation only"
+    return text
+
+
+# The reasons of the licence rule presets (config/rights/presets.toml) and of the default,
+# as written there: a decision carrying one of these word for word is shown translated;
+# a reason a librarian wrote or edited is shown as written.
+KNOWN_REASONS = {
+    "": N_(
+        "No licence rule matched this record: the description is public, the content and "
+        "downloads are for staff only until a rule says otherwise, previews up to 400 px."
+    ),
+    "secret-archives": N_(
+        "Classified material (tài liệu mật): not disclosed outside library staff, under the "
+        "Law on Protection of State Secrets (2018)."
+    ),
+    "restricted-archives": N_(
+        "Restricted archive: withheld from the public by law or by the depositor's "
+        "conditions; staff only."
+    ),
+    "embargo": N_(
+        "Under embargo until the date on the record: the description is public, the content "
+        "is not yet released."
+    ),
+    "inc-registered-onsite": N_(
+        "In copyright (rightsstatements.org InC): registered readers may read it on the "
+        "library network; no downloads."
+    ),
+    "inc": N_(
+        "In copyright (rightsstatements.org InC): readable only by registered readers on the "
+        "library network; previews only elsewhere."
+    ),
+    "orphan-works": N_(
+        "Orphan work: its rights holders could not be found after a diligent search; "
+        "registered readers may read it online, no downloads, and it is withdrawn if a "
+        "rights holder comes forward."
+    ),
+    "inc-ruu": N_(
+        "In copyright, rights holders not located or identified: read on the library "
+        "network only, no downloads."
+    ),
+    "inc-edu": N_(
+        "In copyright, educational use permitted by the rights holder: registered readers "
+        "may read and download it."
+    ),
+    "inc-nc": N_(
+        "In copyright, non-commercial use permitted by the rights holder: anyone may read "
+        "it, registered readers may download."
+    ),
+    "noc-oklr": N_(
+        "Not in copyright, but other laws restrict its use (privacy, cultural heritage): "
+        "read on the library network only."
+    ),
+    "noc-cr": N_(
+        "Not in copyright; the digitisation agreement restricts reuse: anyone may read it, "
+        "registered readers may download."
+    ),
+    "noc-us": N_(
+        "Public domain in the United States only; it may still be protected in Vietnam: "
+        "read on the library network only."
+    ),
+    "cne": N_("Copyright status not evaluated: read on the library network only until it is."),
+    "und": N_("Copyright status could not be determined: read on the library network only."),
+}
+# What the policy appends to a rule's reason (catalogue/rights/policy.py).
+_REASON_SUFFIX = re.compile(
+    r" \((?:The record itself is for level “[a-z]+” only|No preview is allowed)\.\)$"
+)
+
+
+@dataclass
+class AccessAction:
+    text: Markup | str
+    href: str = ""
+
+
+@dataclass
+class AccessNotice:
+    """Why the requester cannot have the content, and what they can do about it."""
+
+    reason: str
+    reason_lang: str  # "vi" for a librarian's Vietnamese reason on an English page
+    actions: list[AccessAction]
+    level: str = ""  # who may: registered, onsite, staff, hidden
+
+
+def reason_text(decision: AccessDecision) -> tuple[str, bool]:
+    """The deciding rule's reason, and whether it was translated: a preset's (or the
+    default's) own wording is, a reason a librarian wrote or edited is shown as written."""
+    reason = _REASON_SUFFIX.sub("", decision.reason or "")
+    known = KNOWN_REASONS.get(decision.preset if decision.rule_id is not None else "")
+    if known is not None and reason == known:
+        return _(known), True
+    return reason, False
+
+
+def data_span(value: str) -> Markup:
+    """Catalogue text to put into a translated sentence: in a <span lang="vi"> when it is
+    Vietnamese on a page that is not (WCAG 3.1.2), else just escaped."""
+    lang = data_lang(value)
+    return Markup('<span lang="{}">{}</span>').format(lang, value) if lang else escape(value)
+
+
+def with_data(message: str, **values: str) -> Markup:
+    """A translated message (not yet formatted) with catalogue data put in by `data_span`."""
+    return escape(message) % {name: data_span(value) for name, value in values.items()}
+
+
+def access_notice(record: Record, decision: AccessDecision) -> AccessNotice | None:
+    """The notice for a refused content decision (None when it is allowed)."""
+    if decision.allowed:
+        return None
+    anonymous = not getattr(current_user, "is_authenticated", False)
+    here = url_for("record.show", record_id=record.id)
+    libraries = holding_libraries(record)
+    library = ", ".join(libraries)
+    actions: list[AccessAction] = []
+    level = decision.level
+    if level == "registered" and anonymous:
+        actions.append(AccessAction(_("Log in"), url_for("account.login", next=here)))
+        actions.append(
+            AccessAction(_("Register as a reader"), url_for("account.register", next=here))
+        )
+    elif level == "onsite":
+        actions.append(
+            AccessAction(
+                with_data(_("Read it in the reading room of %(library)s."), library=library)
+            )
+        )
+        if anonymous:
+            actions.append(
+                AccessAction(
+                    _("Library staff can log in to read it anywhere."),
+                    url_for("account.login", next=here),
+                )
+            )
+    else:
+        actions.append(
+            AccessAction(with_data(_("Ask %(library)s about access to it."), library=library))
+        )
+    reason, translated = reason_text(decision)
+    return AccessNotice(reason, "" if translated else data_lang(reason), actions, level)
+
+
+def holding_libraries(record: Record) -> list[str]:
+    """The libraries holding the record (its source's name when it lists no copies)."""
+    names = sorted({h.library for h in record.holdings if h.library})
+    return names or [library_name(record.source_key)]
+
+
 # --- the scan viewer on the record page ---------------------------------------------------
 
 THUMBNAIL_PX = 150
@@ -277,6 +437,7 @@ class ScanPage:
     info: str  # the page's info.json (what the deep-zoom viewer opens)
     thumbnail: str
     image: str  # the largest image the requester may have (the no-script link)
+    lang: str = ""  # the label's language when it is Vietnamese and the page is not
 
 
 @dataclass
@@ -288,7 +449,6 @@ class ScanViewer:
     manifest: str
     drag_link: str  # the IIIF drag-and-drop convention: manifest?manifest=manifest
     preview_px: int = 0
-    login_url: str = ""  # refused to an anonymous visitor: logging in may help
 
     def pages_json(self) -> str:
         return json.dumps([vars(p) for p in self.pages], ensure_ascii=False)
@@ -305,16 +465,15 @@ def scan_viewer(record: Record) -> ScanViewer | None:
     manifest = manifest_url(record.id)
     drag_link = f"{manifest}?{urlencode({'manifest': manifest})}"
     if not access.full and not access.preview_max_px:
-        login = ""
-        if access.refused_status == 401:
-            login = url_for("account.login", next=url_for("record.show", record_id=record.id))
-        return ScanViewer("refused", [], manifest, drag_link, login_url=login)
+        # What to do about it (log in, the reading room…) is the access notice's job.
+        return ScanViewer("refused", [], manifest, drag_link)
     thumb = min(THUMBNAIL_PX, access.preview_max_px or THUMBNAIL_PX)
     pages = []
     for number, obj in enumerate(images, 1):
         base = url_for("iiif.base", identifier=image_identifier(record.id, number))
         pages.append(
             ScanPage(
+                lang=data_lang(obj.label),
                 label=obj.label or _("Page %(number)s", number=number),
                 info=f"{base}/info.json",
                 thumbnail=f"{base}/full/!{thumb},{thumb}/0/default.jpg",
@@ -323,6 +482,135 @@ def scan_viewer(record: Record) -> ScanViewer | None:
         )
     mode = "full" if access.full else "preview"
     return ScanViewer(mode, pages, manifest, drag_link, access.preview_max_px or 0)
+
+
+# --- the search a record was opened from: back to results, previous and next ------------
+
+CONTEXT_MAX_CHARS = 4000  # a results URL's query string is far shorter
+CONTEXT_MAX_FIELDS = 120
+
+
+@dataclass
+class SearchContext:
+    """Where the record sits in the search it was opened from (Blacklight's search
+    context): the link back to that results page, and the neighbours' record pages."""
+
+    back_url: str
+    position: int = 0  # 1-based; 0 when the record was not found where it was said to be
+    total: int = 0
+    previous_url: str = ""
+    next_url: str = ""
+
+
+def context_params(state: SearchState, position: int) -> dict[str, str]:
+    """The query parameters that carry a search context to a record page."""
+    return {"ctx": urlencode(state.params(page=None)), "pos": str(position)}
+
+
+def search_context_url(record_url: str, state: SearchState, position: int) -> str:
+    """A record link that carries its search (for the results page's hit links):
+    `/record/x?ctx=q%3Dha%2Bnoi&pos=3`."""
+    return f"{record_url}?{urlencode(context_params(state, position))}"
+
+
+bp.add_app_template_global(search_context_url, "search_context_url")
+
+
+def search_context(record: Record) -> SearchContext | None:
+    """The context from `?ctx=…&pos=…`, else from a Referer that is this site's results
+    page; None when there is none or it does not hold up.
+
+    Nothing from the request is trusted: the query string is parsed by the results
+    page's own `SearchState` (lenient cleaning, clamped page sizes, known sorts), the
+    position is clamped, and every link is rebuilt from the parsed state. The search is
+    the results page's own query, so the index's result cache usually answers it.
+    """
+    args = request.args
+    raw, position = args.get("ctx"), _position(args.get("pos"))
+    if raw is None:
+        raw, position = _referring_search(), 0
+    if raw is None or len(raw) > CONTEXT_MAX_CHARS:
+        return None
+    try:
+        pairs = parse_qsl(raw, max_num_fields=CONTEXT_MAX_FIELDS)
+    except ValueError:
+        return None
+    state = SearchState.from_args(MultiDict(pairs))
+    if state.too_long:
+        return None
+    if position:
+        state.page = (position - 1) // state.per_page + 1
+    try:
+        return _place_in_results(record, state, position)
+    except Exception:
+        current_app.logger.exception("could not re-run the search context of %r", record.id)
+        return None
+
+
+def _position(raw: str | None) -> int:
+    """A 1-based position in a result list, or 0 if it is not one."""
+    if not raw or not raw.isascii() or not raw.isdigit() or len(raw) > 6:
+        return 0
+    value = int(raw)
+    return value if 1 <= value <= MAX_DEPTH else 0
+
+
+def _referring_search() -> str | None:
+    """The query string of the Referer when it is this site's results page."""
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    # The host, not the scheme: behind a TLS-terminating proxy the app sees http.
+    if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+        return None
+    if parts.path != url_for("search.results"):
+        return None
+    return parts.query
+
+
+def _place_in_results(record: Record, state: SearchState, position: int) -> SearchContext:
+    """Find the record at (or, the index having changed, near) its position."""
+    index = services().index
+    result = index.search(state.search_query())
+    hits = result.hits
+    first = (state.page - 1) * state.per_page + 1
+
+    def holds(hit: Any) -> bool:
+        return hit.id == record.id or record.id in (hit.record_ids or ())
+
+    found = next((i for i, hit in enumerate(hits) if holds(hit)), None)
+    wanted = position - first if position else None
+    if wanted is not None and 0 <= wanted < len(hits) and holds(hits[wanted]):
+        found = wanted
+    back = state.url(page=state.page)
+    if found is None:
+        return SearchContext(back_url=back)
+    position = first + found
+    last = min(result.total, MAX_DEPTH)
+
+    def neighbour(at: int) -> str:
+        if not 1 <= at <= last:
+            return ""
+        offset = at - first
+        if 0 <= offset < len(hits):
+            hit = hits[offset]
+        else:  # on the next or previous page: one more (usually cached) search
+            state.page = (at - 1) // state.per_page + 1
+            page_hits = index.search(state.search_query()).hits
+            index_on_page = (at - 1) % state.per_page
+            if index_on_page >= len(page_hits):
+                return ""
+            hit = page_hits[index_on_page]
+        return url_for("record.show", record_id=hit.id, **context_params(state, at))
+
+    return SearchContext(
+        back_url=back,
+        position=position,
+        total=last,
+        previous_url=neighbour(position - 1),
+        next_url=neighbour(position + 1),
+    )
 
 
 # --- the record page ---------------------------------------------------------------------
@@ -335,6 +623,13 @@ def show(record_id: str) -> Response | str | tuple[str, int]:
     if record.deleted:
         return render_template("record/gone.html", record_id=record.id), 410
     permalink = url_for("record.show", record_id=record.id, _external=True)
+    others = work_records(record)
+    viewer = scan_viewer(record)
+    content_notice = download_notice = None
+    if record.digital_objects:
+        content_notice = access_notice(record, decide_for_request(record, "view_content"))
+    if any(obj.stored_path for obj in record.digital_objects):
+        download_notice = access_notice(record, decide_for_request(record, "download"))
     return render_template(
         "record/show.html",
         record=record,
@@ -344,11 +639,18 @@ def show(record_id: str) -> Response | str | tuple[str, int]:
         format_name=format_label(record.format),
         permalink=permalink,
         description=describe(record),
-        holdings=holding_rows(record.holdings),
-        others=other_records(record),
+        holdings=work_holdings(record, others),
+        others=other_records(record, others),
         files=file_rows(record),
-        viewer=scan_viewer(record),
+        viewer=viewer,
+        content_notice=content_notice,
+        download_notice=download_notice,
+        context=search_context(record),
+        data_span=data_span,
         citation=citations.format_citation(record),
+        styles=[(name, build(record)) for name, build in citations.CITATION_STYLES.values()],
+        meta_tags=citations.highwire_meta(record),
+        coins=citations.coins(record, permalink),
         json_ld=citations.json_for_script(citations.to_json_ld(record, permalink)),
         citation_links=[
             (url_for("record.cite", record_id=record.id, fmt=ext), label, media_type)
@@ -394,53 +696,108 @@ def describe(record: Record) -> list[Field]:
     def plain(values: list[str]) -> list[Value]:
         return [Value(v) for v in values if v and v.strip()]
 
+    def data(values: list[str]) -> list[Value]:
+        """Catalogued text: marked lang="vi" when it is Vietnamese and the UI is not."""
+        return [Value(v, lang=data_lang(v)) for v in values if v and v.strip()]
+
+    def person(name: str) -> Value:
+        shown = person_name(name)
+        return Value(shown, search(author_query(name)), data_lang(shown))
+
     rights = rights_label(record.rights_statement)
-    source = services().store.get_source(record.source_key)
+    source_name = library_name(record.source_key)
     fields = [
+        Field("authors", _("Authors"), [person(a) for a in record.authors if a.strip()]),
         Field(
-            "authors",
-            _("Authors"),
-            [Value(a, search(author_query(a))) for a in record.authors if a.strip()],
+            "contributors", _("Contributors"), [person(c) for c in record.contributors if c.strip()]
         ),
-        Field(
-            "contributors",
-            _("Contributors"),
-            [Value(c, search(author_query(c))) for c in record.contributors if c.strip()],
-        ),
-        Field("publisher", _("Publisher"), plain([strip_isbd(record.publisher)])),
-        Field("place", _("Place of publication"), plain([strip_isbd(record.place)])),
+        Field("publisher", _("Publisher"), data([strip_isbd(record.publisher)])),
+        Field("place", _("Place of publication"), data([strip_isbd(record.place)])),
         Field("year", _("Year"), plain([str(record.year)] if record.year is not None else [])),
         Field("edition", _("Edition"), plain([strip_isbd(record.edition)])),
-        Field("series", _("Series"), plain(record.series)),
+        Field("series", _("Series"), data(record.series)),
         Field("format", _("Format"), [Value(format_label(record.format))]),
         Field("languages", _("Languages"), [Value(language_name(c)) for c in record.languages]),
         Field(
             "subjects",
             _("Subjects"),
-            [Value(s, search(subject_query(s))) for s in record.subjects if s.strip()],
+            [
+                Value(s, search(subject_query(s)), data_lang(s))
+                for s in record.subjects
+                if s.strip()
+            ],
         ),
-        Field("genres", _("Genres"), plain(record.genres)),
+        Field("genres", _("Genres"), data(record.genres)),
         Field("isbns", _("ISBN"), plain(record.isbns)),
         Field("invalid_isbns", _("Invalid ISBN"), plain(record.invalid_isbns)),
         Field("issns", _("ISSN"), plain(record.issns)),
         Field("oclc", _("OCLC number"), plain([record.oclc])),
         Field("lccn", _("LCCN"), plain([record.lccn])),
-        Field("call_numbers", _("Call numbers"), plain(record.call_numbers)),
-        Field("description", _("Summary"), plain([record.description])),
+        Field("call_numbers", _("Call numbers"), plain(distinct_call_numbers(record.call_numbers))),
+        Field("description", _("Summary"), data([record.description])),
         Field("contents", _("Contents"), [Value(c, lang=foreign) for c in record.contents if c]),
         Field(
             "collections",
             _("Collections"),
             [
-                Value(c, url_for("search.results", **{"f.collection": c}))
+                Value(c, url_for("search.results", **{"f.collection": c}), data_lang(c))
                 for c in record.collections
                 if c.strip()
             ],
         ),
         Field("rights", _("Rights"), [rights] if rights else []),
-        Field("source", _("Catalogued by"), [Value(source.name if source else record.source_key)]),
+        Field("source", _("Catalogued by"), [Value(source_name, lang=data_lang(source_name))]),
     ]
     return [f for f in fields if f.values]
+
+
+# Letters only Vietnamese writes (French shares é, è, ê, à, â, ô but none of these).
+_VIETNAMESE_LETTERS = re.compile(
+    "[ăđơưĩũỹỳạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỵỷ]", re.IGNORECASE
+)
+
+
+def data_lang(text: str) -> str:
+    """ "vi" for Vietnamese catalogue text on a page whose language is not Vietnamese.
+
+    WCAG 3.1.2: a screen reader in English reads "Thư viện Hà Nội" with English
+    phonetics unless the text says it is Vietnamese. Names, subjects and locations carry
+    no language of their own, so the letters decide; '' leaves the page's language.
+    """
+    if not text or current_language() == "vi":
+        return ""
+    return "vi" if _VIETNAMESE_LETTERS.search(text) else ""
+
+
+def person_name(name: str) -> str:
+    """A heading in reading order, as the results list shows it: "Trần, Quốc Vượng" →
+    "Trần Quốc Vượng", "Hugo, Victor, 1802-1885" → "Victor Hugo"."""
+    return direct_name(name) or " ".join(name.split())
+
+
+def distinct_call_numbers(values: list[str]) -> list[str]:
+    """Each call number once: duplicates dropped, and a bare class number dropped when a
+    fuller call number starts with it ("912.597" beside "912.597 BA-B")."""
+    cleaned: list[str] = []
+    for value in values:
+        text = " ".join(value.split())
+        if text and text.casefold() not in (c.casefold() for c in cleaned):
+            cleaned.append(text)
+    folded = [c.casefold() for c in cleaned]
+    return [
+        c
+        for c, f in zip(cleaned, folded, strict=True)
+        if not any(other != f and other.startswith(f + " ") for other in folded)
+    ]
+
+
+def library_name(source_key: str) -> str:
+    """A source's name as readers know it (its key when the source is gone)."""
+    names = g.setdefault("_thuvien_source_names", {})
+    if source_key not in names:
+        source = services().store.get_source(source_key)
+        names[source_key] = source.name if source else source_key
+    return names[source_key]
 
 
 def foreign_language(record: Record) -> str:
@@ -566,25 +923,78 @@ class HoldingRow:
     status_label: str
     status_date: str  # localised, "" when unknown
     status_iso: str  # for <time datetime>
+    record_id: str = ""  # the record the copy comes from
+    record_title: str = ""
+    record_lang: str = ""  # the record title's language, when not the page's
+    own: bool = True  # a copy of the record on this page
+    library_lang: str = ""
+    location_lang: str = ""
 
 
-def holding_rows(holdings: list[Holding]) -> list[HoldingRow]:
+def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[HoldingRow]:
+    """One row per copy, sorted by library, location and call number."""
     rows = []
     for h in sorted(holdings, key=lambda h: (h.library, h.location, h.call_number)):
         status = h.status if h.status in _STATUS_ORDER else "unknown"
         when = h.status_read_at
+        library = h.library or (library_name(record.source_key) if record else "")
         rows.append(
             HoldingRow(
-                library=h.library,
+                library=library,
                 location=h.location,
                 call_number=h.call_number,
                 status=status,
                 status_label=status_label(status),
                 status_date=format_datetime(when, "medium") if when else "",
                 status_iso=when.isoformat() if when else "",
+                library_lang=data_lang(library),
+                location_lang=data_lang(h.location),
             )
         )
     return rows
+
+
+@dataclass
+class LibraryHoldings:
+    """One library's copies of the work, and the one-line summary of their status."""
+
+    library: str
+    lang: str
+    rows: list[HoldingRow]
+    summary: list[tuple[str, str]]  # (status, "1 copy available"), best status first
+
+
+def work_holdings(record: Record, others: list[Record]) -> list[LibraryHoldings]:
+    """Every visible copy of the work, grouped by library, this record's own copies first.
+
+    `others` are the work's other records the requester may see (`work_records`): a
+    hidden record's copies never reach this table.
+    """
+    title_lang = foreign_language(record)
+    rows: list[HoldingRow] = []
+    for source in (record, *others):
+        own = source is record
+        title = citations.full_title(source) or source.id
+        year = f" ({source.year})" if source.year is not None else ""
+        lang = foreign_language(source)
+        for row in holding_rows(source.holdings, source):
+            row.record_id, row.own = source.id, own
+            row.record_title = title + year
+            row.record_lang = title_lang if own else lang
+            rows.append(row)
+    groups: dict[str, list[HoldingRow]] = {}
+    for row in rows:  # this record's libraries come first: it is listed first
+        groups.setdefault(row.library, []).append(row)
+    ordered = sorted(groups.items(), key=lambda kv: (not kv[1][0].own, kv[0]))
+    out = []
+    for library, copies in ordered:
+        copies.sort(key=lambda r: (not r.own, r.record_id, r.location, r.call_number))
+        counts: dict[str, int] = {}
+        for row in copies:
+            counts[row.status] = counts.get(row.status, 0) + 1
+        summary = [(s, status_text(s, counts[s])) for s in _STATUS_ORDER if s in counts]
+        out.append(LibraryHoldings(library, data_lang(library), copies, summary))
+    return out
 
 
 @dataclass
@@ -595,6 +1005,7 @@ class FileRow:
     duration: str
     duration_iso: str
     href: str = ""  # the download, when thuvien holds a copy and the requester may have it
+    lang: str = ""  # the label's language when it is Vietnamese and the page is not
 
 
 def file_rows(record: Record) -> list[FileRow]:
@@ -609,6 +1020,7 @@ def file_rows(record: Record) -> list[FileRow]:
     for number, obj in enumerate(ordered_objects(record), 1):
         rows.append(
             FileRow(
+                lang=data_lang(obj.label),
                 label=obj.label or _("File %(number)s", number=number),
                 kind=kinds.get(obj.kind, obj.kind),
                 size=file_size(obj.bytes),
@@ -665,42 +1077,51 @@ class OtherRecord:
     title: str
     lang: str
     libraries: str
+    libraries_lang: str
     year: str
     format: str
-    availability: str
 
 
-def other_records(record: Record) -> list[OtherRecord]:
-    """The other live, visible records of this record's work (its copies in other libraries)."""
+def work_records(record: Record) -> list[Record]:
+    """The work's other live records the requester may see (its copies in other libraries).
+
+    The store keeps each record's work key at every index sync, so this needs no search.
+    """
     try:
         found = _work_records(record)
     except Exception:
-        # The page is still worth showing without this list: log and carry on.
+        # The page is still worth showing without them: log and carry on.
         current_app.logger.exception("could not find the other records of %r", record.id)
         return []
+    return [
+        other
+        for other in found
+        if other.id != record.id and not other.deleted and may_see_record(other)
+    ][:MAX_OTHER_RECORDS]
+
+
+def other_records(record: Record, others: list[Record] | None = None) -> list[OtherRecord]:
+    """The work's other records as the page lists them, by library, year and id."""
+    others = work_records(record) if others is None else others
     rows = []
-    for other in found:
-        if other.id == record.id or other.deleted or not may_see_record(other):
-            continue
+    for other in others:
         libraries = sorted({h.library for h in other.holdings if h.library})
         if not libraries:
-            source = services().store.get_source(other.source_key)
-            libraries = [source.name if source else other.source_key]
-        statuses = {h.status for h in other.holdings}
-        best = next((s for s in _STATUS_ORDER if s in statuses), "")
+            libraries = [library_name(other.source_key)]
+        names = ", ".join(libraries)
         rows.append(
             OtherRecord(
                 id=other.id,
                 title=citations.full_title(other) or other.id,
                 lang=language_tag(other.languages),
-                libraries=", ".join(libraries),
+                libraries=names,
+                libraries_lang=data_lang(names),
                 year=str(other.year) if other.year is not None else "",
                 format=format_label(other.format),
-                availability=status_label(best) if best else "",
             )
         )
     rows.sort(key=lambda r: (r.libraries, r.year, r.id))
-    return rows[:MAX_OTHER_RECORDS]
+    return rows
 
 
 def _work_records(record: Record) -> list[Record]:
@@ -820,8 +1241,8 @@ def raw(record_id: str) -> Response | str:
         record=record,
         title=strip_isbd(record.title) or record.id,
         raw_format=raw_format,
-        text=raw_text(content),
-        readable=readable_marc(content),
+        text=pretty_xml(content) or raw_text(content),
+        marc=marc_fields(content),
         size=file_size(len(content)),
     )
 
@@ -860,14 +1281,112 @@ def _is_iso2709(content: bytes) -> bool:
     return len(content) >= 24 and content[:5].isdigit() and b"\x1e" in content
 
 
-def readable_marc(content: bytes) -> str:
-    """Binary MARC 21 (ISO 2709) in the mnemonic form librarians read ("=245  10$aTitle")."""
-    if not _is_iso2709(content):
+# --- the raw record as librarians read it: indented XML, a MARC field table ----------------
+
+MARC_SLIM = "http://www.loc.gov/MARC21/slim"
+
+
+def pretty_xml(content: bytes) -> str:
+    """XML indented two spaces a level ('' when it is not XML or not safe, well-formed XML:
+    the page then shows it as received). Parsed by the harvesters' safe parser: no DTD,
+    no entities, no network."""
+    if not content.lstrip().startswith(b"<"):
         return ""
+    try:
+        root = parse_xml(content)
+    except XmlError:
+        return ""
+    etree.indent(root, space="  ")
+    return raw_text(etree.tostring(root, encoding="utf-8", pretty_print=True))
+
+
+@dataclass
+class MarcField:
+    """One row of the MARC table: tag, indicators, and the data or the subfields."""
+
+    tag: str
+    indicators: tuple[str, str] = ("", "")
+    data: str = ""  # leader and control fields
+    subfields: list[tuple[str, str]] = field(default_factory=list)
+
+
+def marc_fields(content: bytes) -> list[MarcField]:
+    """The MARC record's fields (binary ISO 2709 or MARCXML, also inside an OAI-PMH
+    record); [] for anything else. A blank indicator is shown as "#", as LC does."""
+    if _is_iso2709(content):
+        return _iso2709_fields(content)
+    if content.lstrip().startswith(b"<"):
+        try:
+            root = parse_xml(content)
+        except XmlError:
+            return []
+        return _marcxml_fields(root)
+    return []
+
+
+def _indicator(value: str | None) -> str:
+    value = (value or "").strip()
+    return value if value else "#"
+
+
+def _iso2709_fields(content: bytes) -> list[MarcField]:
     try:
         from pymarc import Record as MarcRecord
 
         marc = MarcRecord(data=content, force_utf8=True)
     except Exception:  # a malformed record still shows as received
-        return ""
-    return raw_text(str(marc).encode("utf-8"))
+        return []
+    rows = [MarcField("LDR", data=str(marc.leader))]
+    for f in marc.fields:
+        if f.is_control_field():
+            rows.append(MarcField(f.tag, data=raw_text((f.data or "").encode())))
+        else:
+            ind = f.indicators
+            rows.append(
+                MarcField(
+                    f.tag,
+                    (_indicator(ind[0] if ind else ""), _indicator(ind[1] if ind else "")),
+                    subfields=[(sf.code, raw_text(sf.value.encode())) for sf in f.subfields],
+                )
+            )
+    return rows
+
+
+def _marcxml_fields(root: etree._Element) -> list[MarcField]:
+    record = (
+        root
+        if _is_marc_record(root)
+        else next((e for e in root.iter() if isinstance(e.tag, str) and _is_marc_record(e)), None)
+    )
+    if record is None:
+        return []
+    rows = []
+    for child in record:
+        if not isinstance(child.tag, str):
+            continue
+        name = localname(child)
+        text = raw_text((child.text or "").encode())
+        if name == "leader":
+            rows.append(MarcField("LDR", data=text))
+        elif name == "controlfield":
+            rows.append(MarcField(child.get("tag", ""), data=text))
+        elif name == "datafield":
+            subfields = [
+                (sub.get("code", ""), raw_text((sub.text or "").encode()))
+                for sub in child
+                if isinstance(sub.tag, str) and localname(sub) == "subfield"
+            ]
+            indicators = (_indicator(child.get("ind1")), _indicator(child.get("ind2")))
+            rows.append(MarcField(child.get("tag", ""), indicators, subfields=subfields))
+    return rows
+
+
+def _is_marc_record(element: etree._Element) -> bool:
+    if localname(element) != "record":
+        return False
+    namespace = etree.QName(element).namespace
+    if namespace == MARC_SLIM:
+        return True
+    return namespace is None and any(
+        isinstance(c.tag, str) and localname(c) in ("datafield", "controlfield") for c in element
+    )

@@ -307,3 +307,189 @@ def test_full_title_and_reading_name():
     assert citations.reading_name("Nguyễn, Du") == "Nguyễn Du"
     assert citations.reading_name("Hugo, Victor, 1802-1885") == "Hugo, Victor"
     assert citations.reading_name("Nguyễn Du, 1766-1820") == "Nguyễn Du"
+
+
+# --- APA 7, Chicago author-date, MLA 9 -----------------------------------------------------
+
+
+def hugo(**changes) -> Record:
+    values = dict(
+        title="Les Misérables",
+        authors=["Hugo, Victor, 1802-1885"],
+        year=1995,
+        publisher="Gallimard",
+        place="Paris",
+        languages=["fre"],
+    )
+    values.update(changes)
+    return Record("vnu-library", "vnu-les-mis", **values)
+
+
+def english(**changes) -> Record:
+    values = dict(
+        title="The Tale of Kieu",
+        subtitle="a bilingual edition",
+        authors=["Nguyễn Du", "Huỳnh, Sanh Thông"],
+        year=1983,
+        publisher="Yale University Press",
+        place="New Haven",
+        languages=["eng"],
+    )
+    values.update(changes)
+    return Record("national-library", "nl-tale", **values)
+
+
+def map_1873() -> Record:
+    return Record(
+        "hanoi-library",
+        "map",
+        title="Bản đồ thành Hà Nội năm 1873",
+        year=1873,
+        place="Hà Nội",
+        publisher="Sở Địa chính",
+        format="map",
+    )
+
+
+def test_apa_keeps_vietnamese_names_whole_and_abbreviates_western_given_names():
+    assert str(citations.apa_citation(kieu())) == (
+        "Nguyễn Du. (2015). <i>Truyện Kiều</i> (Tái bản lần thứ 3). Nhà xuất bản Văn học."
+    )
+    assert str(citations.apa_citation(hugo())) == (
+        "Hugo, V. (1995). <i>Les Misérables</i>. Gallimard."
+    )
+    assert str(citations.apa_citation(english())) == (
+        "Nguyễn Du, &amp; Huỳnh Sanh Thông. (1983). <i>The Tale of Kieu: a bilingual "
+        "edition</i>. Yale University Press."
+    )
+    three = hugo(authors=["Hugo, Victor", "Doe, Jane Ann", "Roe, Jean-Paul"])
+    assert str(citations.apa_citation(three)).startswith(
+        "Hugo, V., Doe, J. A., &amp; Roe, J.-P. (1995)."
+    )
+
+
+def test_chicago_inverts_only_the_first_western_name():
+    assert str(citations.chicago_citation(kieu())) == (
+        "Nguyễn Du. 2015. <i>Truyện Kiều</i>. Tái bản lần thứ 3. Hà Nội: Nhà xuất bản Văn học."
+    )
+    assert str(citations.chicago_citation(hugo(authors=["Hugo, Victor", "Doe, Jane"]))) == (
+        "Hugo, Victor, and Jane Doe. 1995. <i>Les Misérables</i>. Paris: Gallimard."
+    )
+    assert str(citations.chicago_citation(english())).startswith(
+        "Nguyễn Du, and Huỳnh Sanh Thông. 1983. <i>The Tale of Kieu: a bilingual edition</i>."
+    )
+
+
+def test_mla_lists_two_authors_and_uses_et_al_for_three():
+    assert str(citations.mla_citation(kieu())) == (
+        "Nguyễn Du. <i>Truyện Kiều</i>. Tái bản lần thứ 3, Nhà xuất bản Văn học, 2015."
+    )
+    assert str(citations.mla_citation(hugo())) == (
+        "Hugo, Victor. <i>Les Misérables</i>. Gallimard, 1995."
+    )
+    assert str(citations.mla_citation(english())).startswith(
+        "Nguyễn Du, and Huỳnh Sanh Thông. <i>The Tale of Kieu: a bilingual edition</i>."
+    )
+    three = hugo(authors=["Hugo, Victor", "Doe, Jane", "Roe, Richard"])
+    assert str(citations.mla_citation(three)).startswith("Hugo, Victor, et al. <i>")
+
+
+def test_authorless_works_start_with_the_title_not_the_year():
+    work = map_1873()
+    assert str(citations.apa_citation(work)) == (
+        "<i>Bản đồ thành Hà Nội năm 1873</i>. (1873). Sở Địa chính."
+    )
+    assert str(citations.chicago_citation(work)) == (
+        "<i>Bản đồ thành Hà Nội năm 1873</i>. 1873. Hà Nội: Sở Địa chính."
+    )
+    assert str(citations.mla_citation(work)) == (
+        "<i>Bản đồ thành Hà Nội năm 1873</i>. Sở Địa chính, 1873."
+    )
+    assert str(format_citation(work)) == (
+        "<i>Bản đồ thành Hà Nội năm 1873</i> (1873). Hà Nội: Sở Địa chính."
+    )
+
+
+def test_no_year_is_n_d_and_markup_in_data_is_escaped():
+    assert str(citations.apa_citation(bare())) == "<i>Ca dao</i>. (n.d.)."
+    assert str(citations.chicago_citation(bare())) == "<i>Ca dao</i>. n.d."
+    assert str(citations.mla_citation(bare())) == "<i>Ca dao</i>."
+    hostile = kieu(title="<b>x</b>", authors=["<script>"], publisher="A & B")
+    for style in (citations.apa_citation, citations.chicago_citation, citations.mla_citation):
+        text = str(style(hostile))
+        assert "<b>" not in text and "<script>" not in text and "A &amp; B" in text
+
+
+@pytest.mark.parametrize(
+    ("heading", "languages", "expected"),
+    [
+        ("Nguyễn Du", (), ("Nguyễn Du", "Nguyễn Du", "Nguyễn, Du")),
+        ("Nguyễn, Du", ("eng",), ("Nguyễn Du", "Nguyễn Du", "Nguyễn, Du")),
+        ("Văn Cao", (), ("Văn Cao", "Văn Cao", "Văn, Cao")),
+        ("Li, Bai", ("chi",), ("Li Bai", "Li Bai", "Li, Bai")),
+        ("Lin, Maya", ("eng",), ("Lin, Maya", "Lin, M.", "Lin, Maya")),
+        (
+            "Le Guin, Ursula K.",
+            ("eng",),
+            ("Le Guin, Ursula K", "Le Guin, U. K.", "Le Guin, Ursula K"),  # clean_name drops "."
+        ),
+        ("Băng Sơn", ("vie",), ("Băng Sơn", "Băng Sơn", "Băng Sơn")),
+        ("Hội Nhà văn Việt Nam", ("vie",), ("Hội Nhà văn Việt Nam",) * 3),
+    ],
+)
+def test_cited_names(heading, languages, expected):
+    name = citations.cited_name(heading, languages)
+    assert (name.inverted, name.with_initials, name.sortable) == expected
+
+
+# --- Zotero / Mendeley capture: Highwire Press tags and COinS --------------------------------
+
+
+def test_highwire_tags_one_author_each_family_first_names_split_right():
+    meta = citations.highwire_meta(english(isbns=["9780300040517"]))
+    assert meta == [
+        ("citation_title", "The Tale of Kieu: a bilingual edition"),
+        ("citation_author", "Nguyễn, Du"),
+        ("citation_author", "Huỳnh, Sanh Thông"),
+        ("citation_publication_date", "1983"),
+        ("citation_isbn", "9780300040517"),
+        ("citation_publisher", "Yale University Press"),
+        ("citation_language", "en"),
+    ]
+    assert citations.highwire_meta(bare()) == [("citation_title", "Ca dao")]
+
+
+def test_coins_is_a_percent_encoded_openurl_context_object():
+    from urllib.parse import parse_qs
+
+    value = citations.coins(kieu(), URL)
+    assert " " not in value and "Truyện" not in value  # UTF-8, percent-encoded
+    fields = parse_qs(value)
+    assert fields["ctx_ver"] == ["Z39.88-2004"]
+    assert fields["rft_val_fmt"] == ["info:ofi/fmt:kev:mtx:book"]
+    assert fields["rft.btitle"] == ["Truyện Kiều"]
+    assert (fields["rft.aulast"], fields["rft.aufirst"]) == (["Nguyễn"], ["Du"])
+    assert fields["rft.date"] == ["2015"] and fields["rft.isbn"] == ["9786041234567"]
+    assert fields["rft_id"] == [URL]
+    dc = parse_qs(citations.coins(map_1873()))
+    assert dc["rft_val_fmt"] == ["info:ofi/fmt:kev:mtx:dc"] and dc["rft.type"] == ["map"]
+    journal = parse_qs(citations.coins(kieu(format="periodical", issns=["0866-7373"])))
+    assert journal["rft.jtitle"] == ["Truyện Kiều"] and journal["rft.issn"] == ["0866-7373"]
+
+
+def test_the_record_page_carries_tags_coins_and_three_styles(client):
+    import lxml.html
+
+    response = client.get("/record/hanoi-library:hn-001")
+    doc = lxml.html.fromstring(response.get_data(as_text=True))
+    meta = [(m.get("name"), m.get("content")) for m in doc.xpath("//head/meta[@name]")]
+    assert ("citation_title", "Truyện Kiều") in meta
+    assert ("citation_author", "Nguyễn, Du") in meta
+    assert ("citation_isbn", "9786041234567") in meta
+    [span] = doc.xpath("//span[@class='Z3988']")
+    assert span.get("aria-hidden") == "true" and not span.text_content()
+    assert span.get("title").startswith("ctx_ver=Z39.88-2004&rft_val_fmt=")
+    styles = doc.xpath("//dl[@class='citation-styles']//dt/text()")
+    assert styles == ["APA 7", "Chicago (author-date)", "MLA 9"]
+    apa = doc.xpath("//dl[@class='citation-styles']//dd")[0]
+    assert apa.text_content() == "Nguyễn Du. (2015). Truyện Kiều. Nhà xuất bản Văn học."
