@@ -2,13 +2,25 @@
 
 All reads and writes of `users` and `login_attempts` happen here; the password hash
 never leaves this module (a `User` carries only a short stamp derived from it, which
-changes when the password does, so a session can be tied to one password).
+changes when the password does, so a session can be tied to one password). So do a
+reader's data export and the deletion of an account with everything kept about it.
 
-Rate limiting works on the attempts recorded in `login_attempts`: too many failures
-for one username, or from one client address, inside a sliding window lock further
-attempts until enough of them have left the window. An attempt refused because of a
-lock is recorded as a failure too, so hammering a locked account keeps it locked;
-waiting the `retry_after` seconds an `AuthResult` gives always unlocks it.
+Rate limiting (OWASP: throttle where the attacker is, never hand the attacker a way to
+lock others out) works on the attempts recorded in `login_attempts`, three ways:
+
+- per username *and* client address: a hard limit (5 failures in 15 minutes, counted
+  since that pair's last success). Guessing one account from one place stops there.
+- per client address: a hard limit (20 failures in 15 minutes, any usernames): stops
+  password spraying from one place. Not reset by a success (an attacker's own account
+  would reset it).
+- per username, from anywhere: only a short, growing delay after many failures
+  (1 s, 2 s, 4 s, at most 5 s after the latest failure). It slows guessing spread over
+  many addresses, but never keeps the right password out for more than those few
+  seconds, and never at an address this account logged in from recently. An attacker
+  at address A therefore cannot lock out the owner at address B.
+
+Only attempts whose password was checked are recorded; a refused one is not (so it
+can neither move a limit on nor let one address re-arm the username's delay).
 """
 
 from __future__ import annotations
@@ -25,16 +37,26 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from catalogue import audit
 from catalogue.convert import aware
 from catalogue.store import Store
-from catalogue.tables import LoginAttemptRow, UserRow
+from catalogue.tables import (
+    BookmarkRow,
+    ListeningPositionRow,
+    LoginAttemptRow,
+    RecordRow,
+    UserRow,
+)
 
 ROLES = ("reader", "librarian", "admin")  # in rising order of what they may do
+# The audit action of a deleted account (its entry names it by `pseudonym`, not by name).
+USER_DELETED = "user.deleted"
+EXPORT_AUDIT_LIMIT = 100_000  # audit entries about one account in an export, newest first
 
 USERNAME_MIN, USERNAME_MAX = 3, 100
 PASSWORD_MIN, PASSWORD_MAX = 10, 1000
@@ -117,11 +139,16 @@ COMMON_PASSWORDS = frozenset(
 
 @dataclass(frozen=True)
 class RateLimits:
-    """How many failed log-ins a window allows, per username and per client address."""
+    """How many failed log-ins a window allows; see the module docstring for why each."""
 
     window: timedelta = timedelta(minutes=15)
-    per_username: int = 5
-    per_ip: int = 20
+    per_user_address: int = 5  # hard: one username from one address
+    per_ip: int = 20  # hard: one address, any usernames
+    per_username: int = 5  # failures from anywhere before the username's delay starts
+    username_delay: timedelta = timedelta(seconds=1)  # then doubling with each failure…
+    username_delay_max: timedelta = timedelta(seconds=5)  # …up to this
+    # An address the account logged in from within this long skips the username's delay.
+    known_address_age: timedelta = timedelta(days=90)
 
 
 LIMITS = RateLimits()
@@ -165,8 +192,9 @@ class AuthResult:
     """The outcome of one log-in attempt.
 
     status: "ok", "invalid" (unknown user or wrong password: never told apart),
-    "disabled" (right password, disabled account) or "locked" (too many failures;
-    retry after `retry_after` seconds).
+    "disabled" (right password, disabled account) or "locked" (a rate limit refused
+    the attempt unchecked; retry after `retry_after` seconds: up to the window for
+    this address, a few seconds for the username's delay).
     """
 
     status: str
@@ -365,6 +393,136 @@ def _user(row: UserRow) -> User:
     )
 
 
+# -- a reader's own data: export and deletion --------------------------------------
+
+
+def pseudonym(user_id: int) -> str:
+    """How the audit log names a deleted account: its number, not its username. The
+    number can be tied back to a name only through entries written before the deletion
+    (an append-only, hash-chained log cannot forget them)."""
+    return f"user#{user_id}"
+
+
+def export_user_data(store: Store, user: int | str, *, now: datetime | None = None) -> dict:
+    """Everything the store keeps about an account, as plain JSON-ready data: the
+    account (never its password hash), listening positions, bookmarks, log-in attempts
+    under its username and the audit log's entries by or about it."""
+    with store.session() as s:
+        row = _row(s, user)
+        account = _user(row)
+        positions = s.execute(
+            select(
+                ListeningPositionRow.record_id,
+                RecordRow.title,
+                ListeningPositionRow.position,
+                ListeningPositionRow.updated_at,
+            )
+            .outerjoin(RecordRow, RecordRow.id == ListeningPositionRow.record_id)
+            .where(ListeningPositionRow.user_id == row.id)
+            .order_by(ListeningPositionRow.updated_at)
+        ).all()
+        bookmarks = s.execute(
+            select(
+                BookmarkRow.record_id,
+                RecordRow.title,
+                BookmarkRow.position,
+                BookmarkRow.label,
+                BookmarkRow.created_at,
+            )
+            .outerjoin(RecordRow, RecordRow.id == BookmarkRow.record_id)
+            .where(BookmarkRow.user_id == row.id)
+            .order_by(BookmarkRow.created_at, BookmarkRow.id)
+        ).all()
+        attempts = s.execute(
+            select(LoginAttemptRow.at, LoginAttemptRow.ip, LoginAttemptRow.succeeded)
+            .where(LoginAttemptRow.username == row.username)
+            .order_by(LoginAttemptRow.at, LoginAttemptRow.id)
+        ).all()
+    entries = {
+        e.id: e
+        for who in ({"actor": account.username}, {"target": account.username})
+        for e in audit.entries(store, limit=EXPORT_AUDIT_LIMIT, **who)
+    }
+    return {
+        "exported_at": _iso(_utc(now)),
+        "account": {
+            "id": account.id,
+            "username": account.username,
+            "display_name": account.display_name,
+            "email": account.email,
+            "role": account.role,
+            "disabled": account.disabled,
+            "created_at": _iso(account.created_at),
+            "last_login_at": _iso(account.last_login_at),
+        },
+        "listening_positions": [
+            {"record_id": r, "title": t or "", "seconds": p, "updated_at": _iso(aware(at))}
+            for r, t, p, at in positions
+        ],
+        "bookmarks": [
+            {
+                "record_id": r,
+                "title": t or "",
+                "seconds": p,
+                "label": label,
+                "created_at": _iso(aware(at)),
+            }
+            for r, t, p, label, at in bookmarks
+        ],
+        "login_attempts": [
+            {"at": _iso(aware(at)), "ip": ip, "succeeded": ok} for at, ip, ok in attempts
+        ],
+        "audit_log": [
+            {
+                "id": e.id,
+                "at": _iso(e.at),
+                "action": e.action,
+                "actor": e.actor,
+                "ip": e.ip,
+                "target": e.target,
+                "detail": e.detail,
+            }
+            for e in sorted(entries.values(), key=lambda e: e.id)
+        ],
+    }
+
+
+def delete_user(
+    store: Store, user: int | str, *, actor: str = "", ip: str = "", now: datetime | None = None
+) -> str:
+    """Delete an account with its listening positions, bookmarks and log-in attempts,
+    and append the deletion to the audit log in the same transaction. Returns the
+    pseudonym the entry names the account by. `actor`: who deleted it (a staff
+    username); empty when the holder deleted it themselves (then the pseudonym acts).
+
+    Audit entries written earlier keep the username: the log is append-only and
+    hash-chained (catalogue.audit), so they cannot be rewritten.
+    """
+    with store.session() as s:
+        row = _row(s, user)
+        alias, name, role = pseudonym(row.id), row.username, row.role
+        s.execute(delete(ListeningPositionRow).where(ListeningPositionRow.user_id == row.id))
+        s.execute(delete(BookmarkRow).where(BookmarkRow.user_id == row.id))
+        s.execute(delete(LoginAttemptRow).where(LoginAttemptRow.username == name))
+        s.delete(row)
+        s.flush()
+        audit.append(
+            store,
+            actor=actor or alias,
+            ip=ip,
+            action=USER_DELETED,
+            target=alias,
+            detail={"role": role, "by_holder": not actor},
+            now=now,
+            session=s,
+        )
+    return alias
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat() if value is not None else None
+
+
 # -- authentication --------------------------------------------------------------
 
 
@@ -379,8 +537,9 @@ def authenticate(
 ) -> AuthResult:
     """Check a log-in; every attempt is recorded and counts towards the rate limits.
 
-    Unknown usernames cost the same argon2 work as known ones, so response times do
-    not tell whether an account exists. A correct password is refused while locked.
+    Unknown usernames cost the same argon2 work as known ones, and are limited alike,
+    so neither answers nor response times tell whether an account exists. An attempt
+    refused by a limit ("locked") is not checked, whatever the password.
     """
     now = _utc(now)
     result = _attempt(store, username, password, ip, now, limits or LIMITS)
@@ -416,22 +575,23 @@ def change_password(
 def _attempt(
     store: Store, username: str, password: str, ip: str, now: datetime, limits: RateLimits
 ) -> AuthResult:
-    """Check one attempt. It is recorded as failed first (so concurrent attempts count
-    against each other) and marked succeeded only once the password is verified."""
+    """Check one attempt, unless a limit refuses it (then nothing is recorded). A checked
+    attempt is recorded as failed first, in the transaction that checked the limits (so
+    concurrent attempts count against each other), and marked succeeded only once the
+    password is verified."""
     try:
         name = normalise_username(username)
     except AccountError:
         name = unicodedata.normalize("NFC", (username or "").strip()).casefold()[:USERNAME_MAX]
     ip = (ip or "")[:64]
     with store.session() as s:
-        locked = _lock_remaining(s, name, ip, limits, now) > 0
+        wait = _lock_remaining(s, name, ip, limits, now)
+        if wait:
+            return AuthResult("locked", retry_after=wait)
         attempt = LoginAttemptRow(username=name, ip=ip, at=now, succeeded=False)
         s.add(attempt)
         s.flush()
         attempt_id = attempt.id
-        if locked:
-            # The refused attempt counts too: say when the lock ends, counting it.
-            return AuthResult("locked", retry_after=_lock_remaining(s, name, ip, limits, now))
         row = s.scalar(select(UserRow).where(UserRow.username == name))
         user, stored_hash = (_user(row), row.password_hash) if row else (None, None)
 
@@ -485,40 +645,90 @@ def _dummy_hash() -> str:
 
 
 def _lock_remaining(s: Session, name: str, ip: str, limits: RateLimits, now: datetime) -> int:
-    """Locked while the window holds `limit` failures (for a username: failures since its
-    last successful log-in); the lock ends when the oldest of the newest `limit` leaves."""
+    """Seconds before this username may be tried from this address (0: now).
+
+    Hard limits: `per_user_address` failures of the pair (since its last success) or
+    `per_ip` failures of the address inside the window; the wait ends when the oldest
+    of the newest `limit` failures leaves it. Then the username's short delay.
+    """
     since = now - limits.window
+    by_name = LoginAttemptRow.username == name
+    by_ip = LoginAttemptRow.ip == ip
+    pair_since = _since_success(s, since, by_name, by_ip)
+    wait = _wait(s, (by_name, by_ip), pair_since, limits.per_user_address, limits.window, now)
+    if ip:
+        wait = max(wait, _wait(s, (by_ip,), since, limits.per_ip, limits.window, now))
+    if wait:
+        return wait
+    return _username_delay(s, name, ip, limits, now)
+
+
+def _username_delay(s: Session, name: str, ip: str, limits: RateLimits, now: datetime) -> int:
+    """The username's growing delay after its latest failure, from any address: 0 below
+    `per_username` failures (since its last success, inside the window), then
+    `username_delay` doubling per failure up to `username_delay_max`. An address the
+    account logged in from within `known_address_age` is never delayed."""
+    if limits.per_username <= 0:
+        return 0
+    by_name = LoginAttemptRow.username == name
+    failed = (by_name, LoginAttemptRow.succeeded.is_(False))
+    name_since = _since_success(s, now - limits.window, by_name)
+    failures, latest = s.execute(
+        select(func.count(), func.max(LoginAttemptRow.at)).where(
+            *failed, LoginAttemptRow.at > name_since
+        )
+    ).one()
+    if failures < limits.per_username or latest is None:
+        return 0
+    doublings = min(failures - limits.per_username, 16)
+    delay = min(limits.username_delay * 2**doublings, limits.username_delay_max)
+    remaining = (aware(latest) + delay - now).total_seconds()
+    if remaining <= 0:
+        return 0
+    if ip and s.scalar(
+        select(LoginAttemptRow.id)
+        .where(
+            by_name,
+            LoginAttemptRow.ip == ip,
+            LoginAttemptRow.succeeded.is_(True),
+            LoginAttemptRow.at > now - limits.known_address_age,
+        )
+        .limit(1)
+    ):
+        return 0
+    return max(1, math.ceil(remaining))
+
+
+def _since_success(s: Session, since: datetime, *who: ColumnElement[bool]) -> datetime:
+    """`since`, or the latest successful log-in of `who` if it is later: a success
+    starts the count again."""
     last_ok = aware(
         s.scalar(
-            select(func.max(LoginAttemptRow.at)).where(
-                LoginAttemptRow.username == name, LoginAttemptRow.succeeded.is_(True)
-            )
+            select(func.max(LoginAttemptRow.at)).where(*who, LoginAttemptRow.succeeded.is_(True))
         )
     )
-    name_since = last_ok if last_ok is not None and last_ok > since else since
-    wait = _wait(s, LoginAttemptRow.username == name, name_since, limits.per_username, limits, now)
-    if ip:
-        wait = max(wait, _wait(s, LoginAttemptRow.ip == ip, since, limits.per_ip, limits, now))
-    return wait
+    return last_ok if last_ok is not None and last_ok > since else since
 
 
 def _wait(
     s: Session,
-    who: ColumnElement[bool],
+    who: tuple[ColumnElement[bool], ...],
     since: datetime,
     limit: int,
-    limits: RateLimits,
+    window: timedelta,
     now: datetime,
 ) -> int:
+    if limit <= 0:
+        return 0
     times = s.scalars(
         select(LoginAttemptRow.at)
-        .where(who, LoginAttemptRow.succeeded.is_(False), LoginAttemptRow.at > since)
+        .where(*who, LoginAttemptRow.succeeded.is_(False), LoginAttemptRow.at > since)
         .order_by(LoginAttemptRow.at.desc())
         .limit(limit)
     ).all()
-    if limit <= 0 or len(times) < limit:
+    if len(times) < limit:
         return 0
-    ends = aware(times[-1]) + limits.window
+    ends = aware(times[-1]) + window
     return max(1, math.ceil((ends - now).total_seconds()))
 
 

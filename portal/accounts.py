@@ -9,13 +9,14 @@ password it was opened with, so changing a password ends every other session.
 from __future__ import annotations
 
 import hmac
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import (
     Blueprint,
@@ -400,9 +401,64 @@ def change_password() -> Any:
     return redirect(url_for("account.profile"), code=303)
 
 
-def _profile_page(errors: dict[str, str]) -> str:
+@bp.get("/account/data")
+@login_required
+def export_data() -> Response:
+    """The reader's own data, everything the store keeps about the account, as JSON."""
+    data = users.export_user_data(services().store, current_user.id)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    filename = f"thuvien-{current_user.username}-{stamp}.json"
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.post("/account/delete")
+@login_required
+def delete_account() -> Any:
+    """Delete the reader's own account, after the password (a rate-limited attempt)."""
+    if current_user.role != "reader":
+        flash(
+            _("Staff accounts cannot be deleted here: ask an administrator to disable yours."),
+            "error",
+        )
+        return redirect(url_for("account.profile"), code=303)
+    password = request.form.get("delete_password", "")
+    errors: dict[str, str] = {}
+    if not password:
+        errors["delete_password"] = _("Enter your password.")
+        return _profile_page(delete_errors=errors)
+    store = services().store
+    result = users.authenticate(store, current_user.username, password, client_ip())
+    if result.status == "locked":
+        errors["delete_password"] = locked_message(result.retry_after)
+        page = _profile_page(delete_errors=errors)
+        return page, 429, {"Retry-After": str(result.retry_after)}
+    if not result.ok or result.user.id != current_user.id:
+        errors["delete_password"] = _("Your password is not right.")
+        return _profile_page(delete_errors=errors)
+    users.delete_user(store, current_user.id, ip=client_ip())
+    _logout_user()
+    _fresh_session()
+    flash(_("Your account and the data kept about it have been deleted."), "success")
+    return redirect(url_for("search.home"), code=303)
+
+
+def _profile_page(
+    errors: dict[str, str] | None = None, *, delete_errors: dict[str, str] | None = None
+) -> str:
     return render_template(
-        "account/profile.html", account=current_user.user, errors=errors, rules=RULES
+        "account/profile.html",
+        account=current_user.user,
+        errors=errors or {},
+        delete_errors=delete_errors or {},
+        rules=RULES,
     )
 
 
@@ -445,6 +501,12 @@ def safe_next(target: str | None) -> str | None:
 
 
 def locked_message(seconds: int) -> str:
+    if seconds < 60:  # the username's short delay
+        return ngettext(
+            "Too many failed attempts for this account. Please wait %(num)d second and try again.",
+            "Too many failed attempts for this account. Please wait %(num)d seconds and try again.",
+            max(1, seconds),
+        )
     minutes = max(1, math.ceil(seconds / 60))
     return ngettext(
         "Too many failed attempts. For your safety, please wait %(num)d minute "

@@ -7,13 +7,21 @@ indexed, and served. Each library also publishes the page scans and audiobook fi
 records link to (harvesters/demo/media.py), which ingest fetches and stores. The OAI
 endpoints stay up while the portal runs, so `thuvien harvest --all` from another
 terminal works against them.
+
+The OAI endpoints listen on ports the system picks (nothing clashes), so their
+addresses die with the demo: when it stops, their sources are disabled (`sources list`
+shows "(disabled)", `harvest --all` and the worker skip them, the console shows them
+disabled); the next demo run enables them again at their new addresses.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
-from contextlib import ExitStack
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from catalogue import users
@@ -94,6 +102,8 @@ def build_demo(
     sources = demo_sources(catalogue, stack, marc_dir, media=media)
     for source in sources:
         store.put_source(source)
+    # Registered after the servers start, so it runs before they stop.
+    stack.callback(disable_demo_sources, store, [s for s in sources if s.type == "oai"])
     options = HarvestOptions(progress=progress)
     out("Harvesting the demo libraries:")
     for run in harvest_sources(store, sources, settings.harvest, options):
@@ -116,28 +126,41 @@ def build_demo(
     return store
 
 
-# The demo libraries' own rules, tried before the presets: what a librarian would set up.
+def disable_demo_sources(store: Store, sources: Iterable[Source]) -> None:
+    """The demo's OAI endpoints are stopping: disable their sources, whose addresses
+    (ports chosen for this run) nobody will answer at any more."""
+    for source in sources:
+        store.put_source(replace(source, enabled=False))
+
+
+# The demo libraries' own rules, tried before the presets: what a librarian would set up,
+# in the libraries' language (Vietnamese, the portal's default).
 DEMO_RULES = (
     LicenceRule(
-        name="Hồ sơ lưu trữ hạn chế — staff only",
+        name="Hồ sơ lưu trữ hạn chế — chỉ nhân viên thư viện",
         conditions=Conditions(collections=(vocab.RESTRICTED_ARCHIVE,)),
         outcomes=Outcomes(see_record="hidden", view_content="hidden", download="hidden"),
-        reason="A restricted archive series: its records are not shown outside the staff.",
+        reason="Loạt hồ sơ lưu trữ hạn chế: biểu ghi không hiển thị với ai ngoài nhân viên "
+        "thư viện.",
     ),
     LicenceRule(
-        name="Sách nói — registered readers",
+        name="Sách nói — bạn đọc đã đăng ký",
         conditions=Conditions(collections=(vocab.REGISTERED_AUDIO,)),
         outcomes=Outcomes(see_record="public", view_content="registered", download="registered"),
-        reason="Audiobooks recorded for registered readers (the library's agreement).",
+        reason="Sách nói được thu âm cho bạn đọc đã đăng ký (theo thoả thuận của thư viện).",
     ),
     LicenceRule(
-        name="Tư liệu Hán Nôm — originals on site",
+        name="Tư liệu Hán Nôm — đọc bản gốc tại thư viện",
         conditions=Conditions(collections=(vocab.HAN_NOM,), formats=("manuscript",)),
         outcomes=Outcomes(see_record="public", view_content="onsite", download="staff"),
-        reason="Fragile Hán Nôm manuscripts: the scans are read in the library's reading room.",
+        reason="Thư tịch Hán Nôm dễ hư hại: bản quét được đọc tại phòng đọc của thư viện.",
     ),
 )
-DEMO_ACCOUNTS = (("thuthu", "librarian", "Thủ thư (demo)"), ("bandoc", "reader", "Bạn đọc (demo)"))
+DEMO_ACCOUNTS = (
+    ("quantri", "admin", "Quản trị viên (demo)"),
+    ("thuthu", "librarian", "Thủ thư (demo)"),
+    ("bandoc", "reader", "Bạn đọc (demo)"),
+)
 
 
 def install_demo_rules(store: Store) -> None:
@@ -150,7 +173,8 @@ def install_demo_rules(store: Store) -> None:
 
 
 def demo_accounts(store: Store) -> list[tuple[str, str, str]]:
-    """A librarian and a reader with fresh passwords: (username, role, password)."""
+    """An administrator, a librarian and a reader with fresh passwords: (username, role,
+    password). The administrator sees the accounts and the audit log."""
     made = []
     for username, role, display_name in DEMO_ACCOUNTS:
         password = secrets.token_urlsafe(12)
@@ -163,14 +187,33 @@ def demo_accounts(store: Store) -> list[tuple[str, str, str]]:
 
 
 def run_demo(settings: Settings, *, host: str, port: int, serve: bool, works: int = 300) -> int:
-    with ExitStack() as stack:
+    with _stopped_by_sigterm(), ExitStack() as stack:
         store = build_demo(settings, stack, works=works)
         print("Demo accounts (passwords are new on every run):")
         for username, role, password in demo_accounts(store):
             print(f"  {role:<10} {username:<8} password: {password}")
         if not serve:
+            print("The demo's OAI libraries stop now: their sources are disabled.")
             return 0
         from portal.serve import serve_portal
 
         serve_portal(settings, host=host, port=port, store=store)
     return 0
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM (`kill`, a service manager) ends the demo like Ctrl-C does, so its clean-up
+    (disabling the sources of the stopped libraries) runs."""
+    if not hasattr(signal, "SIGTERM"):
+        yield
+        return
+    try:
+        previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,7 +1,10 @@
 """How each kind of condition is tested against a record (or the actor's address).
 
 Every check returns None when it holds, or the reason it does not, so the same code
-decides and explains. Author death years come from the dates catalogues put in name
+decides and explains. A reason is a `Mismatch`: English words for logs and the command
+line, plus a `code` and `params` the console translates (as AccountError carries).
+
+Author death years come from the dates catalogues put in name
 headings ("Nguyễn Du, 1765-1820", "Hồ Xuân Hương (1772-1822)", "d. 1820"): records
 have no death-year field, so `death_year` reads them out of the name.
 """
@@ -13,9 +16,35 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from catalogue.record import Record
 from catalogue.rights.model import Conditions, Network, in_networks
+
+
+class Mismatch(str):
+    """Why a condition does not hold: the English words (it *is* that string), plus
+    `code` (which sentence) and `params` (its values: strings, numbers, a tuple of
+    strings for a list, a date) for saying it in the reader's language.
+
+    Codes and params: source_not_listed (source, listed), collections_none (have,
+    listed), format_not_listed (format, listed), rights_none (listed),
+    rights_not_listed (rights, listed), year_missing, year_too_early (year, start),
+    year_too_late (year, end), no_creator, death_unknown (name), died_too_late (name,
+    died, latest), no_embargo, embargo_ended (until), embargo_active (until),
+    address_not_listed (address, listed), not_onsite (address), onsite (address);
+    an address is "" when the client's is not known.
+    """
+
+    code: str
+    params: dict[str, Any]
+
+    def __new__(cls, code: str, words: str, **params: Any) -> Mismatch:
+        made = super().__new__(cls, words)
+        made.code = code
+        made.params = params
+        return made
+
 
 # -- author death years ------------------------------------------------------------
 
@@ -146,37 +175,76 @@ def failed_condition(conditions: Conditions, record: Record, now: datetime) -> s
     return None
 
 
-def check_record(conditions: Conditions, record: Record, now: datetime) -> tuple[str, str] | None:
+def check_record(
+    conditions: Conditions, record: Record, now: datetime
+) -> tuple[str, Mismatch] | None:
     """The first record condition that fails, as (condition, detail in words); None if
     all hold."""
     key = failed_condition(conditions, record, now)
     return None if key is None else (key, _describe(key, conditions, record, now))
 
 
-def _describe(key: str, c: Conditions, record: Record, now: datetime) -> str:
+def _describe(key: str, c: Conditions, record: Record, now: datetime) -> Mismatch:
     if key == "sources":
-        return f"source {record.source_key!r} is not one of {_list(c.sources)}"
+        return Mismatch(
+            "source_not_listed",
+            f"source {record.source_key!r} is not one of {_list(c.sources)}",
+            source=record.source_key,
+            listed=tuple(c.sources),
+        )
     if key == "collections":
         have = _list(record.collections) if record.collections else "none"
-        return f"collections ({have}) include none of {_list(c.collections)}"
+        return Mismatch(
+            "collections_none",
+            f"collections ({have}) include none of {_list(c.collections)}",
+            have=tuple(record.collections),
+            listed=tuple(c.collections),
+        )
     if key == "formats":
-        return f"format {record.format!r} is not one of {_list(c.formats)}"
+        return Mismatch(
+            "format_not_listed",
+            f"format {record.format!r} is not one of {_list(c.formats)}",
+            format=record.format,
+            listed=tuple(c.formats),
+        )
     if key == "rights_statements":
-        have = record.rights_statement or "no rights statement"
-        return f"{have} does not start with {_list(c.rights_statements)}"
+        listed = tuple(c.rights_statements)
+        if not record.rights_statement:
+            words = f"no rights statement does not start with {_list(listed)}"
+            return Mismatch("rights_none", words, listed=listed)
+        words = f"{record.rights_statement} does not start with {_list(listed)}"
+        return Mismatch("rights_not_listed", words, rights=record.rights_statement, listed=listed)
     if key == "year":
         if record.year is None:
-            return "the record has no publication year"
+            return Mismatch("year_missing", "the record has no publication year")
         if c.year_from is not None and record.year < c.year_from:
-            return f"published {record.year}, before {c.year_from}"
-        return f"published {record.year}, not before {c.year_before}"
+            return Mismatch(
+                "year_too_early",
+                f"published {record.year}, before {c.year_from}",
+                year=record.year,
+                start=c.year_from,
+            )
+        return Mismatch(
+            "year_too_late",
+            f"published {record.year}, not before {c.year_before}",
+            year=record.year,
+            end=c.year_before,
+        )
     if key == "author_died_before_years":
-        return _death_failure(record, c.author_died_before_years or 0, now) or ""
+        return _death_failure(record, c.author_died_before_years or 0, now) or Mismatch("", "")
     if c.embargo_active:
         if record.embargo_until is None:
-            return "the record has no embargo"
-        return f"the embargo ended on {record.embargo_until}"
-    return f"under embargo until {record.embargo_until}"
+            return Mismatch("no_embargo", "the record has no embargo")
+        return Mismatch(
+            "embargo_ended",
+            f"the embargo ended on {record.embargo_until}",
+            until=record.embargo_until,
+        )
+    return Mismatch(
+        "embargo_active",
+        f"under embargo until {record.embargo_until}",
+        until=record.embargo_until,
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -193,34 +261,45 @@ def _embargo_active(record: Record, now: datetime) -> bool:
     return record.embargo_until is not None and record.embargo_until > now.date()
 
 
-def _death_failure(record: Record, years: int, now: datetime) -> str | None:
+def _death_failure(record: Record, years: int, now: datetime) -> Mismatch | None:
     """Why the creators are not all dead long enough, or None if they are."""
     names = creators(record)
     if not names:
-        return "no author or contributor is named"
+        return Mismatch("no_creator", "no author or contributor is named")
     latest = now.year - years - 1
     for name in names:
         died = death_year(name)
         if died is None:
-            return f"no death year known for {name!r}"
+            return Mismatch("death_unknown", f"no death year known for {name!r}", name=name)
         if died > latest:
-            return f"{name!r} died in {died}, after {latest}"
+            return Mismatch(
+                "died_too_late",
+                f"{name!r} died in {died}, after {latest}",
+                name=name,
+                died=died,
+                latest=latest,
+            )
     return None
 
 
 def check_actor(
     conditions: Conditions, address: object, onsite_networks: Iterable[Network]
-) -> tuple[str, str] | None:
+) -> tuple[str, Mismatch] | None:
     """The actor condition that fails (client address), or None if all hold."""
     c = conditions
+    where = str(address) if address is not None else ""
+    shown = where or "no address"
     if c.ip_ranges and not in_networks(address, c.networks):
-        where = str(address) if address is not None else "no address"
-        return "ip_ranges", f"client ({where}) is not in {_list(c.ip_ranges)}"
+        words = f"client ({shown}) is not in {_list(c.ip_ranges)}"
+        return "ip_ranges", Mismatch(
+            "address_not_listed", words, address=where, listed=tuple(c.ip_ranges)
+        )
     if c.onsite is not None:
         onsite = in_networks(address, onsite_networks)
         if onsite != c.onsite:
-            where = str(address) if address is not None else "no address"
             if c.onsite:
-                return "onsite", f"client ({where}) is not on the library network"
-            return "onsite", f"client ({where}) is on the library network"
+                words = f"client ({shown}) is not on the library network"
+                return "onsite", Mismatch("not_onsite", words, address=where)
+            words = f"client ({shown}) is on the library network"
+            return "onsite", Mismatch("onsite", words, address=where)
     return None

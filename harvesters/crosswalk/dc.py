@@ -10,6 +10,9 @@ Decisions a librarian may want to know:
   a trailing " / Nguyễn Du" (statement of responsibility) is dropped.
 - publisher "Hà Nội : Nxb. Trẻ" gives place "Hà Nội" and publisher "Nxb. Trẻ".
 - coverage is appended to subjects (it is almost always a place in our sources).
+- classification numbers in dc:subject (a bare Dewey number "895.9223", "DDC 959.731",
+  DSpace's "ddc:530", a UDC number "94(597)" or "UDC 821.922") are not subjects: they
+  become call numbers (classification), label dropped, Dewey prime marks removed.
 - source/relation: plain text is a collection name; URLs of files become digital objects.
 - identifier: a URL ending in a known file extension is a digital object; other URLs
   (handles, landing pages) are not files and are not kept here.
@@ -27,6 +30,7 @@ from typing import Any
 
 from catalogue import DigitalObject, Record, normalise_text
 from catalogue.identifiers import compact_isbn, normalise_isbn, normalise_issn
+from harvesters.crosswalk.marc import ddc_number
 from harvesters.crosswalk.rules import (
     CrosswalkError,
     Transform,
@@ -48,7 +52,7 @@ from harvesters.crosswalk.vocab import (
     split_language_codes,
 )
 
-__all__ = ["DC_RULES", "dc_format", "dc_to_record", "rights_note"]
+__all__ = ["DC_RULES", "classification_number", "dc_format", "dc_to_record", "rights_note"]
 
 DcValues = Mapping[str, Sequence[str] | str]
 
@@ -83,6 +87,44 @@ def subtitle(value: str) -> str | None:
 def split_packed(value: str) -> list[str]:
     """ "Văn học; Thơ ca; Việt Nam" (several subjects in one element) → three values."""
     return [strip_isbd(part) for part in value.split(";") if part.strip()]
+
+
+# Classification numbers in dc:subject. Dewey: three digits, maybe a decimal part with
+# prime marks ("895.9221/32"). UDC: numbers joined by ":" or "+", with auxiliaries in
+# brackets or quotes ("94(597)", "821.922:82-3", '94(597)"1945"'). Unlabelled, a UDC
+# number must show one of its signs, so "1945" or "1945-1954" (eras) stay subjects.
+_DEWEY = re.compile(r"\d{3}(?:\.\d+(?:[/']\d+)*)?")
+_UDC_PART = r'\d{1,3}(?:\.\d+)*(?:-\d+)?(?:\([0-9=.\-]+\)|"[0-9.\-]+")*'
+_UDC = re.compile(rf"{_UDC_PART}(?:\s*[:+]\s*{_UDC_PART})*")
+_UDC_SIGNS = re.compile(r'[(:+"]')
+_LCC = re.compile(r"[A-Z]{1,3}\s?\d{1,4}(?:\.\d+)?(?:\s?\.?[A-Z]\d+)*")
+_CLASS_LABEL = re.compile(
+    r"^\s*(?P<label>ddc|dewey|udc|udk|cdu|lcc)(?:\s*\d{1,2}(?=\s*:))?\s*[:=]?\s*", re.IGNORECASE
+)
+
+
+def classification_number(value: str) -> str | None:
+    """The class number a dc:subject value is, or None if it is a real subject."""
+    text = value.strip()
+    labelled = _CLASS_LABEL.match(text)
+    if labelled:
+        number = text[labelled.end() :].strip()
+        scheme = labelled["label"].casefold()
+        if scheme == "lcc":
+            return number if _LCC.fullmatch(number) else None
+        if _DEWEY.fullmatch(number):
+            return ddc_number(number) if scheme in ("ddc", "dewey") else number
+        return number if _UDC.fullmatch(number) else None
+    if _DEWEY.fullmatch(text):
+        return ddc_number(text)
+    if _UDC.fullmatch(text) and _UDC_SIGNS.search(text):
+        return text
+    return None
+
+
+def not_classification(value: str) -> str | None:
+    """A dc:subject value that is a subject, not a class number."""
+    return None if classification_number(value) else value
 
 
 def place_part(value: str) -> str | None:
@@ -147,7 +189,9 @@ DC_RULES: tuple[DcRule, ...] = (
     DcRule("subtitle", "title", [subtitle], one=True, first=True),
     DcRule("authors", "creator", [person]),
     DcRule("contributors", "contributor", [person]),
-    DcRule("subjects", "subject:coverage", [split_packed]),
+    DcRule("subjects", "subject", [split_packed, not_classification]),
+    DcRule("subjects", "coverage", [split_packed]),
+    DcRule("call_numbers", "subject", [split_packed, classification_number]),
     DcRule("description", "description", []),  # every value, one paragraph each
     DcRule("publisher", "publisher", [publisher_part, *PUBLISHED], one=True),
     DcRule("place", "publisher", [place_part, *PUBLISHED], one=True),

@@ -53,6 +53,27 @@ PUBLISHER_PLACES = {name: city for pool in PUBLISHER_POOLS.values() for name, ci
 DOMAIN_DDC = {"literature": "895.9223", "academic": "001", "hanoi": "959.731"}
 FORMAT_DDC = {"video": "791.4372", "music": "781.62009597", "map": "912.597",
               "image": "779.995973", "archival": "352.14"}  # fmt: skip
+# Journals are classed by what they are about: 959.731 (history of Hà Nội) only for
+# the ones about Hà Nội; a journal named for a field gets that field's number.
+PERIODICAL_DDC = {
+    "Tạp chí Nghiên cứu Lịch sử": "959.7005", "Tạp chí Văn học": "895.92205",
+    "Tạp chí Hán Nôm": "495.1705", "Tạp chí Xưa và Nay": "959.7005",
+    "Tạp chí Kiến trúc": "720.5", "Tạp chí Thư viện Việt Nam": "020.5",
+    "Tạp chí Khoa học Xã hội Việt Nam": "300.5", "Tạp chí Ngôn ngữ": "410.5",
+    "Người Hà Nội": "959.731", "Văn nghệ": "895.92205", "Hà Nội mới cuối tuần": "959.731",
+    "Tạp chí Du lịch": "915.97005", "Tạp chí Âm nhạc": "780.5",
+    "Tạp chí Di sản văn hóa": "363.6905",
+}  # fmt: skip
+
+
+def periodical_ddc(title: str) -> str | None:
+    """The Dewey number of a demo journal, from its title (None if it names no field)."""
+    if title in PERIODICAL_DDC:
+        return PERIODICAL_DDC[title]
+    for name, ddc in v.ACADEMIC_FIELDS:  # "Tạp chí vật lý lượng tử" → 530.12
+        if title.endswith(f" {name}"):
+            return ddc
+    return None
 
 
 def _cumulative(weights: list[int]) -> list[int]:
@@ -182,6 +203,8 @@ class WorkFactory:
         if work.format == "periodical":
             work.issn = make_issn(work.index)
             work.frequency = rng.choice(v.FREQUENCIES)
+        if not work.ddc and work.format == "periodical":
+            work.ddc = periodical_ddc(work.title)
         work.ddc = work.ddc or FORMAT_DDC.get(work.format) or DOMAIN_DDC[domain]
         work.lcc = LCC.get(domain, "DS559.93.H36")
         if not work.summary and work.format == "book":

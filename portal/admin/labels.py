@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import cache
+from typing import Any
 
+from flask_babel import format_date, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from catalogue import audit
-from catalogue.rights import Conditions, Outcomes
+from catalogue import audit, users
+from catalogue.rights import Conditions, Outcomes, RuleError, preset_rules
 from portal.accounts import role_name
 from portal.search import format_label
 
@@ -66,6 +70,7 @@ AUDIT_LABELS = {
     audit.USER_DISABLED: _l("Account disabled"),
     audit.USER_ENABLED: _l("Account enabled"),
     audit.USER_PASSWORD_CHANGED: _l("Password changed"),
+    users.USER_DELETED: _l("Account deleted"),
     audit.LOGIN_FAILED: _l("Failed log-in"),
     audit.CONTENT_ACCESSED: _l("Content opened"),
 }
@@ -161,3 +166,122 @@ def describe_outcomes(o: Outcomes) -> list[str]:
             )
         )
     return lines
+
+
+# -- why a rule does not match (catalogue.rights.conditions.Mismatch) ----------------------
+
+LIST_SHOWN = 3  # values of a list named before "(+N)"
+
+
+def _values(values: Sequence[str], *, formats: bool = False) -> str:
+    named = [str(format_label(v)) if formats else v for v in values[:LIST_SHOWN]]
+    more = len(values) - LIST_SHOWN
+    return ", ".join(named) + (f" (+{more})" if more > 0 else "")
+
+
+def _day(value: Any) -> str:
+    return format_date(value, "short") if isinstance(value, date) else str(value)
+
+
+def mismatch_text(failed: str, detail: str) -> str:
+    """Why a rule does not match a record, in the reader's language.
+
+    `detail` is a `Mismatch` (code and params) from catalogue.rights; a plain text
+    (from an older caller) is shown as it is.
+    """
+    if failed == "enabled":
+        return _("the rule matches but is disabled")
+    code, p = getattr(detail, "code", ""), getattr(detail, "params", {})
+    listed = p.get("listed", ())
+    address = p.get("address", "")
+    messages: dict[str, Callable[[], str]] = {
+        "source_not_listed": lambda: _(
+            "the source %(source)s is not one of %(listed)s",
+            source=p["source"],
+            listed=_values(listed),
+        ),
+        "collections_none": lambda: (
+            _(
+                "the record's collections (%(have)s) include none of %(listed)s",
+                have=_values(p["have"]),
+                listed=_values(listed),
+            )
+            if p["have"]
+            else _(
+                "the record is in no collection; the rule needs %(listed)s", listed=_values(listed)
+            )
+        ),
+        "format_not_listed": lambda: _(
+            "the format %(format)s is not one of %(listed)s",
+            format=format_label(p["format"]) if p["format"] else "—",
+            listed=_values(listed, formats=True),
+        ),
+        "rights_none": lambda: _(
+            "the record has no rights statement; the rule needs one starting with %(listed)s",
+            listed=_values(listed),
+        ),
+        "rights_not_listed": lambda: _(
+            "%(rights)s does not start with %(listed)s", rights=p["rights"], listed=_values(listed)
+        ),
+        "year_missing": lambda: _("the record has no publication year"),
+        "year_too_early": lambda: _(
+            "published in %(year)s, before %(start)s", year=str(p["year"]), start=str(p["start"])
+        ),
+        "year_too_late": lambda: _(
+            "published in %(year)s, not before %(end)s", year=str(p["year"]), end=str(p["end"])
+        ),
+        "no_creator": lambda: _("no author or contributor is named"),
+        "death_unknown": lambda: _("no death year is known for %(name)s", name=p["name"]),
+        "died_too_late": lambda: _(
+            "%(name)s died in %(died)s, after %(latest)s",
+            name=p["name"],
+            died=str(p["died"]),
+            latest=str(p["latest"]),
+        ),
+        "no_embargo": lambda: _("the record has no embargo"),
+        "embargo_ended": lambda: _("the embargo ended on %(date)s", date=_day(p["until"])),
+        "embargo_active": lambda: _("under embargo until %(date)s", date=_day(p["until"])),
+        "address_not_listed": lambda: (
+            _(
+                "the client's address (%(address)s) is not in %(listed)s",
+                address=address,
+                listed=_values(listed),
+            )
+            if address
+            else _(
+                "the client's address is not known; the rule needs %(listed)s",
+                listed=_values(listed),
+            )
+        ),
+        "not_onsite": lambda: (
+            _("the client (%(address)s) is not on the library network", address=address)
+            if address
+            else _("the client's address is not known, so it is not on the library network")
+        ),
+        "onsite": lambda: _("the client (%(address)s) is on the library network", address=address),
+    }
+    message = messages.get(code)
+    return message() if message else str(detail)
+
+
+# -- the presets' names and reasons ---------------------------------------------------------
+
+
+PRESET_CONTEXT = "licence rule preset"
+
+
+@cache
+def preset_texts() -> frozenset[str]:
+    """The names and reasons the presets file gives its rules (English there; their
+    translations are in admin.po, in the context PRESET_CONTEXT)."""
+    try:
+        rules = preset_rules()
+    except RuleError:  # a broken presets file is reported where presets are installed
+        return frozenset()
+    return frozenset(text for rule in rules for text in (rule.name, rule.reason) if text)
+
+
+def rule_text(text: str) -> str:
+    """A rule's name or reason as shown: a preset's own text in the reader's language;
+    anything a librarian wrote, as written."""
+    return pgettext(PRESET_CONTEXT, text) if text in preset_texts() else text

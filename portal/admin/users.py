@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -16,9 +18,32 @@ from portal.app import services
 @bp.get("/users")
 @role_required("admin")
 def users_list() -> str:
+    return _users_page()
+
+
+def _users_page(new_password: tuple[users.User, str] | None = None) -> str:
     return render_template(
-        "admin/users.html", accounts=users.list_users(services().store), roles=ROLES
+        "admin/users.html",
+        accounts=users.list_users(services().store),
+        roles=ROLES,
+        new_password=new_password,
     )
+
+
+@bp.post("/users/<int:user_id>/password")
+@role_required("admin")
+def user_password(user_id: int) -> Response | tuple[str, int, dict[str, str]]:
+    """Give an account a new random password, shown once on the page that answers (not
+    kept in a flash message: the session cookie is signed, not encrypted). For a reader
+    who forgot theirs: there is no mail server to send a reset link."""
+    account = _account_or_404(user_id)
+    if account.id == current_user.id:
+        flash(_("Change your own password on your account page."), "error")
+        return redirect(url_for("admin.users_list", _anchor=f"user-{user_id}"), code=303)
+    password = secrets.token_urlsafe(12)
+    users.set_password(services().store, user_id, password)  # ends the account's sessions
+    record_change(audit.USER_PASSWORD_CHANGED, account.username, {"by_administrator": True})
+    return _users_page((account, password)), 200, {"Cache-Control": "no-store"}
 
 
 @bp.post("/users/<int:user_id>/role")

@@ -723,7 +723,18 @@ def test_reorder_edit_explain_and_delete_rules(small: Small):
     )
     rows = explained.xpath("//table[caption[@id='checks-caption']]/tbody/tr")
     assert "Năm xuất bản" in text(rows[0])  # the failed condition, named
-    assert "published 1998" in text(rows[0])
+    # Why not, in the reader's language (F12): no English left in the cell.
+    assert "xuất bản năm 1998, không trước năm 1900" in text(rows[0])
+    assert "published" not in text(rows[0])
+    english = page(
+        librarian,
+        "/admin/rules/explain",
+        query_string={"record": "quan-ba-dinh:bd-3", "lang": "en"},
+        follow_redirects=True,
+    )
+    rows = english.xpath("//table[caption[@id='checks-caption']]/tbody/tr")
+    assert "published in 1998, not before 1900" in text(rows[0])
+    librarian.get("/", query_string={"lang": "vi"})
     missing = page(librarian, "/admin/rules/explain", query_string={"record": "quan-ba-dinh:zzz"})
     assert "Không có biểu ghi nào với mã này" in text(missing)
 

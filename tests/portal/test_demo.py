@@ -1,4 +1,5 @@
-"""The demo catalogue exercises the licence rules and comes with two working accounts."""
+"""The demo catalogue exercises the licence rules, comes with three working accounts, and
+leaves no source pointing at a library that stopped with it."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ def test_demo_accounts_log_in_and_get_new_passwords_each_run(tmp_path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'demo.sqlite'}")
     first = {name: (role, password) for name, role, password in demo_accounts(store)}
     assert {name: role for name, (role, _) in first.items()} == {
+        "quantri": "admin",
         "thuthu": "librarian",
         "bandoc": "reader",
     }
@@ -101,3 +103,69 @@ def test_demo_libraries_publish_their_scans_and_ingest_fetches_them(tmp_path) ->
     for bad in ("scans/../../thuvien.sqlite", "/etc/passwd", "audio/../../../etc/passwd"):
         assert media.file("thu-vien-ha-noi", bad) is None
     assert media.file("thu-vien-ha-noi", "scans/99999/page-001.jpg") is None
+
+
+def test_the_demo_rules_speak_vietnamese() -> None:
+    vietnamese = set("ăâđêôơưáàảãạếềểễệíìỉĩịóòỏõọúùủũụýỳỷỹỵ")
+    for rule in DEMO_RULES:
+        assert set(rule.name.casefold()) & vietnamese, rule.name
+        assert set(rule.reason.casefold()) & vietnamese, rule.reason
+        for english in ("staff", "readers", "registered", "on site", "library's"):
+            assert english not in f"{rule.name} {rule.reason}"
+
+
+def test_the_admin_account_opens_the_accounts_and_audit_pages(tmp_path) -> None:
+    from argon2 import PasswordHasher
+
+    from catalogue.store import Store
+    from portal.app import create_app
+
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings.db_url)
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    original, users.HASHER = users.HASHER, fast
+    try:
+        accounts = {name: password for name, _role, password in demo_accounts(store)}
+        app = create_app(settings, store=store)
+        app.config["WTF_CSRF_ENABLED"] = False
+        client = app.test_client()
+        answer = client.post(
+            "/login", data={"username": "quantri", "password": accounts["quantri"]}
+        )
+        assert answer.status_code == 303
+        assert client.get("/admin/users").status_code == 200
+        assert client.get("/admin/audit").status_code == 200
+    finally:
+        users.HASHER = original
+
+
+def test_when_the_demo_stops_its_oai_sources_are_disabled_and_harvest_all_skips_them(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    from portal.cli import main
+
+    monkeypatch.delenv("THUVIEN_CONFIG", raising=False)
+    settings = Settings(data_dir=tmp_path)
+    with ExitStack() as stack:
+        store = build_demo(settings, stack, works=40, out=lambda _line: None, progress=False)
+        running = {s.key: (s.type, s.enabled) for s in store.sources()}
+        urls = {s.key: s.url for s in store.sources() if s.type == "oai"}
+    assert sorted(running.values()) == [("marc", True), ("oai", True), ("oai", True)]
+    # Stopped: the OAI libraries' addresses are dead, and their sources say so.
+    stopped = {s.key: (s.type, s.enabled) for s in store.sources()}
+    assert sorted(stopped.values()) == [("marc", True), ("oai", False), ("oai", False)]
+    assert {s.key: s.url for s in store.sources() if s.type == "oai"} == urls  # kept as they were
+
+    capsys.readouterr()
+    assert main(["--data-dir", str(tmp_path), "sources", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert listed.count("(disabled)") == 2
+    # harvest --all takes the MARC export (a file, still there) and succeeds.
+    assert main(["--data-dir", str(tmp_path), "harvest", "--all"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("succeeded") == 1 and not any(key in out for key in urls)
+
+    # The next demo run enables them again, at their new addresses.
+    with ExitStack() as stack:
+        store = build_demo(settings, stack, works=40, out=lambda _line: None, progress=False)
+        assert all(s.enabled for s in store.sources())
