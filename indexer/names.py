@@ -46,17 +46,24 @@ _ROLES = frozenset(
 )
 
 
+_NOTES = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+_DIGIT = re.compile(r"\d")
+_INITIAL_END = re.compile(r"(?:^|\s)[^\W\d_]\.$")
+
+
 def _parts(name: str) -> list[str]:
     """Comma parts of a heading without dates, roles or bracketed notes."""
-    name = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", nfc(name))
+    name = _NOTES.sub(" ", nfc(name))
     parts = []
     for part in name.split(","):
-        part = part.strip(" .;:")
-        if not part or re.search(r"\d", part):
+        part = part.strip(" ;:")
+        if not _INITIAL_END.search(part):  # "Ursula K." keeps the full stop of its initial
+            part = part.strip(" .;:")
+        if not part or _DIGIT.search(part):
             continue
         if part.lower().rstrip(".") in _ROLES:
             continue
-        parts.append(re.sub(r"\s+", " ", part))
+        parts.append(" ".join(part.split()))
     return parts
 
 
@@ -71,8 +78,10 @@ def direct_name(name: str) -> str:
     if len(parts) < 2:
         return parts[0] if parts else ""
     family, given = parts[0], parts[1]
-    first = folded_words(family)[:1]
-    if first and first[0] in FAMILY_FIRST:
+    surname = folded_words(family)
+    # Family first only for a one-word Vietnamese family name: "Le Guin, Ursula K." is
+    # not the Vietnamese family Lê.
+    if len(surname) == 1 and surname[0] in FAMILY_FIRST:
         return f"{family} {given}"
     return f"{given} {family}"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any
 
 import tantivy
@@ -91,8 +92,13 @@ def sample_of(num: int) -> int:
 
 def spell_tokens(texts: list[str]) -> str:
     """ "Hà Nội" → "ha|hà noi|nội": folded form for matching, exact form for display."""
-    seen = dict.fromkeys(f"{fold(w)}|{exact(w)}" for t in texts for w in words(t))
+    seen = dict.fromkeys(_spell_token(w) for t in texts for w in words(t))
     return " ".join(t for t in seen if len(t) <= 2 * _MAX_TERM and not t[0].isdigit())
+
+
+@lru_cache(maxsize=1 << 16)
+def _spell_token(word: str) -> str:
+    return f"{fold(word)}|{exact(word)}"
 
 
 def suggest_entries(texts: list[str]) -> list[str]:

@@ -46,6 +46,7 @@ _INITIALS = "ngh|ch|gh|kh|ng|nh|ph|qu|th|tr|[bcdđghklmnprstvx]"
 _FINAL_Y = re.compile(rf"\b({_INITIALS})([yýỳỷỹỵ])\b", re.IGNORECASE)
 _FOLDED_FINAL_Y = re.compile(rf"\b({_INITIALS})y\b")
 _Y_TO_I = str.maketrans("yýỳỷỹỵYÝỲỶỸỴ", "iíìỉĩịIÍÌỈĨỊ")
+_Y_LETTERS = frozenset("yýỳỷỹỵYÝỲỶỸỴ")
 
 # A word is a run of letters/digits, the same split as tantivy's `simple` tokenizer and
 # Lucene's StandardTokenizer for Vietnamese (syllables are separated by spaces).
@@ -86,7 +87,7 @@ def fold(text: str) -> str:
 def same_i(text: str) -> str:
     """`text` with consonant + y syllables written with i ("Lê Văn Hưu, Ký" → "… Kí"):
     what the tantivy folded fields are given, so their analyzer folds as `fold` does."""
-    if not text or not any(c in text for c in "yýỳỷỹỵYÝỲỶỸỴ"):
+    if not text or _Y_LETTERS.isdisjoint(text):
         return text
     return _FINAL_Y.sub(lambda m: m.group(1) + m.group(2).translate(_Y_TO_I), text)
 
@@ -110,11 +111,14 @@ def has_word(text: str) -> bool:
     return _WORD.search(text or "") is not None
 
 
+_BRACKETED = re.compile(r"^\[(.*)\]$")
+_TRAILING_ISBD = re.compile(r"[\s/:;=,.]+$")
+
+
 def strip_isbd(title: str) -> str:
     """Drop ISBD punctuation cataloguers leave at the end of a title ("Kiều / " → "Kiều")."""
-    title = nfc(title).strip()
-    title = re.sub(r"^\[(.*)\]$", r"\1", title)
-    return re.sub(r"[\s/:;=,.]+$", "", title).strip()
+    title = _BRACKETED.sub(r"\1", nfc(title).strip())
+    return _TRAILING_ISBD.sub("", title).strip()
 
 
 def title_proper(title: str) -> str:

@@ -28,6 +28,9 @@ def test_names():
     assert clean_name("Hugo, Victor, 1802-1885, author") == "Hugo, Victor"
     assert direct_name("Hugo, Victor, 1802-1885") == "Victor Hugo"
     assert direct_name("Nguyễn, Du") == "Nguyễn Du"
+    # a two-word family name is not the Vietnamese family Lê; an initial keeps its stop
+    assert direct_name("Le Guin, Ursula K.") == "Ursula K. Le Guin"
+    assert direct_name("Lê, Văn Hưu") == "Lê Văn Hưu"
     assert direct_name("Vũ, Trọng Phụng") == "Vũ Trọng Phụng"
     assert name_key("Nguyễn Du") == name_key("Nguyễn, Du") == name_key("Du, Nguyễn") == "du nguyen"
     assert "Du Nguyễn" in name_variants("Nguyễn Du")

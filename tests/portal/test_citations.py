@@ -431,7 +431,7 @@ def test_no_year_is_n_d_and_markup_in_data_is_escaped():
         (
             "Le Guin, Ursula K.",
             ("eng",),
-            ("Le Guin, Ursula K", "Le Guin, U. K.", "Le Guin, Ursula K"),  # clean_name drops "."
+            ("Le Guin, Ursula K.", "Le Guin, U. K.", "Le Guin, Ursula K."),
         ),
         ("Băng Sơn", ("vie",), ("Băng Sơn", "Băng Sơn", "Băng Sơn")),
         ("Hội Nhà văn Việt Nam", ("vie",), ("Hội Nhà văn Việt Nam",) * 3),
