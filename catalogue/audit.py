@@ -55,6 +55,8 @@ USER_ROLE_CHANGED = "user.role_changed"
 USER_DISABLED = "user.disabled"
 USER_ENABLED = "user.enabled"
 USER_PASSWORD_CHANGED = "user.password_changed"  # noqa: S105 — an action name
+# A reader deleted their account: the entry names it by a pseudonym, `user#<id>`.
+USER_DELETED = "user.deleted"
 LOGIN_FAILED = "login.failed"
 # A reader (or anyone) was given restricted content: a full image, an audio stream,
 # full text or a download that the licence rules do not open to everybody.
@@ -76,6 +78,7 @@ ACTIONS = (
     USER_DISABLED,
     USER_ENABLED,
     USER_PASSWORD_CHANGED,
+    USER_DELETED,
     LOGIN_FAILED,
     CONTENT_ACCESSED,
 )

@@ -55,7 +55,7 @@ from catalogue.tables import (
 
 ROLES = ("reader", "librarian", "admin")  # in rising order of what they may do
 # The audit action of a deleted account (its entry names it by `pseudonym`, not by name).
-USER_DELETED = "user.deleted"
+USER_DELETED = audit.USER_DELETED
 EXPORT_AUDIT_LIMIT = 100_000  # audit entries about one account in an export, newest first
 
 USERNAME_MIN, USERNAME_MAX = 3, 100
