@@ -79,10 +79,22 @@ def filter_params(
         if field is None:
             continue
         if field == "year":
-            fqs.append(_terms_filter(field, [int(v) for v in values if re_year(v)], params))
+            fq = _terms_filter(field, [int(v) for v in values if re_year(v)], params)
         else:
-            fqs.append(_terms_filter(field, values, params))
+            fq = _terms_filter(field, values, params)
+        # Tagged, so that facet can be counted without it (see facet_json).
+        tag = filter_tag(name)
+        fqs.append(
+            f"{{!tag={tag}}}{fq}"
+            if fq == NOTHING
+            else fq.replace("{!terms ", f"{{!terms tag={tag} ", 1)
+        )
     return fqs, params
+
+
+def filter_tag(name: str) -> str:
+    """The tag of a facet's filter: its own facet is counted without it (multi-select)."""
+    return f"ff_{name}"
 
 
 def collapse_filter(head_sort: str | None) -> str:
@@ -95,7 +107,10 @@ def collapse_filter(head_sort: str | None) -> str:
 
 
 def facet_json(names: Sequence[str], limit: int) -> str:
-    """Top values per facet by number of works: top by records first, then unique works."""
+    """Top values per facet by number of works: top by records first, then unique works.
+
+    Each facet is counted without the collapse (every record) and without its own filter
+    (values within a facet are OR-ed: a reader who picked one library sees the others)."""
     facets = {
         name: {
             "type": "terms",
@@ -105,7 +120,7 @@ def facet_json(names: Sequence[str], limit: int) -> str:
             "prelim_sort": "count desc",
             "sort": "works desc",
             "refine": True,
-            "domain": {"excludeTags": WORK_TAG},
+            "domain": {"excludeTags": [WORK_TAG, filter_tag(name)]},
             "facet": {"works": "unique(work_key)"},
         }
         for name in names

@@ -30,6 +30,7 @@ import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +227,7 @@ class TantivyIndex:
         order, known, seen = self._collapse(searcher, full, records, query, first)
         hits = self._hits(searcher, order, user_query, tree, query)
         total, facets, exact = self._tally(searcher, full, query, records, known, seen)
+        facets.update(self._own_filter_free(searcher, user_query, query))
         suggestion = None
         if (fuzzy_used or total < SUGGEST_BELOW) and not isinstance(tree, MatchAll):
             suggestion = self._did_you_mean(searcher, tree, query, filters, records, fuzzy_used)
@@ -387,6 +389,27 @@ class TantivyIndex:
             ]
             facets[name] = _top(counts, query.facet_limit)
         return total, facets, total_exact
+
+    def _own_filter_free(
+        self, searcher: tantivy.Searcher, user_query: tantivy.Query, query: SearchQuery
+    ) -> dict[str, list[FacetCount]]:
+        """Facets the search is filtered on, counted without their own filter.
+
+        Values within one facet are OR-ed, so a reader who picked one library must still
+        see the others (with what picking them would add) to pick a second: what Solr
+        does with a tagged filter excluded from its facet.
+        """
+        out = {}
+        for name in query.facets:
+            if name not in query.filters:
+                continue
+            others = {key: values for key, values in query.filters.items() if key != name}
+            broader = restrict(user_query, self._builder.filters(others, query.visibility))
+            records = _count(searcher, broader)
+            one = replace(query, facets=[name])
+            _total, facets, _exact = self._tally(searcher, broader, one, records, None, 0)
+            out[name] = facets[name]
+        return out
 
     def _aggregate(
         self,

@@ -302,6 +302,19 @@ class SearchIndexContract:
         assert dict(result.facets["library"]) == {HN: 2, NL: 1, VNU: 1}
         assert dict(result.facets["language"]) == {"vie": 2}
 
+    def test_a_facet_is_counted_without_its_own_filter(self, index):
+        """Values within a facet are OR-ed: having picked one library, a reader still sees
+        the others (to pick a second); the other facets follow the filter."""
+        every = self.search(index, "truyện kiều", facets=["library", "format"])
+        picked = self.search(
+            index, "truyện kiều", filters={"library": [NL]}, facets=["library", "format"]
+        )
+        assert picked.total == 1
+        assert dict(picked.facets["library"]) == dict(every.facets["library"])
+        assert dict(picked.facets["format"]) == {"book": 1}
+        both = self.search(index, "truyện kiều", filters={"library": [NL, VNU]}, facets=["library"])
+        assert both.total == 1 and dict(both.facets["library"]) == {HN: 2, NL: 1, VNU: 1}
+
     def test_facet_limit_and_order(self, index):
         result = self.search(index, facets=["library", "year", "online"], facet_limit=2)
         libraries = result.facets["library"]

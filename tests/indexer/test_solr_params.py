@@ -69,7 +69,8 @@ def _assert_safe_q(q: str) -> None:
 
 
 _TEMPLATES = [
-    re.compile(r"\{!terms f=(\w+) separator=\$fv_sep v=\$fv_\1\}"),
+    re.compile(r"\{!terms (?:tag=ff_\w+ )?f=(\w+) separator=\$fv_sep v=\$fv_\1\}"),
+    re.compile(r"\{!tag=ff_\w+\}" + re.escape(NOTHING)),
     re.compile(r"\{!collapse tag=work field=work_key( sort='\w+ (asc|desc),id asc')?\}"),
     re.compile(re.escape(NOTHING)),
     re.compile(r"\{!prefix f=suggest v=\$sg_prefix cache=false\}"),
@@ -162,7 +163,8 @@ def test_filter_values_travel_by_parameter(filters):
     values = [v for vs in filters.values() for v in vs]
     _assert_safe_params(params, *values)
     for name in filters:
-        fq = f"{{!terms f={FACET_FIELDS[name]} separator=$fv_sep v=$fv_{FACET_FIELDS[name]}}}"
+        field = FACET_FIELDS[name]
+        fq = f"{{!terms tag=ff_{name} f={field} separator=$fv_sep v=$fv_{field}}}"
         assert fq in params["fq"]
     if "library" in filters:
         assert params["fv_library"].split(SEP) == ["x} OR *:*", "{!func}1", "ab"]
@@ -188,7 +190,7 @@ def test_no_visibility_matches_nothing():
 
 def test_invalid_year_filter_matches_nothing():
     params = build_search_params(SearchQuery(filters={"year": ["abc"]}))
-    assert NOTHING in params["fq"][1:]
+    assert "{!tag=ff_year}" + NOTHING in params["fq"][1:]  # tagged like any facet filter
 
 
 def test_every_request_carries_visibility():
@@ -286,7 +288,7 @@ def test_facets_count_works_over_uncollapsed_records():
         facet = facets[name]
         assert facet["field"] == field
         assert facet["facet"] == {"works": "unique(work_key)"}
-        assert facet["domain"] == {"excludeTags": "work"}
+        assert facet["domain"] == {"excludeTags": ["work", f"ff_{name}"]}
         assert facet["sort"] == "works desc" and facet["prelim_sort"] == "count desc"
 
 
@@ -436,3 +438,13 @@ def test_unreachable_solr_is_a_backend_error():
         index.count()
     assert info.value.status is None
     index.close()
+
+
+def test_a_facet_is_counted_without_its_own_filter():
+    """Multi-select: the library facet ignores the library filter, not the format one."""
+    params = build_search_params(
+        SearchQuery(filters={"library": ["a"], "format": ["book"]}, facets=["library", "format"])
+    )
+    facets = json.loads(params["json.facet"])
+    assert facets["library"]["domain"]["excludeTags"] == ["work", "ff_library"]
+    assert facets["format"]["domain"]["excludeTags"] == ["work", "ff_format"]
