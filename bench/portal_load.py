@@ -1,23 +1,36 @@
-"""Results-page throughput and latency of `thuvien serve` under load.
+"""Results-page throughput and latency of `thuvien serve` under load, two kinds of traffic.
 
     .venv/bin/python bench/search.py --records 1000000 --index DATA/index --keep
     .venv/bin/python bench/portal_load.py --data-dir DATA [--seconds 30] [--connections 16]
+        [--traffic distinct|zipf|both] [--zipf-s 1.0] [--workers 2] [--python]
 
 Starts `thuvien serve --workers N` (gunicorn; 1: waitress) on 127.0.0.1 over the data
-folder, then requests results pages for a fixed time: the search benchmark's 1,000
-mixed queries and filters (bench/search.py `query_mix`) as `/search?…` URLs, in turn.
-A URL's first request is computed; once the cycle wraps, repeats are answered by the
-index's result cache, so the Python generator reports the two apart. Uses `wrk`
-(Debian package `wrk`) when it is installed, else the Python generator with keep-alive
-connections (which itself competes for the 2 cores, so its figures are a lower bound).
+folder, then requests results pages (`/search?…`, six facets each) for a fixed time:
+
+- distinct (the worst case): every request a results page not asked before in this run
+  — the search benchmark's queries and filters (bench/search.py `query_mix`), as many
+  as the run can use, each once. Every page is searched and rendered.
+- zipf (a portal's logs): requests drawn from the 1,000-query mix with Zipf popularity,
+  P(rank r) ∝ 1 / r^s (s = 1.0 unless --zipf-s), so popular searches repeat as they do
+  for real readers, and the rest form a long tail. Repeats are answered by the index's
+  result cache of the worker process that gets them (each worker has its own cache).
+
+Each traffic kind gets a freshly started server (nothing cached from the other kind),
+warmed up on queries outside the measured ones. Requests carry no cookies, so no page is
+revalidated with a 304: every response is a full page. Uses `wrk` (Debian package `wrk`)
+when installed, each wrk thread taking its own share of the URL sequence (so two
+threads never ask for the same page at the same moment); else (or with --python) a
+Python generator with keep-alive connections, which itself competes for the cores, so
+its figures are a lower bound. Prints the machine, pages/s and p50/p90/p99.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
-import itertools
 import os
+import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -26,6 +39,9 @@ import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -34,68 +50,114 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import machine  # noqa: E402
 from bench.search import query_mix  # noqa: E402
 
+MIX = 1000  # the zipf traffic's vocabulary: the search benchmark's 1,000 queries
+WARM_SEED = 97  # warm-up queries come from another draw than the measured ones
+SEQUENCE_SEED = 5
+WRK_THREADS = 2
+WRK_TIMEOUT = 30  # seconds: a slow page is measured, not dropped (wrk's default is 2 s)
 
-def mix_paths(count: int) -> list[str]:
-    """Results-page URLs for the search benchmark's query mix (bench/search.py)."""
+
+def mix_paths(count: int, seed: int = 11) -> list[str]:
+    """Results-page URLs for the search benchmark's query mix (bench/search.py), in its
+    order; a query the mix draws twice is there twice (it is simply more popular)."""
     paths = []
-    for _kind, query in query_mix(count):
+    for _kind, query in query_mix(count, seed=seed):
         params: dict[str, list[str] | str] = {"q": query.q}
         params.update({f"f.{name}": values for name, values in query.filters.items()})
         paths.append("/search?" + urlencode(params, doseq=True))
     return paths
 
 
-def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen:
+def distinct_paths(count: int) -> list[str]:
+    """`count` different results pages: the mix's queries, then their second and later
+    pages once the mix's vocabulary runs out of new queries."""
+    first = list(dict.fromkeys(mix_paths(max(MIX, count))))
+    paths = list(first)
+    page = 2
+    while len(paths) < count:
+        paths.extend(f"{p}&page={page}" for p in first[: count - len(paths)])
+        page += 1
+    return paths[:count]
+
+
+def zipf_sequence(paths: list[str], s: float, length: int, seed: int = SEQUENCE_SEED) -> list[str]:
+    """`length` requests over `paths`, the r-th path with probability ∝ 1 / r^s."""
+    weights = [1 / rank**s for rank in range(1, len(paths) + 1)]
+    return random.Random(seed).choices(paths, weights=weights, k=length)
+
+
+def repeats_in(sequence: list[str], served: int) -> tuple[int, float]:
+    """Distinct pages among the first `served` requests, and the share that were repeats."""
+    served = min(served, len(sequence))
+    distinct = len(set(sequence[:served]))
+    return distinct, (1 - distinct / served) if served else 0.0
+
+
+@dataclass
+class Load:
+    """What one run measured."""
+
+    requests: int
+    seconds: float
+    p50: float
+    p90: float
+    p99: float
+    errors: int
+
+    @property
+    def rate(self) -> float:
+        return self.requests / self.seconds
+
+
+# --- the server -----------------------------------------------------------------------
+
+
+@contextmanager
+def serving(data_dir: Path, port: int, workers: int) -> Iterator[None]:
     thuvien = Path(sys.executable).with_name("thuvien")
     env = {**os.environ, "THUVIEN_MODE": "development"}
-    server = subprocess.Popen(
-        [
-            str(thuvien),
-            "--data-dir",
-            str(data_dir),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 120
-    while time.time() < deadline:
+    command = [str(thuvien), "--data-dir", str(data_dir), "serve", "--port", str(port),
+               "--workers", str(workers)]  # fmt: skip
+    with tempfile.TemporaryFile() as log:  # the server's log, shown if it does not start
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/search?q=x", timeout=5).read()
-            return server
-        except OSError:
-            time.sleep(0.5)
-    server.kill()
-    raise SystemExit("thuvien serve did not answer within 120 s")
+            deadline = time.time() + 120
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
+                    break
+                except OSError:
+                    if time.time() > deadline or server.poll() is not None:
+                        log.seek(0)
+                        tail = log.read().decode(errors="replace")[-2000:]
+                        raise SystemExit(f"thuvien serve did not answer:\n{tail}") from None
+                    time.sleep(0.5)
+            yield
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
-def python_load(
-    port: int, seconds: float, connections: int, paths: list[str]
-) -> tuple[list[float], list[float], int]:
-    """Latencies of first requests for a URL and of repeats (the portal's result cache
-    answers those), and the number of errors."""
-    first: list[float] = []
-    repeated: list[float] = []
+# --- load generators --------------------------------------------------------------------
+
+
+def python_load(port: int, seconds: float, connections: int, sequence: list[str]) -> Load:
+    """Keep-alive connections taking the next URL of `sequence` in turn."""
+    times: list[float] = []
     errors = 0
     lock = threading.Lock()
+    position = 0
     stop = time.perf_counter() + seconds
-    numbered = itertools.cycle(enumerate(paths))
-    seen: set[int] = set()
 
     def worker() -> None:
-        nonlocal errors
+        nonlocal errors, position
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[tuple[bool, float]] = []
+        mine: list[float] = []
         bad = 0
         while time.perf_counter() < stop:
             with lock:
-                number, path = next(numbered)
-                is_first = number not in seen
-                seen.add(number)
+                path = sequence[position % len(sequence)]
+                position += 1
             start = time.perf_counter()
             try:
                 conn.request("GET", path)
@@ -107,71 +169,124 @@ def python_load(
                 bad += 1
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 continue
-            mine.append((is_first, (time.perf_counter() - start) * 1000))
+            mine.append((time.perf_counter() - start) * 1000)
         with lock:
-            first.extend(ms for is_first, ms in mine if is_first)
-            repeated.extend(ms for is_first, ms in mine if not is_first)
+            times.extend(mine)
             errors += bad
 
+    started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(connections)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return first, repeated, errors
+    elapsed = time.perf_counter() - started
+    q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else [0.0] * 99
+    return Load(len(times), elapsed, q[49], q[89], q[98], errors)
 
 
-def wrk_load(port: int, seconds: float, connections: int, paths: list[str]) -> str:
+WRK_SCRIPT = """
+local paths = {%s}
+local threads = 0
+function setup(thread)
+  thread:set("offset", threads)
+  threads = threads + 1
+end
+function init(args)
+  i = offset
+end
+function request()
+  i = i %% #paths + 1
+  local path = paths[i]
+  i = i + %d - 1
+  return wrk.format("GET", path)
+end
+"""
+_WRK_LATENCY = re.compile(r"^\s*(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+_WRK_UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk_load(port: int, seconds: float, connections: int, sequence: list[str]) -> Load:
+    """wrk with each thread taking every WRK_THREADS-th URL of `sequence`, from its own start."""
     script = Path(tempfile.mkdtemp()) / "paths.lua"
-    quoted = ", ".join(f'"{p}"' for p in paths)
-    script.write_text(
-        f"local paths = {{{quoted}}}\nlocal i = 0\n"
-        "request = function() i = i % #paths + 1; return wrk.format('GET', paths[i]) end\n"
-    )
+    quoted = ", ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in sequence)
+    script.write_text(WRK_SCRIPT % (quoted, WRK_THREADS))
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--latency", "-s", str(script),
-         f"http://127.0.0.1:{port}"],
+        ["wrk", f"-t{WRK_THREADS}", f"-c{connections}", f"-d{int(seconds)}s", "--latency",
+         f"--timeout={WRK_TIMEOUT}s", "-s", str(script), f"http://127.0.0.1:{port}"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return result.stdout
+    out = result.stdout
+    shutil.rmtree(script.parent, ignore_errors=True)
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    elapsed_match = re.search(r"requests in ([\d.]+)(ms|s|m)", out)
+    elapsed = float(elapsed_match.group(1)) * {"ms": 0.001, "s": 1, "m": 60}[elapsed_match.group(2)]
+    latency = {int(p): float(v) * _WRK_UNIT[u] for p, v, u in _WRK_LATENCY.findall(out)}
+    errors = 0
+    if found := re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        errors += int(found.group(1))
+    if found := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    ):
+        errors += sum(int(n) for n in found.groups())
+    return Load(requests, elapsed, latency[50], latency[90], latency[99], errors)
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def run(args: argparse.Namespace, traffic: str) -> None:
+    if traffic == "distinct":
+        # More distinct pages than the run can ask for: nothing is ever asked twice.
+        sequence = distinct_paths(int(args.seconds * args.max_rate))
+        title = f"distinct: every request a new results page ({len(sequence):,} available)"
+    else:
+        paths = mix_paths(MIX)
+        sequence = zipf_sequence(paths, args.zipf_s, int(args.seconds * args.max_rate))
+        title = (
+            f"zipf: the {len(paths):,}-query mix ({len(set(paths)):,} different pages), "
+            f"P(rank r) ∝ 1/r^s with s = {args.zipf_s:g}"
+        )
+    warm = mix_paths(60, seed=WARM_SEED)
+    measured = set(sequence)
+    warm = [p for p in warm if p not in measured]
+    with serving(args.data_dir, args.port, args.workers):
+        python_load(args.port, 5, 4, warm)  # imports, templates, the index's first reads
+        if shutil.which("wrk") and not args.python:
+            tool = f"wrk, {WRK_THREADS} threads, {args.connections} connections"
+            load = wrk_load(args.port, args.seconds, args.connections, sequence)
+        else:
+            tool = f"Python generator, {args.connections} connections"
+            load = python_load(args.port, args.seconds, args.connections, sequence)
+    distinct, repeat_share = repeats_in(sequence, load.requests)
+    if traffic == "distinct" and load.requests > len(sequence):
+        print(f"  warning: the run wrapped around: {load.requests - len(sequence)} repeats")
+    print(f"{title}\n  {tool}, {load.seconds:.0f} s: {load.requests:,} requests")
+    print(
+        f"  {load.rate:.1f} pages/s · p50 {load.p50:.0f} ms · p90 {load.p90:.0f} ms · "
+        f"p99 {load.p99:.0f} ms · errors {load.errors}"
+    )
+    print(f"  {distinct:,} distinct pages, {repeat_share:.0%} of requests were repeats")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=5077)
     parser.add_argument("--python", action="store_true", help="use the Python generator")
-    parser.add_argument("--queries", type=int, default=1000, help="distinct results pages")
+    parser.add_argument("--traffic", choices=("distinct", "zipf", "both"), default="both")
+    parser.add_argument("--zipf-s", type=float, default=1.0, help="Zipf exponent s")
+    parser.add_argument(
+        "--max-rate", type=float, default=400, help="pages/s the URL sequences are sized for"
+    )
     parser.add_argument("--workers", type=int, default=2, help="thuvien serve --workers")
     args = parser.parse_args()
     print(machine())
-    server = start_server(args.data_dir, args.port, args.workers)
-    print(f"thuvien serve --workers {args.workers}")
-    try:
-        python_load(args.port, 3, 4, mix_paths(50))  # warm up on other URLs' shapes
-        paths = mix_paths(args.queries)
-        if shutil.which("wrk") and not args.python:
-            print(wrk_load(args.port, args.seconds, args.connections, paths))
-            return
-        first, repeated, errors = python_load(args.port, args.seconds, args.connections, paths)
-        done = len(first) + len(repeated)
-        print(
-            f"Python load generator, {args.connections} connections, {args.seconds:.0f} s, "
-            f"{len(paths)} distinct results pages cycled: {done / args.seconds:.1f} pages/s · "
-            f"errors {errors}"
-        )
-        for label, times in (("first request", first), ("repeated (cached)", repeated)):
-            if len(times) >= 2:
-                q = statistics.quantiles(times, n=100, method="inclusive")
-                print(
-                    f"  {label:<18} {len(times):6d}: p50 {q[49]:.0f} ms · p95 {q[94]:.0f} ms · "
-                    f"p99 {q[98]:.0f} ms"
-                )
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    print(f"thuvien serve --workers {args.workers}, data {args.data_dir}")
+    for traffic in ("distinct", "zipf") if args.traffic == "both" else (args.traffic,):
+        run(args, traffic)
 
 
 if __name__ == "__main__":

@@ -10,17 +10,27 @@ values, and the advanced form quotes whatever is not a plain word.
 
 Every index call passes `visibility_for_request()`, so hidden records never show, not even
 as a facet count; records read from the store go through `may_see_record`.
+
+An anonymous reader's results page carries a weak ETag and is revalidated (304 without a
+search or a rendering when nothing changed); it is never `public`, and a logged-in
+reader's page is never stored (see "HTTP caching of results pages" below).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import html
+import pickle
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from babel import Locale
 from flask import (
@@ -28,15 +38,18 @@ from flask import (
     Response,
     current_app,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
@@ -59,7 +72,8 @@ from indexer.query import MAX_QUERY_CHARS
 from indexer.text import fold
 from portal.access import may_see_record, visibility_for_request
 from portal.app import services
-from portal.i18n import language_tag
+from portal.i18n import current_language, language_tag, number_text
+from portal.preferences import current_preferences
 
 bp = Blueprint("search", __name__)
 
@@ -84,6 +98,8 @@ BROWSE_PER_PAGE = 50  # values per page on /browse/<facet>
 SUGGEST_LIMIT = 8
 SUGGEST_MAX_CHARS = 100
 
+_MARK = re.compile(r"</?mark>")
+_OPEN_MARK, _CLOSE_MARK = Markup("<mark>"), Markup("</mark>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _YEAR_FILTER = re.compile(r"-?[0-9]{1,4}")
 _DIGITS = re.compile(r"\s*([0-9]{1,4})\s*")
@@ -135,33 +151,63 @@ OPERATOR_LABELS = {"AND": _l("and"), "OR": _l("or"), "NOT": _l("and not")}
 
 
 # --- labels ---------------------------------------------------------------------------
+# A results page shows the same few labels and counts many times (20 hits, 7 facets of up
+# to 30 values), so each is translated once per language and remembered: the `_`-named
+# versions take the page's language, which must be the request's (the translation inside
+# them is the request's).
+
+LABEL_CACHE = 4096
 
 
 def format_label(value: str) -> str:
+    return _format_label(current_language(), value)
+
+
+@lru_cache(maxsize=LABEL_CACHE)
+def _format_label(language: str, value: str) -> str:
     label = FORMAT_LABELS.get(value)
     return str(label) if label is not None else value
 
 
 def language_label(code: str) -> str:
     """A record language (ISO 639-2) in the reader's language: vie → "Tiếng Việt"."""
-    names = Locale.parse(str(get_locale() or "vi")).languages
+    return _language_label(current_language(), code)
+
+
+@lru_cache(maxsize=LABEL_CACHE)
+def _language_label(language: str, code: str) -> str:
+    names = Locale.parse(language).languages
     return names.get(language_tag(code)) or names.get(code.lower()) or code
 
 
 def value_label(facet: str, value: str) -> str:
     """How a facet value is shown; URLs keep the raw value."""
+    return _value_label(current_language(), facet, value)
+
+
+def _value_label(language: str, facet: str, value: str) -> str:
     if facet == "format":
-        return format_label(value)
+        return _format_label(language, value)
     if facet == "language":
-        return language_label(value)
+        return _language_label(language, value)
     if facet == "online":
-        return str(ONLINE_LABELS.get(value, value))
+        return _online_label(language, value)
     return value
+
+
+@lru_cache(maxsize=64)
+def _online_label(language: str, value: str) -> str:
+    return str(ONLINE_LABELS.get(value, value))
 
 
 def status_text(status: str, count: int) -> str:
     """'2 copies available' and the like, translated."""
-    n = format_decimal(count)
+    return _status_text(current_language(), status, count)
+
+
+@lru_cache(maxsize=LABEL_CACHE)
+def _status_text(language: str, status: str, count: int) -> str:
+    n = number_text(count, language)
     if status == "available":
         return ngettext("%(count)s copy available", "%(count)s copies available", count, count=n)
     if status == "on_loan":
@@ -181,7 +227,12 @@ def status_text(status: str, count: int) -> str:
 
 
 def works_text(count: int) -> str:
-    return ngettext("%(count)s work", "%(count)s works", count, count=format_decimal(count))
+    return _works_text(current_language(), count)
+
+
+@lru_cache(maxsize=LABEL_CACHE)
+def _works_text(language: str, count: int) -> str:
+    return ngettext("%(count)s work", "%(count)s works", count, count=number_text(count, language))
 
 
 def safe_highlight(fragment: str) -> Markup:
@@ -191,9 +242,9 @@ def safe_highlight(fragment: str) -> Markup:
     fragment from its text anyway, so a backend bug can never put markup on the page.
     """
     out = []
-    for i, part in enumerate(re.split(r"</?mark>", fragment)):
-        text = escape(html.unescape(part))
-        out.append(Markup("<mark>{}</mark>").format(text) if i % 2 else text)
+    for i, part in enumerate(_MARK.split(fragment)):
+        text = escape(html.unescape(part) if "&" in part else part)
+        out.append(_OPEN_MARK + text + _CLOSE_MARK if i % 2 else text)
     return Markup("").join(out)
 
 
@@ -273,7 +324,9 @@ class SearchState:
         """The query the index gets: the reader's query, within the year range if one is set."""
         return within_year_range(self.q, self.year_clause())
 
-    def search_query(self, facets: Iterable[str] = RESULT_FACETS) -> SearchQuery:
+    def search_query(
+        self, facets: Iterable[str] = RESULT_FACETS, visibility: list[str] | None = None
+    ) -> SearchQuery:
         return SearchQuery(
             q=self.effective_q(),
             filters=self.filters,
@@ -282,7 +335,7 @@ class SearchState:
             sort=self.sort,
             page=self.page,
             per_page=self.per_page,
-            visibility=visibility_for_request(),
+            visibility=visibility if visibility is not None else visibility_for_request(),
         )
 
     def params(
@@ -318,8 +371,12 @@ class SearchState:
 
     def url(self, **changes: Any) -> str:
         pairs = self.params(**changes)
-        base = url_for("search.results")
+        base = self._base_url
         return f"{base}?{urlencode(pairs)}" if pairs else base
+
+    @cached_property
+    def _base_url(self) -> str:
+        return url_for("search.results")
 
 
 def _clean_text(value: str) -> str:
@@ -466,15 +523,113 @@ def results() -> ResponseReturnValue:
     if state.too_long:
         page = render_template("search/results.html", **_page_context(state, None))
         return page, 400
+    visibility = visibility_for_request()
+    revalidate = _may_revalidate()
+    version = _index_version() if revalidate else None
+    if version is not None and request.if_none_match and _unchanged(version, visibility):
+        return _not_modified(version, visibility)
     try:
-        result = services().index.search(state.search_query())
+        result = services().index.search(state.search_query(visibility=visibility))
         if not result.hits and result.total and state.page > 1:
             state.page = max(1, result.pages)  # past the last page: show the last one
-            result = services().index.search(state.search_query())
+            result = services().index.search(state.search_query(visibility=visibility))
     except Exception:
         current_app.logger.exception("search backend failed for %r", state)
         return unavailable(state.q)
-    return render_template("search/results.html", **_page_context(state, result)), 200
+    if revalidate and version is None:  # the backend keeps no version: what it found is one
+        version = "result:" + hashlib.blake2b(pickle.dumps(result), digest_size=16).hexdigest()
+        if request.if_none_match and _unchanged(version, visibility):
+            return _not_modified(version, visibility)
+    response = make_response(render_template("search/results.html", **_page_context(state, result)))
+    if revalidate and version is not None:
+        # After rendering: a first visit's page has just put its CSRF token in the session.
+        response.set_etag(_page_etag(version, visibility), weak=True)
+        response.headers["Cache-Control"] = REVALIDATE
+    else:
+        response.headers["Cache-Control"] = PERSONAL
+    response.vary.add("Cookie")
+    return response
+
+
+# --- HTTP caching of results pages ----------------------------------------------------
+# A results page is the same for every anonymous reader in all but one thing: the header's
+# display-settings form carries the reader's own CSRF token (and the language comes from
+# the session, the display classes from a cookie). So it is never `public`: a shared
+# cache would hand one reader's token to another. What it gets is a weak ETag over
+# everything the page depends on, the reader's token included, and `private, no-cache`:
+# the browser asks again each time and a 304 costs neither a search nor a rendering. A
+# logged-in reader's page (their name, their logout form) is never stored at all.
+
+REVALIDATE = "private, no-cache"
+PERSONAL = "private, no-store"
+_DEFAULT_CSRF_SECONDS = 3600  # Flask-WTF's default WTF_CSRF_TIME_LIMIT
+
+
+def _may_revalidate() -> bool:
+    """Anonymous, with no flashed message waiting (it shows once, then the page differs)."""
+    return not current_user.is_authenticated and not session.get("_flashes")
+
+
+def _index_version() -> str | None:
+    """The index's version when the backend tells it (`version()`); None when it does not."""
+    version = getattr(services().index, "version", None)
+    if not callable(version):
+        return None
+    try:
+        return f"index:{version()}"
+    except Exception:
+        current_app.logger.exception("search backend failed telling its version")
+        return None
+
+
+def _page_etag(version: str, visibility: list[str]) -> str:
+    """A keyed hash of what this page shows this reader: code and templates, index
+    version, the request, language, display settings, visibility and the CSRF token.
+
+    The token's part is the session's raw token plus the half of its lifetime we are in,
+    so a revalidated page's token always has at least half its lifetime left.
+    """
+    config = current_app.config
+    lifetime = config.get("WTF_CSRF_TIME_LIMIT", _DEFAULT_CSRF_SECONDS)
+    window = int(time.time() // (lifetime / 2)) if lifetime else 0
+    parts = (
+        _deployment(),
+        version,
+        request.path,
+        request.query_string.decode("latin-1"),
+        current_language(),
+        current_preferences().cookie_value(),
+        ",".join(sorted(visibility)),
+        str(session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "")),
+        str(window),
+    )
+    key = str(current_app.secret_key or "").encode()
+    return hmac.new(key, "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _unchanged(version: str, visibility: list[str]) -> bool:
+    return request.if_none_match.contains_weak(_page_etag(version, visibility))
+
+
+def _not_modified(version: str, visibility: list[str]) -> Response:
+    response = current_app.response_class(status=304)
+    response.set_etag(_page_etag(version, visibility), weak=True)
+    response.headers["Cache-Control"] = REVALIDATE
+    response.vary.add("Cookie")
+    return response
+
+
+@lru_cache(maxsize=1)
+def _deployment() -> str:
+    """Names this installation's portal code, templates and translations: a new release
+    changes every ETag (their sizes and modification times, read once per process)."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".html", ".po", ".js", ".css") and path.is_file():
+            info = path.stat()
+            digest.update(f"{path.relative_to(root)}:{info.st_size}:{info.st_mtime_ns};".encode())
+    return digest.hexdigest()
 
 
 def unavailable(q: str = "") -> tuple[str, int, dict[str, str]]:
@@ -500,9 +655,10 @@ def _page_context(state: SearchState, result: SearchResult | None) -> dict[str, 
     }
     if result is not None:
         context.update(suggestion=_own_words(state, result.suggestion))
+        page = PageLinks.current()
         context.update(
-            hits=[hit_view(hit) for hit in result.hits],
-            facets=_facet_groups(state, result),
+            hits=[hit_view(hit, page) for hit in result.hits],
+            facets=_facet_groups(state, result, page.language),
             paging=_paging(state, result),
             first_number=(state.page - 1) * state.per_page + 1,
         )
@@ -523,7 +679,7 @@ def _own_words(state: SearchState, suggestion: str | None) -> str | None:
 def _summary(state: SearchState, result: SearchResult | None) -> str:
     if result is None:
         return _("Your search is too long")
-    n = format_decimal(result.total)
+    n = number_text(result.total)
     if not result.total_exact:
         if state.q:
             return _("About %(count)s results for “%(query)s”", count=n, query=_short(state.q))
@@ -547,45 +703,134 @@ def _short(text: str) -> str:
     return text if len(text) <= TITLE_QUERY_CHARS else text[:TITLE_QUERY_CHARS] + "…"
 
 
-def hit_view(hit: Hit) -> dict[str, Any]:
+# What werkzeug leaves unquoted in a path segment and in a query string (its url_for).
+PATH_SAFE = "!$&'()*+,/:;=@"
+QUERY_SAFE = "!$'()*,/:;?@"
+_STATUS_ORDER = {status: i for i, status in enumerate(HOLDING_STATUSES)}
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """What every hit on a page shares, looked up once per page instead of once per hit:
+    the reader's language and the bases of record and author links (url_for costs ~20 µs
+    a call, and a page has 20 hits with up to 4 authors each)."""
+
+    language: str
+    record_base: str
+    search_base: str
+
+    @classmethod
+    def current(cls) -> PageLinks:
+        record = url_for("record.show", record_id="0")
+        return cls(current_language(), record[:-1], url_for("search.results"))
+
+    def record_url(self, record_id: str) -> str:
+        return self.record_base + quote(record_id, safe=PATH_SAFE)
+
+    def search_url(self, q: str) -> str:
+        return f"{self.search_base}?{urlencode([('q', q)], safe=QUERY_SAFE)}"
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    name: str
+    url: str
+
+
+@dataclass(slots=True)
+class StatusView:
+    status: str
+    text: str
+
+
+# Objects, not dicts: Jinja looks `hit.title` up as an attribute first, and a dict
+# answers that with an exception before the key is tried (~25 lookups a hit).
+@dataclass(slots=True)
+class HitView:
+    """One work as the results list shows it, everything translated and linked."""
+
+    id: str
+    url: str
+    title: str | Markup
+    subtitle: str
+    lang: str
+    lang_attr: str | Markup  # ` lang="en"` when the work's language is not the page's
+    authors: list[LinkView]
+    more_authors: int
+    year: Any
+    format: str
+    languages: list[str]
+    publisher: str
+    libraries: list[str]
+    libraries_text: str
+    availability: list[StatusView]
+    online: bool
+    thumbnail: str
+    snippet: str | Markup
+
+
+def hit_view(hit: Hit, page: PageLinks | None = None) -> HitView:
     """One work as the results list shows it."""
+    page = page or PageLinks.current()
+    language = page.language
     fields = hit.fields
     title = fields.get("title") or ""
     highlighted = hit.highlights.get("title")
     statuses = Counter(h.get("status") or "unknown" for h in hit.holdings)
-    order = {status: i for i, status in enumerate(HOLDING_STATUSES)}
+    order = _STATUS_ORDER
     availability = [
-        {"status": s if s in order else "unknown", "text": status_text(s, n)}
+        StatusView(s if s in order else "unknown", _status_text(language, s, n))
         for s, n in sorted(statuses.items(), key=lambda item: order.get(item[0], len(order)))
     ]
     languages = fields.get("languages") or []
-    year = fields.get("year")
-    return {
-        "id": hit.id,
-        "url": url_for("record.show", record_id=hit.id),
-        "title": safe_highlight(highlighted) if highlighted else (title or _("Untitled")),
-        "subtitle": fields.get("subtitle") or "",
-        "lang": language_tag(languages),
-        "authors": [
-            {"name": direct_name(a) or a, "url": author_url(a)}
-            for a in (fields.get("authors") or [])[:4]
-        ],
-        "more_authors": max(0, len(fields.get("authors") or []) - 4),
-        "year": year,
-        "format": format_label(fields.get("format") or ""),
-        "languages": [language_label(c) for c in languages[:3]],
-        "publisher": fields.get("publisher") or "",
-        "libraries": hit.libraries,
-        "availability": availability,
-        "online": bool(fields.get("online")),
-        "thumbnail": thumbnail_url(hit),
-        "snippet": safe_highlight(hit.snippet) if hit.snippet else "",
-    }
+    authors = fields.get("authors") or []
+    tag = language_tag(languages)
+    return HitView(
+        id=hit.id,
+        url=page.record_url(hit.id),
+        title=safe_highlight(highlighted) if highlighted else (title or _("Untitled")),
+        subtitle=fields.get("subtitle") or "",
+        lang=tag,
+        lang_attr=Markup(' lang="{}"').format(tag) if tag and tag != language else "",
+        authors=[_author_link(a, page) for a in authors[:4]],
+        more_authors=max(0, len(authors) - 4),
+        year=fields.get("year"),
+        format=_format_label(language, fields.get("format") or ""),
+        languages=[_language_label(language, c) for c in languages[:3]],
+        publisher=fields.get("publisher") or "",
+        libraries=hit.libraries,
+        libraries_text=_held_by(language, len(hit.libraries)) if hit.libraries else "",
+        availability=availability,
+        online=bool(fields.get("online")),
+        thumbnail=thumbnail_url(hit),
+        snippet=safe_highlight(hit.snippet) if hit.snippet else "",
+    )
 
 
-def author_url(name: str) -> str:
+@lru_cache(maxsize=LABEL_CACHE)
+def _held_by(language: str, count: int) -> str:
+    return ngettext(
+        "Held by %(count)s library",
+        "Held by %(count)s libraries",
+        count,
+        count=number_text(count, language),
+    )
+
+
+@lru_cache(maxsize=LABEL_CACHE)
+def _author_link(name: str, page: PageLinks) -> LinkView:
+    """An author as shown ("Nguyễn Du") and searched for; the same authors come back often."""
+    return LinkView(direct_name(name) or name, author_url(name, page))
+
+
+def author_url(name: str, page: PageLinks | None = None) -> str:
     query = phrase_query("author", clean_name(name) or name)
-    return url_for("search.results", q=query) if query else ""
+    if not query:
+        return ""
+    return page.search_url(query) if page else url_for("search.results", q=query)
+
+
+_THUMBNAIL = re.compile(r"https?://[^\s\"'<>]+$")
 
 
 def thumbnail_url(hit: Hit) -> str:
@@ -595,7 +840,7 @@ def thumbnail_url(hit: Hit) -> str:
     until the IIIF image server exists; nothing is better than a broken image.
     """
     location = str(hit.fields.get("thumbnail") or "")
-    return location if re.match(r"https?://[^\s\"'<>]+$", location) else ""
+    return location if _THUMBNAIL.match(location) else ""
 
 
 @dataclass
@@ -605,6 +850,8 @@ class FacetOption:
     count: int | None
     selected: bool
     id: str
+    count_text: str = ""  # the count as the reader writes numbers
+    works_text: str = ""  # "12 works", for screen readers
 
 
 @dataclass
@@ -615,7 +862,10 @@ class FacetGroup:
     more: list[FacetOption]
 
 
-def _facet_groups(state: SearchState, result: SearchResult) -> list[FacetGroup]:
+def _facet_groups(
+    state: SearchState, result: SearchResult, language: str | None = None
+) -> list[FacetGroup]:
+    language = language or current_language()
     groups = []
     for name in (*RESULT_FACETS, "year"):
         counts = {fc.value: fc.count for fc in result.facets.get(name, [])}
@@ -627,13 +877,16 @@ def _facet_groups(state: SearchState, result: SearchResult) -> list[FacetGroup]:
         elif name == "online":
             values = [v for v in values if v == "true" or v in selected]  # "not online" is noise
         for i, value in enumerate(values):
+            count = counts.get(value)
             options.append(
                 FacetOption(
                     value=value,
-                    label=value_label(name, value),
-                    count=counts.get(value),
+                    label=_value_label(language, name, value),
+                    count=count,
                     selected=value in selected,
                     id=f"facet-{name}-{i}",
+                    count_text="" if count is None else number_text(count, language),
+                    works_text="" if count is None else _works_text(language, count),
                 )
             )
         if name != "year" and not options:
@@ -644,12 +897,17 @@ def _facet_groups(state: SearchState, result: SearchResult) -> list[FacetGroup]:
         groups.append(
             FacetGroup(
                 name=name,
-                legend=str(FACET_LABELS[name]),
+                legend=_facet_label(language, name),
                 shown=options[:cut],
                 more=options[cut:],
             )
         )
     return groups
+
+
+@lru_cache(maxsize=64)
+def _facet_label(language: str, name: str) -> str:
+    return str(FACET_LABELS[name])
 
 
 def _chips(state: SearchState) -> list[dict[str, str]]:

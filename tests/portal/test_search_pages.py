@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
+from flask import session, url_for
 from flask.testing import FlaskClient
 
 from catalogue import Holding, Record
@@ -21,8 +22,10 @@ from indexer import SearchQuery, TantivyIndex, index_records
 from indexer.query import MAX_QUERY_CHARS, And, Or, Range, parse
 from portal import search as search_module
 from portal.app import create_app
+from portal.i18n import number_text
 from portal.search import build_query, row_clause, safe_highlight, within_year_range
 from tests.indexer.sample_records import HN, NL, SECRET, VNU
+from tests.support.accounts import browser, log_in, make_user
 
 TUYEN_TAP = 25  # volumes of "Tuyển tập thơ Việt Nam" in the sample
 
@@ -731,3 +734,146 @@ def test_advanced_search_with_nothing_marks_the_first_row(client):
     term = doc.xpath("//input[@id='term-1']")[0]
     assert term.get("aria-invalid") == "true"
     assert term.get("aria-describedby").split() == ["adv-hint", "term-1-error"]
+
+
+# --- rendering shortcuts: the same links and numbers as url_for and babel -------------
+
+
+@pytest.mark.parametrize(
+    "record_id",
+    ["hanoi-library:hn-1", "nlv:a b/c?d#e%f", "vnu:Hà Nội&x=1", "s:+;=@!$'()*,"],
+)
+def test_page_links_match_url_for(app, record_id):
+    with app.test_request_context("/search"):
+        links = search_module.PageLinks.current()
+        assert links.record_url(record_id) == url_for("record.show", record_id=record_id)
+        q = f'author:"{record_id}"'
+        assert links.search_url(q) == url_for("search.results", q=q)
+
+
+def test_cached_numbers_and_labels_follow_the_language(app):
+    for lang, expected in (("vi", "12.345"), ("en", "12,345")):
+        with app.test_request_context("/search"):
+            session["lang"] = lang
+            assert number_text(12345) == expected
+            assert number_text(12345) == expected  # the second from the cache
+            assert search_module.works_text(12345).startswith(expected)
+    with app.test_request_context("/search"):
+        session["lang"] = "en"
+        assert search_module.format_label("map") == "Map"
+        assert search_module.status_text("on_loan", 2) == "2 copies on loan"
+    with app.test_request_context("/search"):
+        assert search_module.format_label("map") == "Bản đồ"
+        assert number_text(1.5) == "1,5"  # not an integer: formatted, not cached
+
+
+# --- HTTP caching -----------------------------------------------------------------------
+
+
+def etag_of(response) -> str:
+    tag = response.headers.get("ETag", "")
+    assert tag.startswith('W/"'), response.headers
+    return tag
+
+
+def test_an_anonymous_results_page_revalidates_with_a_weak_etag(client):
+    first = client.get("/search?q=ha+noi")
+    tag = etag_of(first)
+    assert first.headers["Cache-Control"] == "private, no-cache"
+    assert "Cookie" in first.headers["Vary"]
+    # The page carries the reader's CSRF token, so it is never public.
+    assert 'name="csrf_token"' in first.get_data(as_text=True)
+    assert "public" not in first.headers["Cache-Control"]
+
+    again = client.get("/search?q=ha+noi", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["ETag"] == tag
+    assert again.headers["Cache-Control"] == "private, no-cache"
+
+    other = client.get("/search?q=kieu", headers={"If-None-Match": tag})
+    assert other.status_code == 200 and etag_of(other) != tag
+    assert client.get("/search?q=ha+noi&page=2", headers={"If-None-Match": tag}).status_code == 200
+
+
+def test_an_etag_is_never_valid_for_another_reader(app, client):
+    tag = etag_of(client.get("/search?q=ha+noi"))
+    stranger = app.test_client()  # another browser: another session, another CSRF token
+    response = stranger.get("/search?q=ha+noi", headers={"If-None-Match": tag})
+    assert response.status_code == 200 and etag_of(response) != tag
+
+
+def test_language_and_display_settings_change_the_etag(client):
+    tag = etag_of(client.get("/search?q=ha+noi"))
+    client.set_cookie("thuvien_prefs", "size=150")
+    resized = client.get("/search?q=ha+noi", headers={"If-None-Match": tag})
+    assert resized.status_code == 200 and 'class="prefs-size-150"' in resized.get_data(as_text=True)
+    english(client)
+    response = client.get("/search?q=ha+noi", headers={"If-None-Match": etag_of(resized)})
+    assert response.status_code == 200 and "results for" in response.get_data(as_text=True)
+
+
+def test_the_etag_moves_on_before_the_pages_csrf_token_expires(app, client, monkeypatch):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 600
+    now = [1_200_000.0]  # the start of a 300-second window
+    monkeypatch.setattr(search_module.time, "time", lambda: now[0])
+    tag = etag_of(client.get("/search?q=ha+noi"))
+    now[0] += 200
+    assert client.get("/search?q=ha+noi", headers={"If-None-Match": tag}).status_code == 304
+    now[0] += 300  # past half the token's lifetime: a fresh page with a fresh token
+    response = client.get("/search?q=ha+noi", headers={"If-None-Match": tag})
+    assert response.status_code == 200 and etag_of(response) != tag
+
+
+def test_a_changed_index_changes_the_etag(catalogue):
+    index = TantivyIndex()
+    book = Record("lib", "1", title="Hà Nội ba mươi sáu phố phường", year=1943, languages=["vie"])
+    index_records(index, [book])
+    client = create_app(catalogue.settings, store=catalogue.store, index=index).test_client()
+    tag = etag_of(client.get("/search?q=ha+noi"))
+    assert client.get("/search?q=ha+noi", headers={"If-None-Match": tag}).status_code == 304
+    index_records(index, [Record("lib", "2", title="Hà Nội xưa", year=1950, languages=["vie"])])
+    response = client.get("/search?q=ha+noi", headers={"If-None-Match": tag})
+    assert response.status_code == 200 and "xưa</a>" in response.get_data(as_text=True)
+
+
+def test_a_backend_that_tells_its_version_answers_304_without_searching(catalogue):
+    class VersionedIndex(TantivyIndex):
+        searches = 0
+
+        def version(self) -> str:
+            return f"{self.count()}"
+
+        def search(self, query: SearchQuery):
+            VersionedIndex.searches += 1
+            return super().search(query)
+
+    index = VersionedIndex()
+    index_records(index, [Record("lib", "1", title="Hà Nội", year=1943, languages=["vie"])])
+    client = create_app(catalogue.settings, store=catalogue.store, index=index).test_client()
+    tag = etag_of(client.get("/search?q=ha+noi"))
+    before = VersionedIndex.searches
+    assert client.get("/search?q=ha+noi", headers={"If-None-Match": tag}).status_code == 304
+    assert VersionedIndex.searches == before
+    index_records(index, [Record("lib", "2", title="Hà Nội xưa", year=1950, languages=["vie"])])
+    assert client.get("/search?q=ha+noi", headers={"If-None-Match": tag}).status_code == 200
+
+
+def test_a_logged_in_readers_page_is_never_stored(app):
+    web = browser(app)
+    assert log_in(web, make_user(app)).status_code == 303
+    response = web.get("/search?q=ha+noi")
+    assert response.headers["Cache-Control"] == "private, no-store"
+    assert "ETag" not in response.headers
+    assert web.get("/search?q=ha+noi", headers={"If-None-Match": "*"}).status_code == 200
+
+
+def test_a_page_with_a_message_waiting_is_not_revalidated(app):
+    web = browser(app)
+    assert log_in(web, make_user(app)).status_code == 303
+    with web.session_transaction() as saved:
+        saved.clear()  # logged out behind the portal's back, a message still to show
+        saved["_flashes"] = [("success", "Một thông báo")]
+    response = web.get("/search?q=ha+noi")
+    assert "Một thông báo" in response.get_data(as_text=True)
+    assert "ETag" not in response.headers
+    assert response.headers["Cache-Control"] == "private, no-store"
