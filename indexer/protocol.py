@@ -108,7 +108,11 @@ class SearchResult:
 
 @runtime_checkable
 class SearchIndex(Protocol):
-    """A search backend. Documents are dicts from `indexer.documents.to_document`."""
+    """A search backend. Documents are dicts from `indexer.documents.to_document`.
+
+    A backend may also offer `version() -> str`, changing with every commit: the portal
+    then answers a reader's unchanged page with 304 without searching again.
+    """
 
     def add(self, docs: Iterable[dict[str, Any]]) -> None:
         """Add or replace (by "id") documents; visible after `commit`."""

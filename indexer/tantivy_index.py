@@ -23,7 +23,6 @@ popular queries are asked again and again, and any commit starts a fresh cache.
 
 from __future__ import annotations
 
-import copy
 import json
 import math
 import shutil
@@ -184,9 +183,14 @@ class TantivyIndex:
         if cached is not None:
             return cached
         result = self._search(searcher, query)
-        if self._cache.size > 0:  # the cache keeps its own copy: callers may change theirs
-            self._cache.put(version, key, copy.deepcopy(result))
+        if self._cache.size > 0:
+            self._cache.put(version, key, result)
+            return _handed_out(result)
         return result
+
+    def version(self) -> str:
+        """Changes with every commit, from any process: what a cached page depends on."""
+        return ":".join(str(part) for part in self._current()[1])
 
     def _current(self) -> tuple[tantivy.Searcher, tuple]:
         """A searcher on the newest commit and that commit's version.
@@ -532,7 +536,7 @@ class _ResultCache:
             if result is None:
                 return None
             self.entries.move_to_end(key)
-        return copy.deepcopy(result)  # callers may change what they are given
+        return _handed_out(result)
 
     def put(self, version: tuple, key: tuple, result: SearchResult) -> None:
         with self.lock:
@@ -542,6 +546,19 @@ class _ResultCache:
             self.entries[key] = result
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
+
+
+def _handed_out(result: SearchResult) -> SearchResult:
+    """A copy of a cached result whose lists a caller may reorder, filter or clear.
+
+    Shallow (a deep copy cost a millisecond and more per cached page): what callers get
+    is read, never changed in place, so hits and facet counts are shared.
+    """
+    return replace(
+        result,
+        hits=list(result.hits),
+        facets={name: list(counts) for name, counts in result.facets.items()},
+    )
 
 
 def _cache_key(query: SearchQuery) -> tuple:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 
 from catalogue import audit
@@ -35,13 +35,22 @@ def current_actor() -> Actor:
 
 
 def current_policy() -> Policy:
-    """The licence rules in force, cached per app until a rule changes."""
+    """The licence rules in force, cached per app until a rule changes.
+
+    Whether a rule changed is asked of the store once per request (a results page asks
+    the policy for every hit), so a change made by any process applies from the next
+    request on.
+    """
+    if has_request_context() and _CACHE in g:
+        return g.get(_CACHE)
     svc = services()
     cache = current_app.extensions.setdefault(_CACHE, {})
     version = rules_version(svc.store)
     if cache.get("version") != version:
         cache["policy"] = load_policy(svc.store, svc.settings.rights.onsite_networks)
         cache["version"] = version
+    if has_request_context():
+        setattr(g, _CACHE, cache["policy"])
     return cache["policy"]
 
 

@@ -165,3 +165,15 @@ def test_results_are_cached_until_the_next_commit():
     assert again.total == 10 and len(again.hits) == 10
     index_records(index, _big_catalogue(works=12, copies=1))
     assert index.search(SearchQuery(q="truyện ngắn")).total == 12
+
+
+def test_version_moves_with_every_commit_from_any_process(tmp_path):
+    index = TantivyIndex(tmp_path / "index")
+    first = index.version()
+    assert index.version() == first
+    index_records(index, _big_catalogue(works=2, copies=1))
+    second = index.version()
+    assert second != first
+    other = TantivyIndex(tmp_path / "index")  # another process's handle on the folder
+    index_records(other, _big_catalogue(works=3, copies=1))
+    assert index.version() not in (first, second)
