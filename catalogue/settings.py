@@ -35,6 +35,20 @@ class HarvestSettings:
     # Settings; not a settings-file key). None, as in a bare HarvestSettings(), means
     # records are harvested without ingesting their files.
     data_dir: Path | None = None
+    # Folders a MARC source's local file or folder must lie in (after symlinks and ".."
+    # are resolved), besides data_dir (which holds the demo's export). The settings file
+    # always sets it (default: none besides data_dir); None, as in a bare
+    # HarvestSettings() built by a program for its own files, means no limit.
+    marc_paths: tuple[str, ...] | None = None
+
+    def marc_roots(self) -> tuple[Path, ...] | None:
+        """The resolved folders MARC sources may read from; None: any (see marc_paths)."""
+        if self.marc_paths is None:
+            return None
+        roots = [Path(p).expanduser() for p in self.marc_paths]
+        if self.data_dir is not None:
+            roots.append(self.data_dir)
+        return tuple(root.resolve() for root in roots)
 
 
 @dataclass(frozen=True)
@@ -127,7 +141,12 @@ def _section(name: str, kind: type, values: dict[str, Any]) -> Any:
     unknown = set(values) - allowed
     if unknown:
         raise SettingsError(f"unknown [{name}] settings: {', '.join(sorted(unknown))}")
-    return kind(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+    if name == "harvest":
+        paths = values.setdefault("marc_paths", ())  # from a settings file: always a limit
+        if not isinstance(paths, tuple) or not all(isinstance(p, str) and p for p in paths):
+            raise SettingsError(f"[harvest] marc_paths must be a list of folders: {paths!r}")
+    return kind(**values)
 
 
 def _build(data: dict[str, Any]) -> Settings:

@@ -8,6 +8,7 @@ resumption token, so a run that fails part-way resumes where it stopped.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,13 @@ from sickle.models import Record as OaiRecord
 
 from catalogue.record import Record
 from catalogue.store import HarvestedItem
-from harvesters.crosswalk import CrosswalkError, dc_to_record, marc_to_record
+from harvesters.crosswalk import (
+    MODS_PREFIXES,
+    CrosswalkError,
+    dc_to_record,
+    marc_to_record,
+    mods_to_record,
+)
 from harvesters.errors import HarvestFailed, RecordError
 from harvesters.http import RetryPolicy, new_session, request_with_retries
 from harvesters.marcxml import element_to_marc, find_marc_record
@@ -192,13 +199,14 @@ def list_records(
             {k: v for k, v in (("from", from_), ("until", until), ("set", set_spec)) if v}
         )
     number = 0
+    pending: _Prefetch | None = None
     while True:
         number += 1
         position = f"page {number}" + (
             f" (resumptionToken={params['resumptionToken']})" if "resumptionToken" in params else ""
         )
         try:
-            response = client.checked(**params)
+            response = pending.result() if pending is not None else client.checked(**params)
         except OaiError as exc:
             if exc.code == "noRecordsMatch":
                 return
@@ -207,16 +215,57 @@ def list_records(
         except HarvestFailed as exc:
             exc.position = position
             raise
+        # The token is read first and the next page asked for at once, on a thread, so
+        # the server prepares it while this page is crosswalked and stored. Its failure,
+        # if any, is raised when that page is due: after this one is committed.
+        token = _token(response.xml) if _list_element(response) is not None else ""
+        next_params = {"verb": "ListRecords", "resumptionToken": token}
+        pending = _Prefetch(client.checked, next_params) if token else None
         page = _read_page(response, number, source_key, metadata_prefix)
         yield page
         if not page.token:
             return
-        params = {"verb": "ListRecords", "resumptionToken": page.token}
+        params = next_params
+
+
+class _Prefetch:
+    """One request made on a background thread; `result()` gives it or raises its error.
+
+    A daemon thread: a harvest that stops early (its store failed) never waits for it.
+    """
+
+    def __init__(self, fn: Callable[..., StrictResponse], kwargs: dict[str, str]) -> None:
+        self._done = threading.Event()
+        self._value: StrictResponse | None = None
+        self._error: BaseException | None = None
+        thread = threading.Thread(
+            target=self._run, args=(fn, kwargs), name="thuvien-oai-prefetch", daemon=True
+        )
+        thread.start()
+
+    def _run(self, fn: Callable[..., StrictResponse], kwargs: dict[str, str]) -> None:
+        try:
+            self._value = fn(**kwargs)
+        except BaseException as exc:  # noqa: BLE001 — handed to the harvest, raised there
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self) -> StrictResponse:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+
+def _list_element(response: StrictResponse) -> etree._Element | None:
+    return response.xml.find(f"{{{OAI_NS}}}ListRecords")
 
 
 def _read_page(response: StrictResponse, number: int, source_key: str, prefix: str) -> OaiPage:
     items, errors = [], []
-    list_el = response.xml.find(f"{{{OAI_NS}}}ListRecords")
+    list_el = _list_element(response)
     if list_el is None:
         raise HarvestFailed(
             "response has neither ListRecords nor an OAI error",
@@ -255,9 +304,7 @@ def local_id_from(identifier: str) -> str:
     return identifier
 
 
-def read_record(
-    element: etree._Element, raw: bytes, source_key: str, prefix: str
-) -> HarvestedItem:
+def read_record(element: etree._Element, raw: bytes, source_key: str, prefix: str) -> HarvestedItem:
     try:
         oai_record = OaiRecord(element, strip_ns=True) if not _is_deleted(element) else None
     except (AttributeError, IndexError, TypeError) as exc:
@@ -308,6 +355,10 @@ def _crosswalk(
                 local_id=local_id,
                 datestamp=datestamp,
                 raw_format="marcxml",
+            )
+        if prefix in MODS_PREFIXES or localname(metadata[0]) == "mods":
+            return mods_to_record(
+                metadata[0], source_key=source_key, local_id=local_id, datestamp=datestamp
             )
         if prefix == "oai_dc" or localname(metadata[0]) == "dc":
             return dc_to_record(

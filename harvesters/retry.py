@@ -243,7 +243,7 @@ def _entries(source: Source, settings: HarvestSettings) -> Iterator[marc_files.M
             if fetched.cleanup:
                 fetched.cleanup.unlink(missing_ok=True)
         return
-    for f in marc_files.local_files(source.url, None):
+    for f in marc_files.local_files(source.url, None, settings.marc_roots()):
         yield from marc_files.read_file(f.path, f.label)
 
 

@@ -6,11 +6,13 @@ committed before a failure stays, and the next run resumes from it.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +24,6 @@ from catalogue.settings import HarvestSettings
 from catalogue.sources import Source
 from catalogue.store import HarvestedItem, HarvestRun, Store
 from harvesters import marc as marc_files
-from harvesters.crosswalk import CrosswalkError, marc_to_record
 from harvesters.errors import HarvestFailed
 from harvesters.http import RetryPolicy
 from harvesters.ingest import Ingester
@@ -217,11 +218,11 @@ def _harvest_marc(
             fetched = marc_files.download(source.url, policy_from(settings), since)
             files, cleanup = ([fetched.file] if fetched.file else []), fetched.cleanup
         else:
-            files = marc_files.local_files(source.url, since)
+            files = marc_files.local_files(source.url, since, settings.marc_roots())
         newest = max((f.modified for f in files), default=watermark)
         if newest:
             store.set_run_server_time(run_id, newest)
-        with _progress(source, options, "rec") as bar:
+        with _progress(source, options, "rec") as bar, fewer_collections():
             for f in files:
                 _load_marc_file(store, run_id, source, f, settings.batch_size, bar, ingester)
     except Exception as exc:  # noqa: BLE001 — every failure ends the run recorded
@@ -234,6 +235,35 @@ def _harvest_marc(
     return store.finish_run(run_id, "succeeded")
 
 
+_GC_LOCK = threading.Lock()
+_GC_USERS: list = [0, None]  # harvests inside fewer_collections(), thresholds before them
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Collect young objects every 20,000 allocations instead of every 700, while a
+    MARC harvest runs (restored when the last concurrent one ends).
+
+    A harvest allocates millions of short-lived objects that die by reference count;
+    with the default threshold the collector walks the young ones some 40 times per
+    thousand records, about a sixth of the storing process's time. Records, rows and
+    pages form next to no reference cycles, so memory stays flat.
+    """
+    with _GC_LOCK:
+        if _GC_USERS[0] == 0:
+            _GC_USERS[1] = gc.get_threshold()
+            young, *older = _GC_USERS[1]
+            gc.set_threshold(max(young, marc_files.GC_YOUNG), *older)
+        _GC_USERS[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_USERS[0] -= 1
+            if _GC_USERS[0] == 0:
+                gc.set_threshold(*_GC_USERS[1])
+
+
 def _load_marc_file(
     store: Store,
     run_id: int,
@@ -243,20 +273,34 @@ def _load_marc_file(
     bar,
     ingester: Ingester | None = None,
 ) -> None:
+    """Store one file's records in batches; its bad records are recorded and skipped.
+
+    Reading and crosswalking may run in a second process (`file_outcomes`); storing
+    and recording stay here, in file order, exactly as if it were all one loop.
+    """
     batch: list[HarvestedItem] = []
+    outcomes = marc_files.file_outcomes(f, source.key)
     try:
-        for entry in marc_files.read_file(f.path, f.label):
-            item = marc_item(store, run_id, source.key, entry, f.modified)
-            if item is not None:
-                batch.append(item)
-            if bar is not None:
-                bar.update(1)
-            if len(batch) >= batch_size:
-                save_batch(store, run_id, source, batch, ingester)
-                batch = []
+        with closing(outcomes):
+            for outcome in outcomes:
+                if isinstance(outcome, marc_files.MarcFailure):
+                    _record_failure(store, run_id, outcome)
+                else:
+                    batch.append(outcome)
+                if bar is not None:
+                    bar.update(1)
+                if len(batch) >= batch_size:
+                    save_batch(store, run_id, source, batch, ingester)
+                    batch = []
     finally:  # a file that breaks part-way still keeps every record read before the break
         if batch:
             save_batch(store, run_id, source, batch, ingester)
+
+
+def _record_failure(store: Store, run_id: int, failure: marc_files.MarcFailure) -> None:
+    store.record_error(
+        run_id, failure.position, failure.reason, raw=failure.raw, record_id=failure.record_id
+    )
 
 
 def marc_item(
@@ -267,29 +311,8 @@ def marc_item(
     modified: datetime | None = None,
 ) -> HarvestedItem | None:
     """One entry of a MARC file as an item to save; a bad entry is recorded on the run."""
-    if entry.marc is None:
-        store.record_error(run_id, entry.position, entry.error, raw=entry.raw)
+    outcome = marc_files.marc_outcome(entry, source_key, modified)
+    if isinstance(outcome, marc_files.MarcFailure):
+        _record_failure(store, run_id, outcome)
         return None
-    control = entry.marc.get("001")
-    local_id = (control.data or "").strip() if control is not None else ""
-    if not local_id:
-        store.record_error(
-            run_id, entry.position, "record has no 001 control number", raw=entry.raw
-        )
-        return None
-    if entry.marc.leader[5:6] == "d":
-        return HarvestedItem(
-            local_id, entry.raw, entry.raw_format, None, deleted=True, datestamp=modified
-        )
-    try:
-        record = marc_to_record(
-            entry.marc,
-            source_key=source_key,
-            local_id=local_id,
-            datestamp=modified,
-            raw_format=entry.raw_format,
-        )
-    except CrosswalkError as exc:
-        store.record_error(run_id, entry.position, str(exc), raw=entry.raw, record_id=local_id)
-        return None
-    return HarvestedItem(local_id, entry.raw, entry.raw_format, record, datestamp=modified)
+    return outcome

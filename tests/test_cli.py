@@ -88,7 +88,7 @@ def test_harvest_of_a_down_source_reports_failure_and_exit_code(data_dir, tmp_pa
     sources = tmp_path / "s.toml"
     sources.write_text(
         '[[source]]\nkey = "down"\nname = "Down"\ntype = "marc"\n'
-        f'url = "{tmp_path / "missing.mrc"}"\n'
+        f'url = "{data_dir / "missing.mrc"}"\n'
     )
     run(capsys, "--data-dir", str(data_dir), "sources", "import", str(sources))
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "harvest", "--all")
@@ -283,14 +283,15 @@ def test_worker_once_harvests_due_sources_then_has_nothing_to_do(data_dir, tmp_p
 
     catalogue = generate(seed=7, works=10)
     library = next(lib for lib in catalogue.libraries if lib.kind != "oai")
-    marc = tmp_path / "lib.mrc"
+    marc = data_dir / "exports" / "lib.mrc"  # inside the data folder: an allowed MARC path
+    marc.parent.mkdir(parents=True)
     catalogue.write_marc(library.key, marc)
     sources = tmp_path / "s.toml"
     sources.write_text(
         f'[[source]]\nkey = "{library.key}"\nname = "{library.name}"\ntype = "marc"\n'
         f'url = "{marc}"\nschedule = "0 0 1 1 *"\n\n'
         '[[source]]\nkey = "gone"\nname = "Gone"\ntype = "marc"\n'
-        f'url = "{tmp_path / "missing.mrc"}"\n',  # no schedule: never due by itself
+        f'url = "{data_dir / "missing.mrc"}"\n',  # no schedule: never due by itself
         encoding="utf-8",
     )
     assert run(capsys, "--data-dir", str(data_dir), "sources", "import", str(sources))[0] == 0
@@ -315,7 +316,7 @@ def test_worker_once_exit_code_says_a_requested_harvest_failed(data_dir, tmp_pat
     sources = tmp_path / "s.toml"
     sources.write_text(
         '[[source]]\nkey = "gone"\nname = "Gone"\ntype = "marc"\n'
-        f'url = "{tmp_path / "missing.mrc"}"\n'
+        f'url = "{data_dir / "missing.mrc"}"\n'
     )
     run(capsys, "--data-dir", str(data_dir), "sources", "import", str(sources))
     store = Store(Settings(data_dir=data_dir).db_url)

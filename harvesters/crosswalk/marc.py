@@ -30,12 +30,12 @@ from catalogue.identifiers import (
 )
 from harvesters.crosswalk.rules import (
     CrosswalkError,
+    Memo,
     Rule,
-    assign,
-    check_rules,
+    RuleTable,
+    clean_subfields,
     drop_unknown,
     first_year,
-    rule_values,
     split_contents,
     strip_brackets,
     strip_isbd,
@@ -69,7 +69,7 @@ def relators(field: pymarc.Field) -> list[str]:
 def is_author(field: pymarc.Field) -> bool:
     """A name with no relator, or with an author relator; name/title (with $t) entries are
     works, not people, so they are neither authors nor contributors."""
-    if subfield_pairs(field, "t"):
+    if _is_work(field):
         return False
     terms = relators(field)
     return not terms or any(term in AUTHOR_RELATORS for term in terms)
@@ -77,7 +77,12 @@ def is_author(field: pymarc.Field) -> bool:
 
 def is_contributor(field: pymarc.Field) -> bool:
     """A name with relators, none of them "author": translator, narrator, editor…"""
-    return not subfield_pairs(field, "t") and not is_author(field)
+    return not _is_work(field) and not is_author(field)
+
+
+def _is_work(field: pymarc.Field) -> bool:
+    """A name/title entry: it has a title ($t)."""
+    return any(code in "t" and value and value.strip() for code, value in field.subfields)
 
 
 def join_title(parts: Sequence[tuple[str, str]]) -> str:
@@ -154,8 +159,8 @@ MARC_RULES: tuple[Rule, ...] = (
     Rule("embargo_until", "506g", [available_from], one=True),
     Rule("collections", "773t:979a", [strip_isbd]),
 )
-check_rules(MARC_RULES)
-TITLE_RULES = tuple(rule for rule in MARC_RULES if rule.target == "title")
+MARC_TABLE = RuleTable(MARC_RULES)  # compiled once: one walk over a record's fields
+TITLE_TABLE = RuleTable(rule for rule in MARC_RULES if rule.target == "title")
 
 
 # --- format: leader/06 (type), leader/07 (level) and 008 --------------------------------
@@ -247,6 +252,9 @@ HOLDING_LAYOUTS = (
 )
 
 
+_isbd = Memo(strip_isbd)  # branch, shelf and location names repeat from copy to copy
+
+
 def holdings(marc: pymarc.Record, source_key: str, read_at: datetime | None) -> list[Holding]:
     """One Holding per 852/952 field, in record order of the layouts."""
     found = []
@@ -260,15 +268,20 @@ def holdings(marc: pymarc.Record, source_key: str, read_at: datetime | None) -> 
 def _holding(
     field: pymarc.Field, layout: HoldingLayout, source_key: str, read_at: datetime | None
 ) -> Holding:
+    # Each subfield cleaned once, then read for several columns.
+    pairs = [(code, _isbd[value]) for code, value in clean_subfields(field)]
+
     def values(codes: str) -> list[str]:
-        return [strip_isbd(v) for _, v in subfield_pairs(field, codes)]
+        return [v for code, v in pairs if code in codes]
 
     libraries = [v for code in layout.library for v in values(code)]
     status = layout.default_status
-    for code, meaning in layout.status:
-        if any(v.strip() not in ("", "0") for v in values(code)):
-            status = meaning
-            break
+    if layout.status:
+        flagged = {code for code, v in pairs if v.strip() not in ("", "0")}
+        for code, meaning in layout.status:
+            if any(flag in code for flag in flagged):
+                status = meaning
+                break
     return Holding(
         library=libraries[0] if libraries else source_key,
         location=", ".join(values(layout.location)),
@@ -341,8 +354,7 @@ def marc_to_record(
         source_key=source_key, local_id=local_id, datestamp=datestamp, raw_format=raw_format
     )
     record.deleted = str(marc.leader or "").ljust(24)[5] == "d"
-    for rule in MARC_RULES:
-        assign(record, rule.target, rule_values(marc, rule), one=rule.one)
+    MARC_TABLE.apply(marc, record)
     if not record.title and not record.deleted:
         raise CrosswalkError("no title: 245 $a (or $k) is missing or empty")
     record.format = marc_format(marc)
@@ -368,7 +380,8 @@ def filing_title(marc: pymarc.Record) -> str:
     The Record keeps "The history of Hanoi"; this gives "history of Hanoi". (Record has
     no sort-title field yet; the indexer can call this with the raw record.)
     """
-    title = next((v for r in TITLE_RULES for v in rule_values(marc, r)), "")
+    rows = range(len(TITLE_TABLE.rules))
+    title = next((v for row in rows for v in TITLE_TABLE.values(marc, row)), "")
     fields = [f for f in marc.get_fields("245") if not f.is_control_field()]
     skip = fields[0].indicator2 if fields else "0"
     count = int(skip) if skip and skip.isdigit() else 0

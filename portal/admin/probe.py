@@ -6,6 +6,7 @@ import io
 import itertools
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -39,7 +40,7 @@ def test_source(source: Source, settings: Settings) -> dict[str, Any]:
     policy = probe_policy(settings)
     if source.type == "oai":
         return _test_oai(source, policy)
-    return _test_marc(source, policy)
+    return _test_marc(source, policy, settings.harvest.marc_roots())
 
 
 def _problem(exc: Exception) -> str:
@@ -114,7 +115,9 @@ def _test_oai(source: Source, policy: RetryPolicy) -> dict[str, Any]:
     return result
 
 
-def _test_marc(source: Source, policy: RetryPolicy) -> dict[str, Any]:
+def _test_marc(
+    source: Source, policy: RetryPolicy, roots: tuple[Path, ...] | None
+) -> dict[str, Any]:
     result: dict[str, Any] = {
         "kind": "marc",
         "ok": False,
@@ -129,7 +132,7 @@ def _test_marc(source: Source, policy: RetryPolicy) -> dict[str, Any]:
             result["files"] = [(source.url, size)]
             result["samples"] = _sample_bytes(head, source.url, cut=len(head) >= MARC_TEST_BYTES)
         else:
-            files = marc_files.local_files(source.url, None)
+            files = marc_files.local_files(source.url, None, roots)  # the allowed folders only
             result["files"] = [(f.label, f.path.stat().st_size) for f in files]
             if not files:
                 result["errors"]["files"] = _(

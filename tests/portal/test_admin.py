@@ -859,3 +859,20 @@ def test_a_rule_is_kept_when_the_index_cannot_be_updated(small: Small, monkeypat
     assert "thuvien index --rebuild" in page_html
     [entry] = audit.entries(small.store, action=audit.RULE_CREATED)
     assert entry.detail["reindexed"] == 0
+
+
+def test_testing_a_marc_folder_outside_the_allowed_ones_is_refused(catalogue, tmp_path: Path):
+    """The test button reads no more than a harvest may: [harvest] marc_paths + data dir."""
+    from dataclasses import replace
+
+    from portal.app import create_app
+
+    (tmp_path / "export.mrc").write_bytes(b"00010broken\x1d")
+    settings = replace(
+        catalogue.settings, harvest=replace(catalogue.settings.harvest, marc_paths=())
+    )
+    app = with_console(create_app(settings, store=catalogue.store, index=catalogue.index))
+    client, _name = logged_in(app, "librarian")
+    source = add_source(app, type="marc", url=str(tmp_path))
+    body = post(client, f"/admin/sources/{source.key}/test").get_data(as_text=True)
+    assert "Không đọc được tệp" in body and "marc_paths" in body
