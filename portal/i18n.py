@@ -28,6 +28,8 @@ from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from flask import Flask, redirect, request, session
 from flask_babel import Babel, get_locale, get_translations
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import format_decimal as babel_format_decimal
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -132,6 +134,40 @@ def _integer_text(language: str, number: int) -> str:
     return numbers.format_decimal(number, locale=language)
 
 
+# One way to write dates across the portal: a date alone ("status checked", a day) as
+# 5/4/2025, and a moment to the minute with its time zone, never seconds and never a
+# two-digit year (walkthrough F26). The zone is the app's (BABEL_DEFAULT_TIMEZONE,
+# Asia/Ho_Chi_Minh), named because a reader abroad would otherwise read it as theirs.
+DATE_PATTERNS = {"vi": "d/M/y", "en": "d MMM y"}
+DATETIME_PATTERNS = {"vi": "d/M/y, HH:mm zzzz", "en": "d MMM y, HH:mm zzzz"}
+
+
+def date_text(value: Any) -> str:
+    """A date (or the local day of a moment): 5/4/2025 in Vietnamese, 5 Apr 2025 in English."""
+    if value is None or value == "":
+        return ""
+    pattern = DATE_PATTERNS.get(current_language(), DATE_PATTERNS[DEFAULT_LANGUAGE])
+    return str(babel_format_date(value, pattern))
+
+
+def datetime_text(value: Any) -> str:
+    """A moment to the minute in the app's time zone: 5/4/2025, 04:49 GMT+07:00."""
+    if value is None or value == "":
+        return ""
+    pattern = DATETIME_PATTERNS.get(current_language(), DATETIME_PATTERNS[DEFAULT_LANGUAGE])
+    return str(babel_format_datetime(value, pattern))
+
+
+def _datetime_filter(value: Any, format: str | None = None) -> str:  # noqa: A002, ARG001
+    """`datetimeformat` in any of its widths ("short", "medium"…) is the one format."""
+    return datetime_text(value)
+
+
+def _date_filter(value: Any, format: str | None = None) -> str:  # noqa: A002, ARG001
+    """`dateformat` in any width is the one date format."""
+    return date_text(value)
+
+
 def _decimal_filter(number: Any, format: str | None = None) -> str:  # noqa: A002 — babel's name
     """`decimalformat`, as flask-babel's, with integers cached."""
     if format is None and type(number) is int:
@@ -184,6 +220,8 @@ def init_i18n(app: Flask) -> None:
         npgettext=_template_npgettext,
     )
     app.jinja_env.filters["decimalformat"] = _decimal_filter
+    app.jinja_env.filters["datetimeformat"] = _datetime_filter
+    app.jinja_env.filters["dateformat"] = _date_filter
 
     @app.before_request
     def _switch_language():  # noqa: ANN202 — Flask hook

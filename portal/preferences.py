@@ -15,6 +15,7 @@ queries `prefers-contrast: more` and `prefers-reduced-motion: reduce`.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from typing import Any
 
 from flask import (
@@ -32,6 +33,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts import safe_next
+from portal.i18n import current_language
 
 bp = Blueprint("preferences", __name__)
 
@@ -138,26 +140,34 @@ class Group:
     name: str
     legend: str
     hint: str
-    options: list[Option]
+    options: tuple[Option, ...]
 
 
 def current_preferences() -> ReaderPreferences:
     return ReaderPreferences.from_cookie(request.cookies.get(COOKIE))
 
 
-def form_groups(prefs: ReaderPreferences) -> list[Group]:
-    return [
+def form_groups(prefs: ReaderPreferences) -> tuple[Group, ...]:
+    """The form's fieldsets, labels translated; the header shows them on every page."""
+    return _form_groups(current_language(), prefs)
+
+
+@lru_cache(maxsize=256)  # languages × the 96 combinations of choices
+def _form_groups(language: str, prefs: ReaderPreferences) -> tuple[Group, ...]:
+    """Remembered per language and preferences: ~15 labels translated once, not per page.
+    `language` must be the request's (the translation inside is the request's)."""
+    return tuple(
         Group(
             name=name,
             legend=str(LEGENDS[name]),
             hint=str(HINTS.get(name, "")),
-            options=[
+            options=tuple(
                 Option(value, str(LABELS[name, value]), getattr(prefs, name) == value)
                 for value in values
-            ],
+            ),
         )
         for name, values in CHOICES.items()
-    ]
+    )
 
 
 def return_path() -> str:

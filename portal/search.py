@@ -55,6 +55,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
 from catalogue.record import HOLDING_STATUSES, Record
+from iiif.objects import image_identifier
 from indexer.names import clean_name, direct_name
 from indexer.protocol import (
     DEFAULT_PER_PAGE,
@@ -70,7 +71,7 @@ from indexer.protocol import (
 )
 from indexer.query import MAX_QUERY_CHARS
 from indexer.text import fold
-from portal.access import may_see_record, visibility_for_request
+from portal.access import decide_for_request, may_see_record, visibility_for_request
 from portal.app import services
 from portal.i18n import current_language, language_tag, number_text
 from portal.preferences import current_preferences
@@ -479,7 +480,7 @@ def home() -> ResponseReturnValue:
         libraries=counts.get("library", []),
         collections=counts.get("collection", []),
         formats=counts.get("format", []),
-        recent=[record_view(r) for r in _recent_records()],
+        recent=_recent_views(_recent_records()),
         facet_url=facet_url,
         value_label=value_label,
         works_text=works_text,
@@ -495,6 +496,17 @@ def _recent_records() -> list[Record]:
     return [r for r in records if not r.deleted and may_see_record(r)][:HOME_RECENT]
 
 
+def _recent_views(records: list[Record]) -> list[dict[str, Any]]:
+    views = []
+    for record in records:
+        view = record_view(record)
+        size = preview_size(record) if has_scans(record) else 0
+        if size:
+            view["thumbnail"] = iiif_thumbnail(record.id, size)
+        views.append(view)
+    return views
+
+
 def record_view(record: Record) -> dict[str, Any]:
     """What the home page's 'recently added' list shows of a record."""
     libraries = list(dict.fromkeys(h.library for h in record.holdings if h.library))
@@ -507,6 +519,7 @@ def record_view(record: Record) -> dict[str, Any]:
         "year": record.year,
         "format": format_label(record.format),
         "libraries": libraries,
+        "thumbnail": "",
     }
 
 
@@ -523,6 +536,9 @@ def results() -> ResponseReturnValue:
     if state.too_long:
         page = render_template("search/results.html", **_page_context(state, None))
         return page, 400
+    canonical = canonical_url(state, request.args)
+    if canonical is not None:
+        return redirect(canonical, code=302)
     visibility = visibility_for_request()
     revalidate = _may_revalidate()
     version = _index_version() if revalidate else None
@@ -530,12 +546,12 @@ def results() -> ResponseReturnValue:
         return _not_modified(version, visibility)
     try:
         result = services().index.search(state.search_query(visibility=visibility))
-        if not result.hits and result.total and state.page > 1:
-            state.page = max(1, result.pages)  # past the last page: show the last one
-            result = services().index.search(state.search_query(visibility=visibility))
     except Exception:
         current_app.logger.exception("search backend failed for %r", state)
         return unavailable(state.q)
+    last = max(1, min(result.pages, state.page))
+    if _asked_page(state, request.args) > last or (not result.hits and state.page > 1):
+        return redirect(state.url(page=last), code=302)  # past the last page: the last one
     if revalidate and version is None:  # the backend keeps no version: what it found is one
         version = "result:" + hashlib.blake2b(pickle.dumps(result), digest_size=16).hexdigest()
         if request.if_none_match and _unchanged(version, visibility):
@@ -549,6 +565,49 @@ def results() -> ResponseReturnValue:
         response.headers["Cache-Control"] = PERSONAL
     response.vary.add("Cookie")
     return response
+
+
+# The parameters the results page reads; anything else in a URL is left as it came.
+_STATE_KEYS = ("q", "year_from", "year_to", "sort", "per_page", "page")
+
+
+def canonical_url(state: SearchState, args: MultiDict[str, str]) -> str | None:
+    """The cleaned URL when the request's differs from it, else None.
+
+    A value the page would drop or change (an unknown sort, a page size it does not offer,
+    a year that is no year, a page past the deepest) or a default spelled out (the filter
+    form sends `sort=relevance&per_page=20&year_from=`) is redirected to the URL that says
+    what is shown, so the address bar, bookmarks and the back button tell the truth.
+    An empty `q` alone is let through: every search box sends one.
+    """
+    wanted = state.params(page=_asked_page(state, args))
+    given = [
+        (key, value)
+        for key, values in args.lists()
+        if key in _STATE_KEYS or key.startswith(FILTER_PREFIX)
+        for value in values
+        if (key, value) != ("q", "")
+    ]
+    if Counter(given) == Counter(wanted):
+        return None
+    others = [
+        (key, value)
+        for key, values in args.lists()
+        if not (key in _STATE_KEYS or key.startswith(FILTER_PREFIX))
+        for value in values
+    ]
+    pairs = wanted + others
+    base = url_for("search.results")
+    return f"{base}?{urlencode(pairs)}" if pairs else base
+
+
+def _asked_page(state: SearchState, args: MultiDict[str, str]) -> int:
+    """The page number asked for when it is past the deepest page the page size reaches:
+    left for the search to redirect, in one step, to the last page there is."""
+    raw = (args.get("page") or "").strip()
+    if raw.isdigit() and len(raw) <= 9 and int(raw) > state.page:
+        return int(raw)
+    return state.page
 
 
 # --- HTTP caching of results pages ----------------------------------------------------
@@ -656,8 +715,9 @@ def _page_context(state: SearchState, result: SearchResult | None) -> dict[str, 
     if result is not None:
         context.update(suggestion=_own_words(state, result.suggestion))
         page = PageLinks.current()
+        thumbnails = scan_thumbnails([hit.id for hit in result.hits if hit.fields.get("scanned")])
         context.update(
-            hits=[hit_view(hit, page) for hit in result.hits],
+            hits=[hit_view(hit, page, thumbnails.get(hit.id, "")) for hit in result.hits],
             facets=_facet_groups(state, result, page.language),
             paging=_paging(state, result),
             first_number=(state.page - 1) * state.per_page + 1,
@@ -769,8 +829,8 @@ class HitView:
     snippet: str | Markup
 
 
-def hit_view(hit: Hit, page: PageLinks | None = None) -> HitView:
-    """One work as the results list shows it."""
+def hit_view(hit: Hit, page: PageLinks | None = None, thumbnail: str = "") -> HitView:
+    """One work as the results list shows it (`thumbnail`: its scan's, when shown)."""
     page = page or PageLinks.current()
     language = page.language
     fields = hit.fields
@@ -802,7 +862,7 @@ def hit_view(hit: Hit, page: PageLinks | None = None) -> HitView:
         libraries_text=_held_by(language, len(hit.libraries)) if hit.libraries else "",
         availability=availability,
         online=bool(fields.get("online")),
-        thumbnail=thumbnail_url(hit),
+        thumbnail=thumbnail or thumbnail_url(hit),
         snippet=safe_highlight(hit.snippet) if hit.snippet else "",
     )
 
@@ -831,16 +891,70 @@ def author_url(name: str, page: PageLinks | None = None) -> str:
 
 
 _THUMBNAIL = re.compile(r"https?://[^\s\"'<>]+$")
+THUMBNAIL_PX = 96  # the results list's thumbnail box (CSS keeps the box this size)
 
 
 def thumbnail_url(hit: Hit) -> str:
-    """A cover or first page to show beside the hit: only an absolute http(s) image URL.
+    """A remote cover or first page to show beside the hit: only an absolute http(s) URL.
 
-    Relative scan paths (MARC 856 files in a harvest folder) have nothing to serve them
-    until the IIIF image server exists; nothing is better than a broken image.
+    Scans this server holds are shown through IIIF instead (`scan_thumbnails`), and only
+    when the reader may see them; a relative path has nothing to serve it.
     """
     location = str(hit.fields.get("thumbnail") or "")
     return location if _THUMBNAIL.match(location) else ""
+
+
+def scan_thumbnails(record_ids: list[str]) -> dict[str, str]:
+    """IIIF thumbnails of page 1 for the records the reader may see at least as a preview.
+
+    The licence rules match on fields the index does not keep (rights statement,
+    collections, embargo, author death year…), so the decision needs the records: all of
+    a page's scanned records are read in one store call. A failing store costs the
+    thumbnails, never the page.
+    """
+    if not record_ids:
+        return {}
+    try:
+        records = services().store.get_records(record_ids)
+    except SQLAlchemyError:
+        current_app.logger.exception("store failed reading records for thumbnails")
+        return {}
+    thumbnails = {}
+    for record_id in record_ids:
+        record = records.get(record_id)
+        if record is None or record.deleted:
+            continue
+        size = preview_size(record)
+        if size:
+            thumbnails[record_id] = iiif_thumbnail(record_id, size)
+    return thumbnails
+
+
+def preview_size(record: Record) -> int:
+    """The thumbnail size (px) the reader may see of a record's scans; 0 if none.
+
+    As the IIIF server decides (portal.record.content_access): view_content allows any
+    size, else view_preview up to the rule's preview size.
+    """
+    if not may_see_record(record):
+        return 0
+    if decide_for_request(record, "view_content").allowed:
+        return THUMBNAIL_PX
+    preview = decide_for_request(record, "view_preview")
+    if preview.allowed and preview.preview_max_px:
+        return min(THUMBNAIL_PX, preview.preview_max_px)
+    return 0
+
+
+def iiif_thumbnail(record_id: str, size: int) -> str:
+    """The IIIF Image API URL of a record's first page, fitted into a size×size box."""
+    base = url_for("iiif.base", identifier=image_identifier(record_id, 1))
+    return f"{base}/full/!{size},{size}/0/default.jpg"
+
+
+def has_scans(record: Record) -> bool:
+    """As the index's `scanned` field: page images this server holds."""
+    return any(o.kind == "image" and o.stored_path for o in record.digital_objects)
 
 
 @dataclass

@@ -4,7 +4,9 @@
  * GET form. With it, the input becomes a WAI-ARIA APG combobox with a list popup
  * (aria-autocomplete="list", manual selection): typing shows up to 8 titles and authors;
  * Down/Up move through them (aria-activedescendant, focus stays in the input), Enter or a
- * click takes one, Escape closes the list (a second Escape clears the box), Tab leaves.
+ * click takes one and searches for it, Escape closes the list (a second Escape clears the
+ * box), Tab leaves. The suggestions endpoint answers plain strings (titles and authors
+ * alike), so they are not grouped or labelled by kind.
  * The number of suggestions is announced through a polite live region.
  */
 (function () {
@@ -74,10 +76,19 @@
       items[index].scrollIntoView({ block: "nearest" });
     }
 
+    // Taking a suggestion searches for it (VuFind, Blacklight): the reader chose what to
+    // find, a second Enter would only repeat that. requestSubmit keeps the form's own
+    // submit handling (and validation); submit() is the fallback for older browsers.
     function choose(item) {
       input.value = item.textContent;
       close();
-      input.focus();
+      var form = input.form;
+      if (!form) {
+        input.focus();
+        return;
+      }
+      if (form.requestSubmit) form.requestSubmit();
+      else form.submit();
     }
 
     function announce(count) {
@@ -157,7 +168,7 @@
           break;
         case "Enter":
           if (expanded && active >= 0) {
-            event.preventDefault(); // take the suggestion; a second Enter searches
+            event.preventDefault(); // take the suggestion and search for it
             choose(options()[active]);
           }
           break;

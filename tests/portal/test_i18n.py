@@ -70,3 +70,25 @@ def test_record_languages_map_to_bcp47() -> None:
     assert language_tag("vie") == "vi"
     assert language_tag(["und"]) == ""
     assert language_tag([]) == ""
+
+
+def test_one_date_format_and_one_moment_format_with_the_zone(client: FlaskClient) -> None:
+    from datetime import UTC, date, datetime
+
+    from flask import session
+
+    from portal.i18n import date_text, datetime_text
+
+    moment = datetime(2025, 4, 4, 21, 49, 20, tzinfo=UTC)  # 5 April, 04:49 in Hanoi
+    app = client.application
+    with app.test_request_context("/"):
+        assert date_text(moment) == "5/4/2025"  # the local day, four-digit year
+        assert date_text(date(2025, 4, 5)) == "5/4/2025"
+        assert datetime_text(moment) == "5/4/2025, 04:49 GMT+07:00"  # no seconds
+        assert datetime_text(None) == date_text(None) == ""
+        rendered = app.jinja_env.from_string("{{ t|datetimeformat('medium') }}").render(t=moment)
+        assert rendered == "5/4/2025, 04:49 GMT+07:00"
+    with app.test_request_context("/"):
+        session["lang"] = "en"
+        assert date_text(moment) == "5 Apr 2025"
+        assert datetime_text(moment) == "5 Apr 2025, 04:49 GMT+07:00"

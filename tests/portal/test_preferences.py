@@ -177,3 +177,21 @@ def test_audiobooks_link_only_when_the_pages_exist(catalogue):
     app.add_url_rule("/sach-noi", endpoint="audiobooks.index", view_func=lambda: "")
     (link,) = nav_link(app, "Sách nói")
     assert link.get("href") == "/sach-noi"
+
+
+def test_form_groups_are_translated_once_per_language_and_choice(app: Flask):
+    from portal import preferences
+
+    prefs = ReaderPreferences(size="150")
+    with app.test_request_context("/"):
+        first = preferences.form_groups(prefs)
+        assert first is preferences.form_groups(ReaderPreferences(size="150"))  # remembered
+        assert first[0].legend == "Cỡ chữ"
+        assert [o.value for o in first[0].options if o.checked] == ["150"]
+        assert preferences.form_groups(ReaderPreferences()) is not first
+    with app.test_request_context("/"):
+        from flask import session
+
+        session["lang"] = "en"
+        english = preferences.form_groups(prefs)
+        assert english is not first and english[0].legend == "Text size"

@@ -25,6 +25,7 @@ from portal.app import create_app
 from portal.i18n import number_text
 from portal.search import build_query, row_clause, safe_highlight, within_year_range
 from tests.indexer.sample_records import HN, NL, SECRET, VNU
+from tests.portal.test_record_access import rights_app  # noqa: F401 — a fixture
 from tests.support.accounts import browser, log_in, make_user
 
 TUYEN_TAP = 25  # volumes of "Tuyển tập thơ Việt Nam" in the sample
@@ -35,6 +36,15 @@ def page(client: FlaskClient, url: str, status: int = 200, **params) -> lxml.htm
     assert response.status_code == status, response.get_data(as_text=True)[:2000]
     assert response.mimetype == "text/html"
     return lxml.html.fromstring(response.get_data(as_text=True))
+
+
+def redirected(client: FlaskClient, url: str, **params) -> tuple[dict[str, list[str]], str]:
+    """A results URL the page cleans: the 302's target query and the target itself."""
+    response = client.get(url, query_string=params or None)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    location = response.headers["Location"]
+    assert urlsplit(location).path == "/search"
+    return parse_qs(urlsplit(location).query), location
 
 
 def text(element: lxml.html.HtmlElement) -> str:
@@ -280,8 +290,11 @@ def test_a_year_range_narrows_and_is_removable(client):
     assert total_of(page(client, chip.get("href"))) == TUYEN_TAP
     open_ended = page(client, "/search", q="tuyển tập thơ", year_from="2000")
     assert all(y >= 2000 for y in hit_years(open_ended)) and total_of(open_ended) == 5
-    swapped = page(client, "/search", q="tuyển tập thơ", year_from="1999", year_to="1990")
-    assert total_of(swapped) == 10
+    query, target = redirected(
+        client, "/search", q="tuyển tập thơ", year_from="1999", year_to="1990"
+    )
+    assert query["year_from"] == ["1990"] and query["year_to"] == ["1999"]
+    assert total_of(page(client, target)) == 10
 
 
 def test_a_year_range_keeps_an_or_query_whole():
@@ -338,7 +351,9 @@ def test_pages_differ_and_paging_never_passes_the_last_page(client):
     assert "page 2" not in text(second.xpath("//title")[0])  # Vietnamese page
     assert "trang 2/3" in text(second.xpath("//title")[0])
 
-    past = page(client, "/search", q="tuyển tập thơ", per_page="10", page="99")
+    query, target = redirected(client, "/search", q="tuyển tập thơ", per_page="10", page="99")
+    assert query == {"q": ["tuyển tập thơ"], "per_page": ["10"], "page": ["3"]}
+    past = page(client, target)
     assert len(hit_titles(past)) == 5  # the last page, not an empty one
     nav = past.xpath("//nav[@class='paging']")[0]
     assert text(nav.xpath(".//a[@aria-current='page']")[0]) == "Trang 3"
@@ -395,7 +410,9 @@ def test_zero_results_with_filters_link_to_the_search_without_them(client):
     ],
 )
 def test_malformed_queries_get_a_page_not_an_error(client, q):
-    doc = page(client, "/search", q=q)
+    response = client.get("/search", query_string={"q": q}, follow_redirects=True)
+    assert response.status_code == 200
+    doc = lxml.html.fromstring(response.get_data(as_text=True))
     h1(doc)
     value = doc.xpath("//input[@name='q']")[0].get("value")
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", value)
@@ -436,8 +453,10 @@ def test_a_very_long_query_gets_a_friendly_message(client):
         {"f.library": "x" * 1000},
     ],
 )
-def test_bad_parameters_are_ignored_or_clamped(client, params):
-    doc = page(client, "/search", q="tuyển tập thơ", **params)
+def test_bad_parameters_are_redirected_to_the_cleaned_url(client, params):
+    query, target = redirected(client, "/search", q="tuyển tập thơ", **params)
+    assert query == {"q": ["tuyển tập thơ"]}  # every bad value dropped, nothing else lost
+    doc = page(client, target)
     assert total_of(doc) == TUYEN_TAP
     assert not doc.xpath("//section[@class='chips']")
 
@@ -669,7 +688,9 @@ def test_results_per_page_is_chosen_from_a_labelled_select_and_kept_in_links(cli
 
 @pytest.mark.parametrize("bad", ["7", "0", "-10", "1000", "abc", "20.5", ""])
 def test_a_per_page_not_offered_is_the_default(client, bad):
-    doc = page(client, "/search", q="tuyển tập thơ", per_page=bad)
+    query, target = redirected(client, "/search", q="tuyển tập thơ", per_page=bad)
+    assert query == {"q": ["tuyển tập thơ"]}
+    doc = page(client, target)
     assert len(hit_titles(doc)) == 20
     assert doc.xpath("//select[@name='per_page']/option[@selected]")[0].get("value") == "20"
     for href in doc.xpath("//nav[@class='paging']//a/@href"):
@@ -792,7 +813,9 @@ def test_an_anonymous_results_page_revalidates_with_a_weak_etag(client):
 
     other = client.get("/search?q=kieu", headers={"If-None-Match": tag})
     assert other.status_code == 200 and etag_of(other) != tag
-    assert client.get("/search?q=ha+noi&page=2", headers={"If-None-Match": tag}).status_code == 200
+    assert (
+        client.get("/search?q=ha+noi&sort=title", headers={"If-None-Match": tag}).status_code == 200
+    )
 
 
 def test_an_etag_is_never_valid_for_another_reader(app, client):
@@ -877,3 +900,124 @@ def test_a_page_with_a_message_waiting_is_not_revalidated(app):
     assert "Một thông báo" in response.get_data(as_text=True)
     assert "ETag" not in response.headers
     assert response.headers["Cache-Control"] == "private, no-store"
+
+
+# --- session 4: search context, thumbnails, multi-select facets, clean URLs -------------
+
+
+def submit(client: FlaskClient, doc: lxml.html.HtmlElement, tick: str = "") -> tuple[str, str]:
+    """Send the results form as a browser does (`tick`: the id of a box to check first);
+    the URL it asks for and the URL it lands on after any redirect."""
+    form = doc.xpath("//form[@id='search-form']")[0]
+    if tick:
+        form.xpath(f".//input[@id='{tick}']")[0].checked = True
+    response = client.get("/search", query_string=form.form_values())
+    asked = landed = response.request.full_path
+    if response.status_code == 302:
+        landed = response.headers["Location"]
+        response = client.get(landed)
+    assert response.status_code == 200
+    return landed, asked
+
+
+def test_hit_links_carry_the_search_and_the_position(client):
+    doc = page(client, "/search", q="tuyển tập thơ", per_page="10", page="2")
+    links = doc.xpath("//ol[@class='hit-list']/li//h3/a")
+    assert len(links) == 10
+    for n, link in enumerate(links, 11):
+        url = urlsplit(link.get("href"))
+        assert url.path.startswith("/record/")
+        query = parse_qs(url.query)
+        assert query["pos"] == [str(n)]
+        assert parse_qs(query["ctx"][0]) == {"q": ["tuyển tập thơ"], "per_page": ["10"]}
+    record = client.get(links[0].get("href"))
+    assert record.status_code == 200
+
+
+def test_picking_a_second_library_ors_them_and_marks_both(client):
+    doc = page(client, "/search", q="ha noi")
+    first = doc.xpath(f"//input[@name='f.library'][@value='{HN}']")[0].get("id")
+    landed, _asked = submit(client, doc, tick=first)
+    doc = page(client, landed)
+    # Counted without its own filter: the other libraries are still there to add.
+    second = doc.xpath(f"//input[@name='f.library'][@value='{VNU}']")
+    assert second and second[0].get("checked") is None
+    landed, asked = submit(client, doc, tick=second[0].get("id"))
+    assert parse_qs(urlsplit(asked).query).get("sort") == ["relevance"]  # what forms send
+    query = parse_qs(urlsplit(landed).query)
+    assert query == {"q": ["ha noi"], "f.library": [HN, VNU]}  # defaults dropped
+    doc = page(client, landed)
+    both = client.get(
+        "/api/search", query_string=[("q", "ha noi"), ("f.library", HN), ("f.library", VNU)]
+    )
+    one = client.get("/api/search", query_string={"q": "ha noi", "f.library": HN})
+    assert total_of(doc) == both.get_json()["total"] > one.get_json()["total"]
+    for library in (HN, VNU):
+        assert (
+            doc.xpath(f"//input[@name='f.library'][@value='{library}']")[0].get("checked")
+            is not None
+        )
+    chips = {text(a): a.get("href") for a in doc.xpath("//section[@class='chips']//a")}
+    remove_nl = next(href for label, href in chips.items() if f"Thư viện: {VNU}" in label)
+    assert parse_qs(urlsplit(remove_nl).query) == {"q": ["ha noi"], "f.library": [HN]}
+
+
+def test_a_page_past_the_last_redirects_to_the_last(client):
+    query, _ = redirected(client, "/search", q="tuyển tập thơ", page="99999")
+    assert query == {"q": ["tuyển tập thơ"], "page": ["2"]}
+    query, _ = redirected(client, "/search", q="zzzzqqq", page="3")
+    assert query == {"q": ["zzzzqqq"]}  # nothing found: page 1
+
+
+def test_default_and_empty_parameters_are_dropped_from_the_url(client):
+    query, target = redirected(
+        client,
+        "/search",
+        q="kiều",
+        sort="relevance",
+        per_page="20",
+        year_from="",
+        year_to="",
+        page="1",
+    )
+    assert query == {"q": ["kiều"]} and target == "/search?q=ki%E1%BB%81u"
+    query, _ = redirected(client, "/search", q="kiều", sort="bogus", year_from="99999x")
+    assert query == {"q": ["kiều"]}
+    # A clean URL is served, not redirected; other parameters survive a clean-up.
+    assert client.get("/search?q=ki%E1%BB%81u&sort=title&per_page=10").status_code == 200
+    query, _ = redirected(client, "/search", q="kiều", sort="relevance", utm_source="x")
+    assert query == {"q": ["kiều"], "utm_source": ["x"]}
+
+
+def test_pagination_says_next_page_in_one_phrase(client):
+    doc = page(client, "/search", q="tuyển tập thơ", per_page="10", page="2")
+    nav = doc.xpath("//nav[@class='paging']")[0]
+    assert text(nav.xpath(".//a[@rel='next']")[0]) == "Trang sau ›"
+    assert text(nav.xpath(".//a[@rel='prev']")[0]) == "‹ Trang trước"
+    english(client)
+    doc = page(client, "/search", q="tuyển tập thơ", per_page="10", page="2")
+    assert text(doc.xpath("//nav[@class='paging']//a[@rel='next']")[0]) == "Next page ›"
+
+
+def test_scanned_hits_show_a_thumbnail_only_where_the_reader_may_see_a_preview(rights_app):  # noqa: F811
+    """Over test_record_access's catalogue: `open` is public, `room` on-site without a
+    preview, `emb` staff only without a preview, `reg` has audio only."""
+    client = rights_app.test_client()
+    doc = page(client, "/search")
+    thumbs = {}
+    for hit in doc.xpath("//ol[@class='hit-list']/li"):
+        href = urlsplit(hit.xpath(".//h3/a")[0].get("href")).path
+        images = hit.xpath(".//img")
+        thumbs[href.removeprefix("/record/")] = images[0] if images else None
+    assert thumbs["lib:open"] is not None
+    image = thumbs["lib:open"]
+    assert image.get("src") == "/iiif/3/lib:open~1/full/!96,96/0/default.jpg"
+    assert image.get("alt") == "" and image.get("loading") == "lazy"
+    assert (image.get("width"), image.get("height")) == ("96", "96")
+    for refused in ("lib:room", "lib:emb", "lib:reg"):
+        assert thumbs[refused] is None, refused
+    # What the page shows, the IIIF server serves (no broken image for a refused scan).
+    assert client.get(image.get("src")).status_code != 401
+    recent = page(client, "/").xpath("//section[@aria-labelledby='recent-heading']//img/@src")
+    assert "/iiif/3/lib:open~1/full/!96,96/0/default.jpg" in recent
+    assert not [src for src in recent if "lib:room" in src or "lib:emb" in src]
