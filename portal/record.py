@@ -28,7 +28,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from lxml import etree
@@ -55,7 +55,7 @@ from indexer.text import strip_isbd
 from portal import citations
 from portal.access import decide_for_request, log_content_access, may_see_record
 from portal.app import services
-from portal.i18n import current_language, language_tag
+from portal.i18n import current_language, date_text, language_tag
 from portal.search import SearchState, status_text
 
 bp = Blueprint("record", __name__)
@@ -945,7 +945,7 @@ def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[
                 call_number=h.call_number,
                 status=status,
                 status_label=status_label(status),
-                status_date=format_datetime(when, "medium") if when else "",
+                status_date=date_text(when) if when else "",
                 status_iso=when.isoformat() if when else "",
                 library_lang=data_lang(library),
                 location_lang=data_lang(h.location),

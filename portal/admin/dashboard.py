@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import Response, abort, g, render_template, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -29,6 +29,7 @@ from portal.admin import bp
 from portal.admin.charts import Bar, columns, horizontal_bars
 from portal.admin.labels import status_label
 from portal.app import services
+from portal.i18n import datetime_text
 from portal.search import format_label, language_label
 
 CHART_ROWS = 12  # categories drawn in a chart; the table beside it lists them all
@@ -290,7 +291,7 @@ def _harvests() -> Table:
 
 
 def _short_time(value) -> str:
-    return str(format_datetime(value, "short")) if value is not None else ""
+    return datetime_text(value)
 
 
 def _day_table(name: str, title: str, caption: str, header: str, days) -> Table:

@@ -8,13 +8,14 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from flask_babel import format_date, pgettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 
 from catalogue import audit, users
 from catalogue.rights import Conditions, Outcomes, RuleError, preset_rules
 from portal.accounts import role_name
+from portal.i18n import date_text
 from portal.search import format_label
 
 LEVEL_LABELS = {
@@ -180,7 +181,7 @@ def _values(values: Sequence[str], *, formats: bool = False) -> str:
 
 
 def _day(value: Any) -> str:
-    return format_date(value, "short") if isinstance(value, date) else str(value)
+    return date_text(value) if isinstance(value, date) else str(value)
 
 
 def mismatch_text(failed: str, detail: str) -> str:

@@ -34,7 +34,9 @@ def test_opensearch_description_is_valid_and_searches_the_portal(client: FlaskCl
     assert templates["application/json"].startswith("http://localhost/api/search?q={searchTerms}")
     # And the template really searches: fill it in and follow it.
     filled = templates["text/html"].replace("{searchTerms}", "ha+noi").replace("{startPage?}", "1")
-    assert client.get(filled.removeprefix("http://localhost")).status_code == 200
+    # page=1 is the default: the results page answers at its clean URL.
+    answer = client.get(filled.removeprefix("http://localhost"), follow_redirects=True)
+    assert answer.status_code == 200 and answer.request.path == "/search"
 
 
 def test_every_page_advertises_the_opensearch_description(client: FlaskClient) -> None:

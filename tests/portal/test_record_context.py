@@ -18,7 +18,9 @@ def results_order(client) -> list[str]:
     """Record links in the order the results pages list them (the reader's view)."""
     ids = []
     for number in (1, 2, 3):
-        response = client.get("/search?" + urlencode([*SEARCH, ("page", str(number))]))
+        response = client.get(
+            "/search?" + urlencode([*SEARCH, ("page", str(number))]), follow_redirects=True
+        )
         doc = lxml.html.fromstring(response.get_data(as_text=True))
         ids += [a.get("href").split("?")[0] for a in sel(doc, "h3.hit__title a")]
     return ids
