@@ -25,8 +25,11 @@ def f008(date1="1998", lang="vie", nature="    ", visual=" ", place="vm "):
 def df(tag, ind, *codes_values):
     """A data field: df("245", "10", "a", "Truyện Kiều /", "c", "Nguyễn Du.")."""
     pairs = zip(codes_values[::2], codes_values[1::2], strict=True)
-    return Field(tag=tag, indicators=Indicators(ind[0], ind[1]),
-                 subfields=[Subfield(code, value) for code, value in pairs])
+    return Field(
+        tag=tag,
+        indicators=Indicators(ind[0], ind[1]),
+        subfields=[Subfield(code, value) for code, value in pairs],
+    )
 
 
 def cf(tag, data):
@@ -65,8 +68,16 @@ def kieu():
         df("082", "04", "a", "895.9221/32", "2", "23"),
         df("090", "  ", "a", "V23", "b", "NG-D"),
         df("100", "0 ", "a", "Nguyễn Du,", "d", "1765-1820."),
-        df("245", "10", "a", "Truyện Kiều :", "b", "thơ /",
-           "c", "Nguyễn Du ; Huỳnh Sanh Thông dịch."),
+        df(
+            "245",
+            "10",
+            "a",
+            "Truyện Kiều :",
+            "b",
+            "thơ /",
+            "c",
+            "Nguyễn Du ; Huỳnh Sanh Thông dịch.",
+        ),
         df("250", "  ", "a", "Tái bản lần thứ 3."),
         df("260", "  ", "a", "[Hà Nội] :", "b", "Văn học,", "c", "2015."),
         df("490", "1 ", "a", "Tủ sách Văn học kinh điển ;", "v", "3"),
@@ -76,8 +87,22 @@ def kieu():
         df("650", " 7", "a", "Văn học Việt Nam", "y", "Thế kỷ 18", "v", "Thơ."),  # repeated
         df("700", "0 ", "a", "Huỳnh Sanh Thông,", "e", "dịch."),
         df("830", " 0", "a", "Tủ sách Văn học kinh điển."),
-        df("952", "  ", "a", "HNLIB", "b", "HNLIB", "c", "GEN", "o", "895.9221 NG-D",
-           "p", "HN000123", "7", "0"),
+        df(
+            "952",
+            "  ",
+            "a",
+            "HNLIB",
+            "b",
+            "HNLIB",
+            "c",
+            "GEN",
+            "o",
+            "895.9221 NG-D",
+            "p",
+            "HN000123",
+            "7",
+            "0",
+        ),
         f8=f008(date1="2015"),
         control="000123",
     )
@@ -119,44 +144,78 @@ def test_local_id_defaults_to_001_and_can_be_given():
 
 # --- title --------------------------------------------------------------------------
 
+
 def test_non_filing_indicator_keeps_the_article_in_the_title_and_drops_it_for_filing():
-    record = marc(df("245", "14", "a", "The history of Hanoi :", "b", "a thousand years /",
-                     "c", "Nguyễn Văn A."))
+    record = marc(
+        df(
+            "245",
+            "14",
+            "a",
+            "The history of Hanoi :",
+            "b",
+            "a thousand years /",
+            "c",
+            "Nguyễn Văn A.",
+        )
+    )
     assert crosswalk(record).title == "The history of Hanoi"
     assert crosswalk(record).subtitle == "a thousand years"
     assert filing_title(record) == "history of Hanoi"
 
 
-@pytest.mark.parametrize(("ind2", "filed"), [("0", "Ca dao"), (" ", "Ca dao"), ("x", "Ca dao"),
-                                              ("9", "Ca dao"), ("3", "dao")])
+@pytest.mark.parametrize(
+    ("ind2", "filed"),
+    [("0", "Ca dao"), (" ", "Ca dao"), ("x", "Ca dao"), ("9", "Ca dao"), ("3", "dao")],
+)
 def test_filing_title_trusts_the_indicator_but_never_empties_the_title(ind2, filed):
     record = marc(df("245", "1" + ind2, "a", "Ca dao."))
     assert filing_title(record) == filed
 
 
 def test_part_number_and_name_join_the_title():
-    record = marc(df("245", "10", "a", "Lịch sử Việt Nam.", "n", "Tập 1,", "p", "Thời tiền sử /",
-                     "c", "Viện Sử học."))
+    record = marc(
+        df(
+            "245",
+            "10",
+            "a",
+            "Lịch sử Việt Nam.",
+            "n",
+            "Tập 1,",
+            "p",
+            "Thời tiền sử /",
+            "c",
+            "Viện Sử học.",
+        )
+    )
     assert crosswalk(record).title == "Lịch sử Việt Nam. Tập 1, Thời tiền sử"
 
 
 @pytest.mark.parametrize(
     ("written", "clean"),
-    [("Hà Nội /", "Hà Nội"), ("Hà Nội :", "Hà Nội"), ("Hà Nội ;", "Hà Nội"),
-     ("Hà Nội =", "Hà Nội"), ("Hà Nội.", "Hà Nội"), ("Hà Nội,", "Hà Nội"),
-     ("Hà Nội. /", "Hà Nội"), ("Thế kỷ XX...", "Thế kỷ XX...")],
+    [
+        ("Hà Nội /", "Hà Nội"),
+        ("Hà Nội :", "Hà Nội"),
+        ("Hà Nội ;", "Hà Nội"),
+        ("Hà Nội =", "Hà Nội"),
+        ("Hà Nội.", "Hà Nội"),
+        ("Hà Nội,", "Hà Nội"),
+        ("Hà Nội. /", "Hà Nội"),
+        ("Thế kỷ XX...", "Thế kỷ XX..."),
+    ],
 )
 def test_trailing_isbd_punctuation_is_stripped(written, clean):
     assert crosswalk(marc(df("245", "00", "a", written))).title == clean
 
 
 def test_archival_form_title_when_there_is_no_title_proper():
-    record = marc(df("245", "00", "k", "Hồ sơ,", "f", "1945-1954."),
-                  leader="00000npc a2200000 a 4500")
+    record = marc(
+        df("245", "00", "k", "Hồ sơ,", "f", "1945-1954."), leader="00000npc a2200000 a 4500"
+    )
     assert crosswalk(record).title == "Hồ sơ"
 
 
 # --- names ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("relator", "role"),
@@ -182,20 +241,37 @@ def test_added_entry_relator_decides_author_or_contributor(relator, role):
 
 
 def test_main_entries_then_added_entries_in_order_corporate_and_meeting_names():
-    record = crosswalk(titled(
-        df("110", "2 ", "a", "Viện Văn học.", "b", "Phòng Văn học cổ."),
-        df("700", "0 ", "a", "Hồ Xuân Hương."),
-        df("711", "2 ", "a", "Hội thảo Nguyễn Du", "d", "(2015 :", "c", "Hà Nội)", "j", "tác giả"),
-        df("710", "2 ", "a", "Nhà xuất bản Trẻ,", "e", "nhà xuất bản."),
-    ))
-    assert record.authors == ["Viện Văn học. Phòng Văn học cổ", "Hồ Xuân Hương",
-                              "Hội thảo Nguyễn Du (2015 : Hà Nội)"]
+    record = crosswalk(
+        titled(
+            df("110", "2 ", "a", "Viện Văn học.", "b", "Phòng Văn học cổ."),
+            df("700", "0 ", "a", "Hồ Xuân Hương."),
+            df(
+                "711",
+                "2 ",
+                "a",
+                "Hội thảo Nguyễn Du",
+                "d",
+                "(2015 :",
+                "c",
+                "Hà Nội)",
+                "j",
+                "tác giả",
+            ),
+            df("710", "2 ", "a", "Nhà xuất bản Trẻ,", "e", "nhà xuất bản."),
+        )
+    )
+    assert record.authors == [
+        "Viện Văn học. Phòng Văn học cổ",
+        "Hồ Xuân Hương",
+        "Hội thảo Nguyễn Du (2015 : Hà Nội)",
+    ]
     assert record.contributors == ["Nhà xuất bản Trẻ"]
 
 
 def test_name_title_entries_are_works_not_people():
-    record = crosswalk(titled(df("700", "02", "a", "Nguyễn Trãi,", "d", "1380-1442.",
-                                 "t", "Bình Ngô đại cáo.")))
+    record = crosswalk(
+        titled(df("700", "02", "a", "Nguyễn Trãi,", "d", "1380-1442.", "t", "Bình Ngô đại cáo."))
+    )
     assert record.authors == record.contributors == []
 
 
@@ -206,16 +282,30 @@ def test_initials_keep_their_period():
 
 # --- subjects, genres -------------------------------------------------------------------
 
+
 def test_subject_headings_of_every_kind_with_subdivisions():
-    record = crosswalk(titled(
-        df("600", "04", "a", "Nguyễn Du,", "d", "1765-1820", "x", "Phê bình và chú giải."),
-        df("610", "24", "a", "Đảng Cộng sản Việt Nam", "x", "Lịch sử."),
-        df("611", "24", "a", "Hội nghị Diên Hồng", "d", "(1284)"),
-        df("630", "04", "a", "Truyện Kiều."),
-        df("651", " 4", "a", "Hà Nội (Việt Nam)", "x", "Lịch sử", "y", "1010-2010", "v", "Bản đồ."),
-        df("653", "  ", "a", "Thơ lục bát", "a", "Văn học trung đại"),
-        df("655", " 7", "a", "Tiểu thuyết", "z", "Việt Nam."),
-    ))
+    record = crosswalk(
+        titled(
+            df("600", "04", "a", "Nguyễn Du,", "d", "1765-1820", "x", "Phê bình và chú giải."),
+            df("610", "24", "a", "Đảng Cộng sản Việt Nam", "x", "Lịch sử."),
+            df("611", "24", "a", "Hội nghị Diên Hồng", "d", "(1284)"),
+            df("630", "04", "a", "Truyện Kiều."),
+            df(
+                "651",
+                " 4",
+                "a",
+                "Hà Nội (Việt Nam)",
+                "x",
+                "Lịch sử",
+                "y",
+                "1010-2010",
+                "v",
+                "Bản đồ.",
+            ),
+            df("653", "  ", "a", "Thơ lục bát", "a", "Văn học trung đại"),
+            df("655", " 7", "a", "Tiểu thuyết", "z", "Việt Nam."),
+        )
+    )
     assert record.subjects == [
         "Nguyễn Du, 1765-1820 -- Phê bình và chú giải",
         "Đảng Cộng sản Việt Nam -- Lịch sử",
@@ -229,6 +319,7 @@ def test_subject_headings_of_every_kind_with_subdivisions():
 
 
 # --- languages, year, publication ----------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("code_008", "codes_041", "expected"),
@@ -266,11 +357,13 @@ def test_year_from_008_then_264_then_260(date1, fields, year):
 
 
 def test_publisher_and_place_prefer_264_publication_and_drop_unknowns():
-    record = crosswalk(titled(
-        df("264", " 3", "a", "Bắc Ninh :", "b", "In tại Nhà in Bắc Ninh"),
-        df("264", " 1", "a", "Hà Nội :", "b", "Nxb. Hội Nhà văn ;", "b", "Công ty Nhã Nam,"),
-        df("260", "  ", "a", "TP. Hồ Chí Minh :", "b", "Trẻ"),
-    ))
+    record = crosswalk(
+        titled(
+            df("264", " 3", "a", "Bắc Ninh :", "b", "In tại Nhà in Bắc Ninh"),
+            df("264", " 1", "a", "Hà Nội :", "b", "Nxb. Hội Nhà văn ;", "b", "Công ty Nhã Nam,"),
+            df("260", "  ", "a", "TP. Hồ Chí Minh :", "b", "Trẻ"),
+        )
+    )
     assert (record.place, record.publisher) == ("Hà Nội", "Nxb. Hội Nhà văn")
     unknown = crosswalk(titled(df("260", "  ", "a", "[S.l. :", "b", "s.n.],", "c", "1975")))
     assert (unknown.place, unknown.publisher, unknown.year) == ("", "", 1998)
@@ -278,46 +371,64 @@ def test_publisher_and_place_prefer_264_publication_and_drop_unknowns():
 
 # --- identifiers -----------------------------------------------------------------------------
 
+
 def test_isbn10_and_isbn13_of_one_book_give_one_isbn():
-    record = crosswalk(titled(df("020", "  ", "a", "0-306-40615-2 (pbk.)"),
-                              df("020", "  ", "a", "978-0-306-40615-7"),
-                              df("020", "  ", "a", "080442957x")))
+    record = crosswalk(
+        titled(
+            df("020", "  ", "a", "0-306-40615-2 (pbk.)"),
+            df("020", "  ", "a", "978-0-306-40615-7"),
+            df("020", "  ", "a", "080442957x"),
+        )
+    )
     assert record.isbns == ["9780306406157", "9780804429573"]
     assert record.invalid_isbns == []
 
 
 def test_invalid_isbns_never_reach_isbns():
-    record = crosswalk(titled(df("020", "  ", "a", "978-0-306-40615-8", "q", "bìa cứng"),
-                              df("020", "  ", "z", "0-306-40615-2"),
-                              df("020", "  ", "a", "(pbk.)")))
+    record = crosswalk(
+        titled(
+            df("020", "  ", "a", "978-0-306-40615-8", "q", "bìa cứng"),
+            df("020", "  ", "z", "0-306-40615-2"),
+            df("020", "  ", "a", "(pbk.)"),
+        )
+    )
     assert record.isbns == []
     assert record.invalid_isbns == ["9780306406158", "0306406152"]
 
 
 def test_issn_oclc_lccn():
-    record = crosswalk(titled(
-        df("010", "  ", "a", "  85-2 "),
-        df("022", "0 ", "a", "0866-7489", "y", "0866-7488"),
-        df("022", "  ", "a", "08667488"),  # bad check digit: dropped
-        df("035", "  ", "a", "(VnHaNL)000123"),
-        df("035", "  ", "a", "(OCoLC)ocm00012345"),
-    ))
+    record = crosswalk(
+        titled(
+            df("010", "  ", "a", "  85-2 "),
+            df("022", "0 ", "a", "0866-7489", "y", "0866-7488"),
+            df("022", "  ", "a", "08667488"),  # bad check digit: dropped
+            df("035", "  ", "a", "(VnHaNL)000123"),
+            df("035", "  ", "a", "(OCoLC)ocm00012345"),
+        )
+    )
     assert record.issns == ["0866-7489"]
     assert record.oclc == "12345"
     assert record.lccn == "85000002"
 
 
 def test_call_numbers_from_every_scheme_and_local_fields():
-    record = crosswalk(titled(
-        df("050", "00", "a", "PL4378.9.N5", "b", "T7 1998"),
-        df("082", "04", "a", "895.9221"),
-        df("090", "  ", "a", "V23", "b", "NG-D"),
-        df("099", "  ", "a", "VV", "a", "12345"),
-        df("852", "  ", "a", "HNLIB", "h", "895.9221", "i", "NG-D"),
-        df("952", "  ", "a", "HNLIB", "o", "895.9221 NG-D"),
-    ))
-    assert record.call_numbers == ["PL4378.9.N5 T7 1998", "V23 NG-D", "895.9221", "VV 12345",
-                                   "895.9221 NG-D"]
+    record = crosswalk(
+        titled(
+            df("050", "00", "a", "PL4378.9.N5", "b", "T7 1998"),
+            df("082", "04", "a", "895.9221"),
+            df("090", "  ", "a", "V23", "b", "NG-D"),
+            df("099", "  ", "a", "VV", "a", "12345"),
+            df("852", "  ", "a", "HNLIB", "h", "895.9221", "i", "NG-D"),
+            df("952", "  ", "a", "HNLIB", "o", "895.9221 NG-D"),
+        )
+    )
+    assert record.call_numbers == [
+        "PL4378.9.N5 T7 1998",
+        "V23 NG-D",
+        "895.9221",
+        "VV 12345",
+        "895.9221 NG-D",
+    ]
 
 
 # --- contents, series, collections, rights -----------------------------------------------------
@@ -326,26 +437,43 @@ AUDIOBOOK = "00000nim a2200000 a 4500"
 
 
 def test_audiobook_with_chapters_and_mp3_files():
-    record = crosswalk(marc(
-        df("245", "10", "a", "Dế Mèn phiêu lưu ký", "h", "[Sách nói] /", "c", "Tô Hoài."),
-        df("100", "0 ", "a", "Tô Hoài,", "d", "1920-2014,", "e", "tác giả."),
-        df("505", "0 ", "a", "Chương 1. Tôi sống độc lập từ thuở bé (12:30) -- "
-                             "Chương 2. Trận đánh với Cóc (08:05) -- Chương 3. Gã Xiến Tóc."),
-        df("511", "0 ", "a", "Người đọc: Hà Phương."),
-        df("700", "0 ", "a", "Hà Phương,", "e", "người đọc."),
-        df("856", "40", "3", "Chương 1", "u", "https://thuvien.example/kieu/ch01.mp3"),
-        df("856", "40", "3", "Chương 2", "u", "https://thuvien.example/kieu/ch02.MP3",
-           "q", "audio/mpeg"),
-        df("856", "40", "y", "Chương 3", "u", "https://thuvien.example/kieu/ch03.m4a"),
-        leader=AUDIOBOOK,
-    ))
+    record = crosswalk(
+        marc(
+            df("245", "10", "a", "Dế Mèn phiêu lưu ký", "h", "[Sách nói] /", "c", "Tô Hoài."),
+            df("100", "0 ", "a", "Tô Hoài,", "d", "1920-2014,", "e", "tác giả."),
+            df(
+                "505",
+                "0 ",
+                "a",
+                "Chương 1. Tôi sống độc lập từ thuở bé (12:30) -- "
+                "Chương 2. Trận đánh với Cóc (08:05) -- Chương 3. Gã Xiến Tóc.",
+            ),
+            df("511", "0 ", "a", "Người đọc: Hà Phương."),
+            df("700", "0 ", "a", "Hà Phương,", "e", "người đọc."),
+            df("856", "40", "3", "Chương 1", "u", "https://thuvien.example/kieu/ch01.mp3"),
+            df(
+                "856",
+                "40",
+                "3",
+                "Chương 2",
+                "u",
+                "https://thuvien.example/kieu/ch02.MP3",
+                "q",
+                "audio/mpeg",
+            ),
+            df("856", "40", "y", "Chương 3", "u", "https://thuvien.example/kieu/ch03.m4a"),
+            leader=AUDIOBOOK,
+        )
+    )
     assert record.format == "audiobook"
     assert record.title == "Dế Mèn phiêu lưu ký"
     assert record.authors == ["Tô Hoài"]
     assert record.contributors == ["Hà Phương"]
-    assert record.contents == ["Chương 1. Tôi sống độc lập từ thuở bé (12:30)",
-                               "Chương 2. Trận đánh với Cóc (08:05)",
-                               "Chương 3. Gã Xiến Tóc"]
+    assert record.contents == [
+        "Chương 1. Tôi sống độc lập từ thuở bé (12:30)",
+        "Chương 2. Trận đánh với Cóc (08:05)",
+        "Chương 3. Gã Xiến Tóc",
+    ]
     assert [(o.kind, o.label, o.order, o.mime_type) for o in record.digital_objects] == [
         ("audio", "Chương 1", 0, "audio/mpeg"),
         ("audio", "Chương 2", 1, "audio/mpeg"),
@@ -354,26 +482,61 @@ def test_audiobook_with_chapters_and_mp3_files():
 
 
 def test_enhanced_contents_note():
-    record = crosswalk(titled(df("505", "00", "g", "1.", "t", "Đất nước /",
-                                 "r", "Nguyễn Khoa Điềm --", "g", "2.",
-                                 "t", "Bên kia sông Đuống /", "r", "Hoàng Cầm.")))
-    assert record.contents == ["1. Đất nước / Nguyễn Khoa Điềm",
-                               "2. Bên kia sông Đuống / Hoàng Cầm"]
+    record = crosswalk(
+        titled(
+            df(
+                "505",
+                "00",
+                "g",
+                "1.",
+                "t",
+                "Đất nước /",
+                "r",
+                "Nguyễn Khoa Điềm --",
+                "g",
+                "2.",
+                "t",
+                "Bên kia sông Đuống /",
+                "r",
+                "Hoàng Cầm.",
+            )
+        )
+    )
+    assert record.contents == [
+        "1. Đất nước / Nguyễn Khoa Điềm",
+        "2. Bên kia sông Đuống / Hoàng Cầm",
+    ]
 
 
 def test_scans_pdf_and_unknown_files_in_order_related_links_skipped():
-    record = crosswalk(titled(
-        df("856", "42", "3", "Giới thiệu của nhà xuất bản", "u", "https://nxb.example/kieu.html"),
-        df("856", "41", "3", "Trang bìa", "u", "https://scans.example/kieu/0001.jpg"),
-        df("856", "41", "u", "https://scans.example/kieu/0002.tif", "u",
-           "https://scans.example/kieu/0003.png"),
-        df("856", "40", "q", "JPEG", "u", "https://scans.example/iiif/kieu-4"),
-        df("856", "40", "y", "Toàn văn", "u", "https://scans.example/kieu.pdf"),
-        df("856", "40", "u", "https://scans.example/kieu/viewer"),
-        df("856", "40", "3", "no url"),
-    ))
-    assert [(o.kind, o.location.rsplit("/", 1)[-1], o.label, o.order)
-            for o in record.digital_objects] == [
+    record = crosswalk(
+        titled(
+            df(
+                "856",
+                "42",
+                "3",
+                "Giới thiệu của nhà xuất bản",
+                "u",
+                "https://nxb.example/kieu.html",
+            ),
+            df("856", "41", "3", "Trang bìa", "u", "https://scans.example/kieu/0001.jpg"),
+            df(
+                "856",
+                "41",
+                "u",
+                "https://scans.example/kieu/0002.tif",
+                "u",
+                "https://scans.example/kieu/0003.png",
+            ),
+            df("856", "40", "q", "JPEG", "u", "https://scans.example/iiif/kieu-4"),
+            df("856", "40", "y", "Toàn văn", "u", "https://scans.example/kieu.pdf"),
+            df("856", "40", "u", "https://scans.example/kieu/viewer"),
+            df("856", "40", "3", "no url"),
+        )
+    )
+    assert [
+        (o.kind, o.location.rsplit("/", 1)[-1], o.label, o.order) for o in record.digital_objects
+    ] == [
         ("image", "0001.jpg", "Trang bìa", 0),
         ("image", "0002.tif", "", 1),
         ("image", "0003.png", "", 2),
@@ -384,30 +547,51 @@ def test_scans_pdf_and_unknown_files_in_order_related_links_skipped():
 
 
 def test_series_from_490_440_830_deduplicated():
-    record = crosswalk(titled(df("490", "1 ", "a", "Văn học Việt Nam ;", "v", "12"),
-                              df("440", " 0", "a", "Danh tác"),
-                              df("830", " 0", "a", "Văn học Việt Nam.")))
+    record = crosswalk(
+        titled(
+            df("490", "1 ", "a", "Văn học Việt Nam ;", "v", "12"),
+            df("440", " 0", "a", "Danh tác"),
+            df("830", " 0", "a", "Văn học Việt Nam."),
+        )
+    )
     assert record.series == ["Văn học Việt Nam", "Danh tác"]
 
 
 def test_collections_from_host_item_and_local_979():
-    record = crosswalk(titled(df("773", "0 ", "t", "Tạp chí Văn học.", "g", "Số 3 (2001)"),
-                              df("979", "  ", "a", "Sưu tập Hán Nôm"),
-                              df("979", "  ", "a", "Sưu tập Hán Nôm.")))
+    record = crosswalk(
+        titled(
+            df("773", "0 ", "t", "Tạp chí Văn học.", "g", "Số 3 (2001)"),
+            df("979", "  ", "a", "Sưu tập Hán Nôm"),
+            df("979", "  ", "a", "Sưu tập Hán Nôm."),
+        )
+    )
     assert record.collections == ["Tạp chí Văn học", "Sưu tập Hán Nôm"]
 
 
 @pytest.mark.parametrize(
     ("field", "uri"),
     [
-        (df("540", "  ", "u", "http://rightsstatements.org/vocab/InC/1.0/"),
-         "http://rightsstatements.org/vocab/InC/1.0/"),
-        (df("540", "  ", "u", "https://rightsstatements.org/page/NoC-US/1.0/?language=vi"),
-         "http://rightsstatements.org/vocab/NoC-US/1.0/"),
-        (df("540", "  ", "a", "Phát hành theo giấy phép https://creativecommons.org/licenses/by-nc/4.0/deed.vi."),
-         "https://creativecommons.org/licenses/by-nc/4.0/"),
-        (df("540", "  ", "a", "Public domain: http://creativecommons.org/publicdomain/mark/1.0"),
-         "https://creativecommons.org/publicdomain/mark/1.0/"),
+        (
+            df("540", "  ", "u", "http://rightsstatements.org/vocab/InC/1.0/"),
+            "http://rightsstatements.org/vocab/InC/1.0/",
+        ),
+        (
+            df("540", "  ", "u", "https://rightsstatements.org/page/NoC-US/1.0/?language=vi"),
+            "http://rightsstatements.org/vocab/NoC-US/1.0/",
+        ),
+        (
+            df(
+                "540",
+                "  ",
+                "a",
+                "Phát hành theo giấy phép https://creativecommons.org/licenses/by-nc/4.0/deed.vi.",
+            ),
+            "https://creativecommons.org/licenses/by-nc/4.0/",
+        ),
+        (
+            df("540", "  ", "a", "Public domain: http://creativecommons.org/publicdomain/mark/1.0"),
+            "https://creativecommons.org/publicdomain/mark/1.0/",
+        ),
         (df("540", "  ", "a", "Chỉ đọc tại chỗ."), ""),
     ],
 )
@@ -416,16 +600,20 @@ def test_rights_statement_uri_from_540(field, uri):
 
 
 def test_restriction_note_and_embargo_from_506():
-    record = titled(df("506", "1 ", "a", "Chỉ phục vụ bạn đọc tại thư viện.", "g", "20300101"),
-                    df("540", "  ", "a", "Bản quyền thuộc Nhà xuất bản Trẻ."))
+    record = titled(
+        df("506", "1 ", "a", "Chỉ phục vụ bạn đọc tại thư viện.", "g", "20300101"),
+        df("540", "  ", "a", "Bản quyền thuộc Nhà xuất bản Trẻ."),
+    )
     assert crosswalk(record).embargo_until == date(2030, 1, 1)
-    assert marc_rights_note(record) == ("Chỉ phục vụ bạn đọc tại thư viện.\n"
-                                        "Bản quyền thuộc Nhà xuất bản Trẻ.")
+    assert marc_rights_note(record) == (
+        "Chỉ phục vụ bạn đọc tại thư viện.\nBản quyền thuộc Nhà xuất bản Trẻ."
+    )
     assert crosswalk(titled(df("506", "  ", "g", "2031"))).embargo_until == date(2031, 1, 1)
     assert crosswalk(titled(df("506", "  ", "g", "sắp tới"))).embargo_until is None
 
 
 # --- holdings ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("item", "status"),
@@ -444,26 +632,64 @@ def test_restriction_note_and_embargo_from_506():
 )
 def test_koha_item_status(item, status):
     stamp = datetime(2024, 5, 2, 3, 0, tzinfo=UTC)
-    record = crosswalk(titled(df("952", "  ", "a", "HNLIB", "c", "REF", "p", "HN0001", *item)),
-                       datestamp=stamp)
+    record = crosswalk(
+        titled(df("952", "  ", "a", "HNLIB", "c", "REF", "p", "HN0001", *item)), datestamp=stamp
+    )
     assert record.holdings[0].status == status
     assert record.holdings[0].status_read_at == stamp
 
 
 def test_koha_items_and_marc_holdings():
-    record = crosswalk(titled(
-        df("852", "  ", "a", "Thư viện Quốc gia Việt Nam", "b", "Kho mở", "c", "Tầng 3",
-           "h", "895.9221", "i", "NG-D", "p", "QG-77"),
-        df("852", "  ", "b", "Phòng đọc", "h", "V23"),
-        df("952", "  ", "a", "HNLIB", "b", "HNLIB", "c", "GEN", "o", "895.9221 NG-D",
-           "p", "HN000123", "7", "0"),
-        df("952", "  ", "b", "CAUGIAY", "c", "CHILD", "o", "V23 NG-D", "q", "2024-06-01"),
-    ), source_key="hanoi-library")
+    record = crosswalk(
+        titled(
+            df(
+                "852",
+                "  ",
+                "a",
+                "Thư viện Quốc gia Việt Nam",
+                "b",
+                "Kho mở",
+                "c",
+                "Tầng 3",
+                "h",
+                "895.9221",
+                "i",
+                "NG-D",
+                "p",
+                "QG-77",
+            ),
+            df("852", "  ", "b", "Phòng đọc", "h", "V23"),
+            df(
+                "952",
+                "  ",
+                "a",
+                "HNLIB",
+                "b",
+                "HNLIB",
+                "c",
+                "GEN",
+                "o",
+                "895.9221 NG-D",
+                "p",
+                "HN000123",
+                "7",
+                "0",
+            ),
+            df("952", "  ", "b", "CAUGIAY", "c", "CHILD", "o", "V23 NG-D", "q", "2024-06-01"),
+        ),
+        source_key="hanoi-library",
+    )
     # The library is the source's (the harvest names it); branches lead the location.
-    assert [(h.library, h.location, h.call_number, h.barcode, h.status)
-            for h in record.holdings] == [
-        ("hanoi-library", "Thư viện Quốc gia Việt Nam, Kho mở, Tầng 3", "895.9221 NG-D", "QG-77",
-         "unknown"),
+    assert [
+        (h.library, h.location, h.call_number, h.barcode, h.status) for h in record.holdings
+    ] == [
+        (
+            "hanoi-library",
+            "Thư viện Quốc gia Việt Nam, Kho mở, Tầng 3",
+            "895.9221 NG-D",
+            "QG-77",
+            "unknown",
+        ),
         ("hanoi-library", "Phòng đọc", "V23", "", "unknown"),
         ("hanoi-library", "HNLIB, GEN", "895.9221 NG-D", "HN000123", "available"),
         ("hanoi-library", "CAUGIAY, CHILD", "V23 NG-D", "", "on_loan"),
@@ -472,6 +698,7 @@ def test_koha_items_and_marc_holdings():
 
 
 # --- format ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("kind_level", "f8", "extra", "expected"),
@@ -485,8 +712,12 @@ def test_koha_items_and_marc_holdings():
         ("aa", f008(), [], "article"),
         ("am", f008(nature="m   "), [], "thesis"),
         ("am", f008(nature="bm  "), [], "thesis"),
-        ("am", f008(), [df("502", "  ", "a", "Luận án (Tiến sĩ)--Đại học Quốc gia Hà Nội, 2010.")],
-         "thesis"),
+        (
+            "am",
+            f008(),
+            [df("502", "  ", "a", "Luận án (Tiến sĩ)--Đại học Quốc gia Hà Nội, 2010.")],
+            "thesis",
+        ),
         ("tm", f008(), [df("502", "  ", "a", "Luận văn (Thạc sĩ)")], "thesis"),
         ("em", f008(), [], "map"),
         ("fm", f008(), [], "map"),
@@ -517,11 +748,16 @@ def test_video_test_survives_a_short_008():
 
 # --- text encoding -------------------------------------------------------------------------------
 
+
 def test_nfd_input_comes_out_nfc_byte_exact():
     nfd = unicodedata.normalize("NFD", "Hà Nội nghìn năm văn hiến")
     assert nfd != "Hà Nội nghìn năm văn hiến"
-    record = crosswalk(marc(df("245", "10", "a", nfd + " /"),
-                            df("100", "0 ", "a", unicodedata.normalize("NFD", "Đặng Thai Mai."))))
+    record = crosswalk(
+        marc(
+            df("245", "10", "a", nfd + " /"),
+            df("100", "0 ", "a", unicodedata.normalize("NFD", "Đặng Thai Mai.")),
+        )
+    )
     assert record.title.encode() == "Hà Nội nghìn năm văn hiến".encode()
     assert record.authors == ["Đặng Thai Mai"]
     assert unicodedata.is_normalized("NFC", record.authors[0])
@@ -531,8 +767,11 @@ def test_marc8_file_decoded_by_pymarc():
     """A MARC-8 record (combining marks before the letter) read back as NFC Unicode."""
     marc8 = b"H\xe1a N\xe3\xf2oi ngh\xe1in n\xe6am v\xe6an hi\xe3\xe2en".decode("latin-1")
     author = b"\xa3\xe6\xf2ang Thai Mai".decode("latin-1")
-    record = marc(df("245", "10", "a", marc8 + " /"), df("100", "0 ", "a", author),
-                  leader="00000nam  2200000 a 4500")
+    record = marc(
+        df("245", "10", "a", marc8 + " /"),
+        df("100", "0 ", "a", author),
+        leader="00000nam  2200000 a 4500",
+    )
     record.to_unicode = False  # keep leader/09 blank: strings written byte for byte
     data = record.as_marc()
     decoded = next(iter(pymarc.MARCReader(io.BytesIO(data), to_unicode=True)))
@@ -548,6 +787,7 @@ def test_utf8_iso2709_round_trip():
 
 
 # --- bad records ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "fields",
@@ -584,17 +824,19 @@ def test_short_or_garbage_008_does_not_crash(f8):
 
 
 def test_empty_subfields_and_empty_fields_do_not_crash():
-    record = crosswalk(titled(
-        df("020", "  ", "a", ""),
-        df("100", "0 ", "a", "", "e", ""),
-        df("650", " 7", "a", "", "x", "Lịch sử"),
-        df("856", "40", "u", "", "3", ""),
-        df("952", "  "),
-        df("852", "  ", "a", ""),
-        df("505", "0 ", "a", " -- "),
-        Field(tag="020", indicators=Indicators(" ", " "), subfields=[]),
-        leader="short",
-    ))
+    record = crosswalk(
+        titled(
+            df("020", "  ", "a", ""),
+            df("100", "0 ", "a", "", "e", ""),
+            df("650", " 7", "a", "", "x", "Lịch sử"),
+            df("856", "40", "u", "", "3", ""),
+            df("952", "  "),
+            df("852", "  ", "a", ""),
+            df("505", "0 ", "a", " -- "),
+            Field(tag="020", indicators=Indicators(" ", " "), subfields=[]),
+            leader="short",
+        )
+    )
     assert record.isbns == record.authors == record.digital_objects == record.contents == []
     assert record.subjects == ["Lịch sử"]
     assert [h.library for h in record.holdings] == ["hanoi-library", "hanoi-library"]
