@@ -57,7 +57,9 @@ def listening_browser(browser: Browser) -> Browser:
 
 @pytest.fixture
 def page(listening_browser: Browser) -> Iterator[Page]:
-    context = listening_browser.new_context(viewport={"width": 1280, "height": 900})
+    context = listening_browser.new_context(
+        bypass_csp=True, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -316,7 +318,7 @@ def test_a_readers_place_follows_them_to_a_fresh_browser(
     listening_browser: Browser, audio_site: AudioSite
 ) -> None:
     book = "/audiobooks/lib:hoa-vang"  # for registered readers: the reader logs in anyway
-    first = listening_browser.new_context()
+    first = listening_browser.new_context(bypass_csp=True)
     page = first.new_page()
     page.set_default_timeout(10_000)
     log_in(page, audio_site, book)
@@ -332,7 +334,7 @@ def test_a_readers_place_follows_them_to_a_fresh_browser(
     expect(page.locator("#bookmark-list li")).to_have_count(1)
     first.close()
 
-    second = listening_browser.new_context()  # nothing in its storage
+    second = listening_browser.new_context(bypass_csp=True)  # nothing in its storage
     page = second.new_page()
     page.set_default_timeout(10_000)
     log_in(page, audio_site, book)
@@ -372,7 +374,7 @@ def test_an_anonymous_listeners_place_is_kept_in_the_browser(
 def test_without_javascript_native_controls_and_media_fragments(
     listening_browser: Browser, audio_site: AudioSite
 ) -> None:
-    context = listening_browser.new_context(java_script_enabled=False)
+    context = listening_browser.new_context(bypass_csp=True, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{audio_site.url}/audiobooks/lib:ha-noi")
     audio = page.locator("#player-audio")

@@ -147,7 +147,7 @@ def log_in(page: Page, console: Console, name: str) -> None:
 
 
 def new_page(browser: Browser) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
     return context, page

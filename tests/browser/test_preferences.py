@@ -70,7 +70,7 @@ def no_sideways_scroll(page: Page, where: str) -> None:
 @pytest.fixture
 def no_js_page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, java_script_enabled=False
+        bypass_csp=True, viewport={"width": 1280, "height": 900}, java_script_enabled=False
     )
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -196,7 +196,7 @@ def test_axe_finds_nothing_with_the_settings_on_and_the_panel_open(page: Page, s
 
 
 def test_the_device_asking_for_more_contrast_gets_it(browser: Browser, site: Site) -> None:
-    context = browser.new_context(contrast="more", reduced_motion="reduce")
+    context = browser.new_context(bypass_csp=True, contrast="more", reduced_motion="reduce")
     try:
         page = context.new_page()
         page.goto(site.url + "/")
@@ -227,7 +227,7 @@ def test_large_text_reflows_without_sideways_scrolling(
     """WCAG 1.4.10 and 1.4.4 together: 320 CSS px wide, or 200% zoom of a 1280 px window
     (640 CSS px at device scale 2), with the reader's large text and wider spacing on."""
     context = browser.new_context(
-        viewport={"width": width, "height": 720}, device_scale_factor=scale
+        bypass_csp=True, viewport={"width": width, "height": 720}, device_scale_factor=scale
     )
     try:
         context.add_cookies(

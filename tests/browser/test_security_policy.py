@@ -8,9 +8,10 @@ browser's `securitypolicyviolation` events and expects none.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from catalogue.store import Store
 from tests.browser.conftest import Site
@@ -29,9 +30,14 @@ def violations(page: Page) -> list[str]:
 
 
 @pytest.fixture
-def watched(page: Page) -> Page:
+def watched(browser: Browser) -> Iterator[Page]:
+    """A page under the site's policy (the shared `page` fixture bypasses it)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
     page.add_init_script(RECORD_VIOLATIONS)
-    return page
+    yield page
+    context.close()
 
 
 def test_search_pages_and_autocomplete_run_under_the_policy(watched: Page, site: Site) -> None:
@@ -59,4 +65,21 @@ def test_the_scan_viewer_runs_under_the_policy(watched: Page, site: Site) -> Non
     expect(viewer).to_have_attribute("data-opened", re.compile(r"\d"))
     page.get_by_role("button", name=re.compile("Phóng to")).click()
     page.wait_for_timeout(500)
+    assert violations(page) == []
+
+
+def test_the_audiobook_player_and_preferences_run_under_the_policy(
+    watched: Page, site: Site
+) -> None:
+    page = watched
+    store = Store(site.settings.db_url)
+    try:
+        book = next(r for r in store.iter_records() if r.format == "audiobook" and not r.deleted)
+    finally:
+        store.close()
+    page.goto(f"{site.url}/audiobooks/{book.id}")
+    expect(page.locator("#player-controls")).to_be_visible()  # player.js ran: no longer hidden
+    page.locator("#player-controls button").first.click()
+    page.goto(f"{site.url}/preferences")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert violations(page) == []

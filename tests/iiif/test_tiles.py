@@ -6,15 +6,14 @@ from __future__ import annotations
 import io
 import math
 import os
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import pyvips
 from flask import Flask
 from PIL import Image
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from harvesters.demo.server import serve_wsgi
 from harvesters.ingest import write_pyramid
@@ -292,17 +291,6 @@ def test_tile_grid_matches_the_levels(pyramids: Path) -> None:
 # -- in a real browser ----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("chromium is not installed: run `make test`, which installs it with apt")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
 READ_PIXELS = """async (url) => {
     const bitmap = await createImageBitmap(await (await fetch(url)).blob());
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
@@ -313,16 +301,17 @@ READ_PIXELS = """async (url) => {
 }"""
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("name", ["rgb", "ycbcr", "gray"])
 def test_chromium_shows_copied_tiles_as_stored(
-    make_app: Callable[..., Flask], pyramids: Path, chromium: Browser, name: str
+    make_app: Callable[..., Flask], pyramids: Path, browser: Browser, name: str
 ) -> None:
     """The spliced JPEG is one a browser decodes, in the right colours (an RGB tile read
     as YCbCr would be far off)."""
     meta = render.read_meta(pyramids / f"{name}.tif")
     app = make_app(images_dir=pyramids)
     with serve_wsgi(app) as base:
-        page = chromium.new_page()
+        page = browser.new_page()
         try:
             path = f"/iiif/3/{name}/256,256,256,256/256,/0/default.jpg"
             page.goto(base + path)  # the tile's own origin: its pixels may be read
