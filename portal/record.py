@@ -158,7 +158,8 @@ def iiif_image_access(identifier: str) -> ImageAccess | None:
     """The IIIF image server's access hook: page images ask the licence rules.
 
     Images in the operator's own images folder (identifiers that are not record pages)
-    are everyone's. A full-size delivery of restricted content is audited.
+    are everyone's. A delivery of restricted content is audited, except a thumbnail of
+    the whole page (a results list shows twenty of them; they say nothing of the scan).
     """
     parsed = parse_image_identifier(identifier)
     if parsed is None:
@@ -167,9 +168,23 @@ def iiif_image_access(identifier: str) -> ImageAccess | None:
     if record is None:
         return None
     access = content_access(record)
-    if access is not None and access.full and request.endpoint == "iiif.image":
+    delivered = access is not None and access.full and request.endpoint == "iiif.image"
+    if delivered and not _whole_page_thumbnail(request.view_args or {}):
         log_content_access(record, decide_for_request(record, "view_content"), "image")
     return access
+
+
+_BOX = re.compile(r"\^?!?(\d*),(\d*)")
+
+
+def _whole_page_thumbnail(args: dict[str, Any]) -> bool:
+    """Whether an image request is the whole page at thumbnail size or smaller."""
+    if args.get("region") not in ("full", "square"):
+        return False
+    box = _BOX.fullmatch(str(args.get("size", "")))
+    if box is None or not any(box.groups()):
+        return False
+    return all(int(n) <= THUMBNAIL_PX for n in box.groups() if n)
 
 
 class RecordCatalogue:

@@ -10,6 +10,7 @@ from catalogue import audit
 from catalogue.rights import AccessDecision
 from portal.access import ACCESS_LOG_WINDOW, log_content_access
 from portal.app import services
+from portal.record import _whole_page_thumbnail
 from tests.indexer.sample_records import sample_records
 
 
@@ -66,3 +67,20 @@ def test_public_or_refused_content_is_not_logged(app: Flask) -> None:
         log_content_access(record, _decision("public"), "image")
         log_content_access(record, _decision("registered", allowed=False), "image")
     assert len(_logged(app, record.id)) == before
+
+
+def test_a_whole_page_thumbnail_is_not_an_opening() -> None:
+    """A results list shows thumbnails of twenty works: only real views are audited."""
+    for size in ("!96,96", "150,", ",120", "^!96,96"):
+        assert _whole_page_thumbnail({"region": "full", "size": size}), size
+    assert _whole_page_thumbnail({"region": "square", "size": "96,96"})
+    for region, size in [
+        ("full", "max"),
+        ("full", "!151,151"),
+        ("full", "400,"),
+        ("0,0,256,256", "96,"),  # a tile of a region, however small, is part of the scan
+        ("full", "pct:5"),
+        ("full", ","),
+    ]:
+        assert not _whole_page_thumbnail({"region": region, "size": size}), (region, size)
+    assert not _whole_page_thumbnail({})
