@@ -177,3 +177,22 @@ def test_version_moves_with_every_commit_from_any_process(tmp_path):
     other = TantivyIndex(tmp_path / "index")  # another process's handle on the folder
     index_records(other, _big_catalogue(works=3, copies=1))
     assert index.version() not in (first, second)
+
+
+def test_a_filtered_facet_counts_without_its_filter_on_a_sized_sample(monkeypatch):
+    """The facet a search is filtered on is counted without that filter; the larger
+    result's size comes from the filter's share of the index, not from counting it."""
+    monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 10)
+    monkeypatch.setattr(module, "SAMPLE_RECORDS", 200)
+    monkeypatch.setattr(module, "MIN_SAMPLE_WORKS", 20)
+    index = TantivyIndex(None)
+    index_records(index, _big_catalogue(works=1000, copies=2))  # two libraries, 1,000 each
+    result = index.search(
+        SearchQuery(filters={"library": ["Thư viện 0"]}, facets=["library", "language"])
+    )
+    assert result.total == 1000 or not result.total_exact
+    libraries = {fc.value: fc.count for fc in result.facets["library"]}
+    assert set(libraries) == {"Thư viện 0", "Thư viện 1"}  # the other library stays
+    assert all(850 <= n <= 1150 for n in libraries.values())
+    # half the index is in the filtered library: the broader result is sized at 2,000
+    assert 0.45 <= index._shares.share("library", ["Thư viện 0"]) <= 0.55
