@@ -18,8 +18,9 @@ the right and bottom edges, which the file pads out) is answered by thuvien with
 stored tile's own JPEG bytes (quality 85, ingest's); everything else is decoded and
 encoded at quality 85. The mean size of the tiles each server sent is printed too.
 
-thuvien runs under waitress (as `thuvien serve` does) in its own process. IIPImage runs
-as one iipsrv.fcgi process per core, spoken to directly over FastCGI by the load
+thuvien runs as `thuvien serve --workers N` does, one process per core by default
+(gunicorn; `--workers 1`: waitress in one process). IIPImage runs as one iipsrv.fcgi
+process per core, spoken to directly over FastCGI by the load
 generator (no web server in front of it), so its figures are an upper bound and the
 ratios printed are conservative. Both encode at JPEG quality 85. The load generator runs in
 this process with keep-alive connections, sharing the machine's cores with the servers.
@@ -223,21 +224,53 @@ THUVIEN_SERVER = """
 import logging
 import sys
 from flask import Flask
-from waitress import serve
 from iiif.server import init_app
-logging.getLogger("waitress").setLevel(logging.ERROR)  # not "Task queue depth is 1"
-app = Flask("bench")
-init_app(app, images_dir=sys.argv[1], cache_dir=sys.argv[2])
-serve(app, host="127.0.0.1", port=int(sys.argv[3]), threads=int(sys.argv[4]), _quiet=True)
+
+images, cache, port, threads, workers = sys.argv[1:6]
+
+
+def make_app():
+    app = Flask("bench")
+    init_app(app, images_dir=images, cache_dir=cache)
+    return app
+
+
+if int(workers) <= 1:  # as `thuvien serve` does: waitress in one process
+    from waitress import serve
+
+    logging.getLogger("waitress").setLevel(logging.ERROR)  # not "Task queue depth is 1"
+    serve(make_app(), host="127.0.0.1", port=int(port), threads=int(threads), _quiet=True)
+else:  # as `thuvien serve --workers N` does: gunicorn, gthread workers
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {
+                "bind": f"127.0.0.1:{port}",
+                "workers": int(workers),
+                "worker_class": "gthread",
+                "threads": int(threads),
+                "accesslog": None,
+                "loglevel": "warning",
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return make_app()
+
+    Server().run()
 """
 
 
-def start_thuvien(images: Path, cache: Path, threads: int) -> tuple[list[subprocess.Popen], int]:
+def start_thuvien(
+    images: Path, cache: Path, threads: int, workers: int
+) -> tuple[list[subprocess.Popen], int]:
     shutil.rmtree(cache, ignore_errors=True)
     port = free_port()
     root = Path(__file__).resolve().parents[1]
+    command = [sys.executable, "-c", THUVIEN_SERVER, str(images), str(cache), str(port)]
     process = subprocess.Popen(
-        [sys.executable, "-c", THUVIEN_SERVER, str(images), str(cache), str(port), str(threads)],
+        [*command, str(threads), str(workers)],
         cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
     )
@@ -284,7 +317,13 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=8_000)
     parser.add_argument("--tiles", type=int, default=300, help="tiles per sample")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--threads", type=int, default=8, help="threads per thuvien process")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 2,
+        help="thuvien processes (default: one per core, as IIPImage gets)",
+    )
     parser.add_argument("--keep", type=Path, help="folder to keep the scan in between runs")
     args = parser.parse_args()
     if not IIPSRV.exists():
@@ -300,8 +339,13 @@ def main() -> None:
         f"({time.perf_counter() - started:.1f} s to make)"
     )
     cores = os.cpu_count() or 2
+    server = (
+        "waitress, 1 process"
+        if args.workers <= 1
+        else f"gunicorn (as `thuvien serve --workers {args.workers}`), {args.workers} processes"
+    )
     print(
-        f"{args.tiles} tiles per sample, {args.connections} connections; thuvien: waitress, "
+        f"{args.tiles} tiles per sample, {args.connections} connections; thuvien: {server} × "
         f"{args.threads} threads; IIPImage: {cores} iipsrv processes over FastCGI"
     )
     print("| tiles | server | cold tiles/s | warm tiles/s | cold ratio | warm ratio | KiB/tile |")
@@ -315,7 +359,7 @@ def main() -> None:
             f"IIIF=/scan.tif/{x},{y},{w},{h}/{ow},/0/default.jpg" for x, y, w, h, ow, _ in sample
         ]
         rates, sizes = {}, {}
-        processes, port = start_thuvien(images, work / "cache", args.threads)
+        processes, port = start_thuvien(images, work / "cache", args.threads, args.workers)
         try:
             measured = []
             for _ in ("cold", "warm"):
