@@ -159,6 +159,8 @@ def main() -> None:
             in_process(thuvien_marc, str(path), f"sqlite:///{tmp}/m.sqlite"),
         )
         print(f"  thuvien / raw pymarc = {ours / raw:.2f} (target ≥ 0.40)")
+        if args.oai <= 0:  # --oai 0: the MARC path only
+            return
 
         ctx = mp.get_context("spawn")
         ready, stop = ctx.Queue(), ctx.Event()
