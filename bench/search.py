@@ -122,10 +122,10 @@ def build(index: TantivyIndex, count: int) -> dict[str, float]:
     for record in synthetic_records(count):
         batch.append(to_document(record, work_key=keys[record.id]))
         if len(batch) >= BATCH:
-            index.add(batch)
+            index.add(batch, new=True)  # as `thuvien index --rebuild` adds
             index.commit()
             batch = []
-    index.add(batch)
+    index.add(batch, new=True)
     index.commit()
     took = time.perf_counter() - start - 2 * making  # the records were made twice
     return {

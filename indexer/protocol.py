@@ -114,8 +114,11 @@ class SearchIndex(Protocol):
     then answers a reader's unchanged page with 304 without searching again.
     """
 
-    def add(self, docs: Iterable[dict[str, Any]]) -> None:
-        """Add or replace (by "id") documents; visible after `commit`."""
+    def add(self, docs: Iterable[dict[str, Any]], *, new: bool = False) -> None:
+        """Add or replace (by "id") documents; visible after `commit`.
+
+        `new`: the caller knows none of these ids is in the index (a rebuild, right
+        after `clear`), so a backend may skip looking for a document to replace."""
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove documents by record id; visible after `commit`."""

@@ -121,7 +121,8 @@ class SolrIndex:
 
     # --- writing ---------------------------------------------------------------------
 
-    def add(self, docs: Iterable[dict[str, Any]]) -> None:
+    def add(self, docs: Iterable[dict[str, Any]], *, new: bool = False) -> None:
+        # Solr replaces by uniqueKey whatever `new` says: nothing to skip.
         batch: list[dict[str, Any]] = []
         for doc in docs:
             batch.append(to_solr(doc))

@@ -86,7 +86,7 @@ def sync_index(
             for r in batch
             if not r.deleted and r.id in keys
         ]
-        index.add(docs)
+        index.add(docs, new=rebuild)  # a rebuild cleared the index first
     index.commit()
     store.set_work_keys({i: keys[i] for i in ordered})
     store.set_counter(INDEX_MARK, top)

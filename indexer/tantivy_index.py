@@ -66,6 +66,7 @@ from indexer.text import (
 
 FACET_EXACT_LIMIT = 1_000  # matching records up to which every count is exact
 SAMPLE_RECORDS = 10_000  # past this many matching records, counts come from a sample
+WRITER_THREADS = 2  # tantivy's indexing threads, beside the Python thread making documents
 SHARE_VALUES = 2_000  # per facet, the values whose share of the index is kept
 MIN_SAMPLE_WORKS = 200  # fewer sampled works than this: sample more (few, big works)
 CACHE_SIZE = 2_048  # searches remembered per index version
@@ -134,14 +135,18 @@ class TantivyIndex:
 
     def _writer_locked(self) -> tantivy.IndexWriter:
         if self._writer is None:
-            self._writer = self._index.writer(heap_size=64_000_000, num_threads=1)
+            self._writer = self._index.writer(heap_size=64_000_000, num_threads=WRITER_THREADS)
         return self._writer
 
-    def add(self, docs: Iterable[dict[str, Any]]) -> None:
+    def add(self, docs: Iterable[dict[str, Any]], *, new: bool = False) -> None:
+        """Add or replace by id; `new` (a rebuild after `clear`) skips the delete by id
+        each document otherwise queues, which the commit must look up in every segment
+        (a tenth of a rebuild's time at a million records)."""
         with self._lock:
             writer = self._writer_locked()
             for doc in docs:
-                writer.delete_documents_by_term("id", doc["id"])
+                if not new:
+                    writer.delete_documents_by_term("id", doc["id"])
                 writer.add_document(to_tantivy(doc))
 
     def delete(self, ids: Iterable[str]) -> None:

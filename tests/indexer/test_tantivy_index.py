@@ -196,3 +196,18 @@ def test_a_filtered_facet_counts_without_its_filter_on_a_sized_sample(monkeypatc
     assert all(850 <= n <= 1150 for n in libraries.values())
     # half the index is in the filtered library: the broader result is sized at 2,000
     assert 0.45 <= index._shares.share("library", ["Thư viện 0"]) <= 0.55
+
+
+def test_new_documents_skip_the_replace_and_a_rebuild_twice_holds_each_once(tmp_path):
+    """`add(new=True)` (a rebuild after clear) queues no delete by id; so a rebuild
+    done twice must clear first, and then holds every record once."""
+    index = TantivyIndex(tmp_path / "index")
+    docs = documents_for(_big_catalogue(works=5, copies=2))
+    for _ in range(2):
+        index.clear()
+        index.add(docs, new=True)
+        index.commit()
+        assert index.count() == 10
+    index.add(docs[:3])  # the default replaces by id
+    index.commit()
+    assert index.count() == 10
