@@ -368,8 +368,12 @@ class TantivyIndex:
         records: int,
         known: int | None,
         seen: int,
+        counted: bool = True,
     ) -> tuple[int, dict[str, list[FacetCount]], bool]:
         """(works in the result, top facet values by works, whether the total is exact).
+
+        `records` is the number of matching records, or only an estimate when not
+        `counted` (then nothing is sized by it exactly).
 
         One aggregation: distinct work numbers overall and per facet value, exactly up
         to FACET_EXACT_LIMIT records, else with HyperLogLog on a sample of works (see
@@ -380,17 +384,18 @@ class TantivyIndex:
             return 0, {name: [] for name in query.facets}, True
         if known is not None and not query.facets:
             return known, {}, True
-        exact = records <= FACET_EXACT_LIMIT
+        exact = counted and records <= FACET_EXACT_LIMIT
         fraction = min(1.0, math.ceil(SAMPLES * SAMPLE_RECORDS / records) / SAMPLES)
         while True:
-            found = self._aggregate(searcher, full, query, records, known, exact, fraction)
+            found = self._aggregate(searcher, full, query, records, known, exact, fraction, counted)
             if fraction >= 1.0 or _works(found["works"]) >= MIN_SAMPLE_WORKS:
                 break
             fraction = min(1.0, fraction * 8)  # stays a multiple of 1/SAMPLES
         if known is not None:
             total, total_exact = known, True
         else:
-            total = max(seen, min(records, round(_works(found["works"]) / fraction)))
+            works = round(_works(found["works"]) / fraction)
+            total = max(seen, min(records, works) if counted else works)
             total_exact = fraction >= 1.0 and "buckets" in found["works"]
         facets = {}
         for name in query.facets:
@@ -424,10 +429,13 @@ class TantivyIndex:
             broader = restrict(user_query, self._builder.filters(others, query.visibility))
             share = self._shares_for(searcher).share(name, query.filters[name])
             estimate = min(searcher.num_docs, round(records / share)) if share else 0
-            if estimate <= 4 * FACET_EXACT_LIMIT:  # small: count it, then count it exactly
+            counted = estimate <= 4 * FACET_EXACT_LIMIT  # small: count it exactly
+            if counted:
                 estimate = _count(searcher, broader)
             one = replace(query, facets=[name])
-            _total, facets, _exact = self._tally(searcher, broader, one, estimate, None, 0)
+            _total, facets, _exact = self._tally(
+                searcher, broader, one, estimate, None, 0, counted=counted
+            )
             out[name] = facets[name]
         return out
 
@@ -446,6 +454,7 @@ class TantivyIndex:
         known: int | None,
         exact: bool,
         fraction: float,
+        counted: bool,
     ) -> dict[str, Any]:
         distinct = {"terms": {"field": "work_num", "size": records}}
         estimate = {"cardinality": {"field": "work_num"}}
@@ -458,7 +467,7 @@ class TantivyIndex:
             for name in query.facets
         }
         if known is None or fraction < 1.0:
-            aggs["works"] = distinct if fraction >= 1.0 else estimate
+            aggs["works"] = distinct if fraction >= 1.0 and counted else estimate
         target = full
         if fraction < 1.0:
             # Posting lists, not a range over the fast field: they lead the intersection.

@@ -111,7 +111,7 @@ def test_large_results_are_counted_on_a_sample_of_works(monkeypatch):
     real = module.TantivyIndex._aggregate
 
     def spy(self, *args):
-        sampled.append(args[-1])  # the fraction asked for
+        sampled.append(args[6])  # the fraction asked for
         return real(self, *args)
 
     monkeypatch.setattr(module.TantivyIndex, "_aggregate", spy)
@@ -211,3 +211,35 @@ def test_new_documents_skip_the_replace_and_a_rebuild_twice_holds_each_once(tmp_
     index.add(docs[:3])  # the default replaces by id
     index.commit()
     assert index.count() == 10
+
+
+def test_a_filtered_facet_is_not_capped_by_an_underestimate(monkeypatch):
+    """The filter's share of the index only estimates the larger result: a search whose
+    matches mostly lack the filtered value must still count those in full."""
+    monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 5)
+    monkeypatch.setattr(module, "SAMPLE_RECORDS", 50)
+
+    def works(prefix: str, count: int, language: str, title: str) -> list[Record]:
+        return [
+            Record(
+                "lib",
+                f"{prefix}{i}",
+                title=f"{title} {i}",
+                authors=["Nguyễn Văn An"],
+                year=1950 + i % 50,
+                languages=[language],
+            )
+            for i in range(count)
+        ]
+
+    index = TantivyIndex(None)
+    records = works("v", 100, "vie", "Chung cư")  # the search's Vietnamese matches
+    records += works("f", 400, "fre", "Chung cư")  # … and its many French ones
+    records += works("o", 2000, "vie", "Phố cổ")  # most of the index is Vietnamese
+    index_records(index, records)
+    result = index.search(
+        SearchQuery(q="chung", filters={"language": ["vie"]}, facets=["language"])
+    )
+    assert result.total == 100
+    counts = {fc.value: fc.count for fc in result.facets["language"]}
+    assert counts["vie"] == 100 and 380 <= counts["fre"] <= 420
