@@ -45,6 +45,7 @@ class Holding:
     status: str = "unknown"
     status_read_at: datetime | None = None
     barcode: str = ""
+    due: date | None = None  # when a copy on loan is due back (Koha 952 $q)
 
 
 @dataclass
@@ -145,6 +146,8 @@ def _holding(data: dict[str, Any]) -> Holding:
     data = dict(data)
     if data.get("status_read_at"):
         data["status_read_at"] = datetime.fromisoformat(data["status_read_at"])
+    if data.get("due"):
+        data["due"] = date.fromisoformat(data["due"])
     return Holding(**data)
 
 

@@ -6,12 +6,13 @@ dataclass is the contract, and the columns beside it exist only to be queried.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -149,6 +150,7 @@ class HoldingRow(Base):
     status: Mapped[str] = mapped_column(String(30), default="unknown")
     status_read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     barcode: Mapped[str] = mapped_column(String(100), default="")
+    due: Mapped[date | None] = mapped_column(Date)
 
 
 class DigitalObjectRow(Base):

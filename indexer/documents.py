@@ -100,6 +100,7 @@ def _holding(record: Record, holding: Any) -> dict[str, Any]:
         "call_number": holding.call_number,
         "status": holding.status,
         "status_read_at": read_at,
+        "due": holding.due.isoformat() if holding.due else None,
         "record_id": record.id,
     }
 

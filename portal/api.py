@@ -222,6 +222,7 @@ def hit_json(hit: Hit) -> dict[str, Any]:
                 "call_number": h.get("call_number", ""),
                 "status": h.get("status", "unknown"),
                 "status_read_at": h.get("status_read_at"),
+                "due": h.get("due"),
                 "record_id": h.get("record_id", ""),
             }
             for h in hit.holdings

@@ -155,6 +155,11 @@ def _schemas() -> dict[str, Any]:
                 "enum": ["available", "on_loan", "in_repair", "reference_only", "unknown"],
             },
             "status_read_at": {**nullable_str, "format": "date-time"},
+            "due": {
+                **nullable_str,
+                "format": "date",
+                "description": "when a copy on loan is due back",
+            },
             "record_id": {"type": "string", "description": "the record this copy belongs to"},
             "barcode": {"type": "string"},
         },

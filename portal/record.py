@@ -938,6 +938,8 @@ class HoldingRow:
     status_label: str
     status_date: str  # localised, "" when unknown
     status_iso: str  # for <time datetime>
+    due: str = ""  # localised date a copy on loan is due back
+    due_iso: str = ""
     record_id: str = ""  # the record the copy comes from
     record_title: str = ""
     record_lang: str = ""  # the record title's language, when not the page's
@@ -962,6 +964,8 @@ def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[
                 status_label=status_label(status),
                 status_date=date_text(when) if when else "",
                 status_iso=when.isoformat() if when else "",
+                due=date_text(h.due) if h.due and status == "on_loan" else "",
+                due_iso=h.due.isoformat() if h.due and status == "on_loan" else "",
                 library_lang=data_lang(library),
                 location_lang=data_lang(h.location),
             )

@@ -226,6 +226,7 @@ class HoldingLayout:
     barcode: str
     status: tuple[tuple[str, str], ...] = ()  # (subfield, status) if set and not "0"
     default_status: str = "unknown"
+    due: str = ""  # the date a copy on loan is due back (YYYY-MM-DD, or YYYYMMDD)
 
 
 HOLDING_LAYOUTS = (
@@ -248,6 +249,7 @@ HOLDING_LAYOUTS = (
             ("7", "reference_only"),  # not for loan (any non-zero value)
         ),
         default_status="available",
+        due="q",
     ),
 )
 
@@ -289,7 +291,23 @@ def _holding(
         status=status,
         status_read_at=read_at if layout.status else None,
         barcode=" ".join(values(layout.barcode)),
+        due=_due(values(layout.due)) if layout.due and status == "on_loan" else None,
     )
+
+
+_DUE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
+
+
+def _due(values: list[str]) -> date | None:
+    """The first value that is a date (Koha writes 2026-06-13, some systems 20260613)."""
+    for value in values:
+        found = _DUE.match(value.strip())
+        if found:
+            try:
+                return date(*(int(part) for part in found.groups()))
+            except ValueError:
+                continue
+    return None
 
 
 # --- digital objects: 856 --------------------------------------------------------------

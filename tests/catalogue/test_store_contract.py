@@ -71,6 +71,7 @@ def book(local_id: str, source_key: str = "ha-noi", **changes) -> Record:
                 status="on_loan",
                 status_read_at=datetime(2026, 3, 1, 2, 0, tzinfo=UTC),
                 barcode="HN000123",
+                due=date(2026, 6, 13),
             ),
             Holding(library="Thư viện Hà Nội", location="Phòng đọc", status="reference_only"),
         ],
@@ -240,6 +241,7 @@ def test_raw_and_unified_records_round_trip_exactly(store):
     back = store.get_record("ha-noi:kieu")
     assert back.to_dict() == record.to_dict()
     assert back.holdings[0].status_read_at == datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
+    assert back.holdings[0].due == date(2026, 6, 13) and back.holdings[1].due is None
     assert back.digital_objects[0].bytes == 5_000_000_000
     assert store.get_raw("ha-noi:kieu") == ("marc21", raw)
     assert store.get_raws(["ha-noi:kieu", "nope"]) == {"ha-noi:kieu": ("marc21", raw)}

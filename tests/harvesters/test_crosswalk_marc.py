@@ -695,6 +695,17 @@ def test_koha_items_and_marc_holdings():
         ("hanoi-library", "CAUGIAY, CHILD", "V23 NG-D", "", "on_loan"),
     ]
     assert record.holdings[0].status_read_at is None  # 852 says nothing about loans
+    # 952 $q: on loan, and when it is due back; nothing due for the other copies
+    assert [h.due for h in record.holdings] == [None, None, None, date(2024, 6, 1)]
+
+
+@pytest.mark.parametrize(
+    ("q", "due"),
+    [("2026-06-13", date(2026, 6, 13)), ("20260613", date(2026, 6, 13)), ("2026-02-30", None)],
+)
+def test_koha_date_due_in_either_form_and_never_an_impossible_date(q, due):
+    record = crosswalk(titled(df("952", "  ", "b", "HNLIB", "o", "V23", "q", q)))
+    assert record.holdings[0].status == "on_loan" and record.holdings[0].due == due
 
 
 # --- format ------------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ def test_document():
         "call_number": "895.922 NGU.2",
         "status": "on_loan",
         "status_read_at": None,
+        "due": None,
         "record_id": "hanoi-library:42",
     }
     assert set(display_fields(doc)) == set(DISPLAY_FIELDS)

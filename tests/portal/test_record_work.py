@@ -5,6 +5,7 @@ reading order, each call number once, and the raw record as librarians read it."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -215,4 +216,27 @@ def test_holding_without_a_library_name_uses_the_source_name(tmp_path):
     app = create_app(settings, store=store, index=index)
     rows = table_rows(page(app.test_client(), "/record/lib-b:1"), "table.holdings")
     assert rows[0][:3] == ["Thư viện B", "Kho", "A1"]
+    store.close()
+
+
+def test_a_copy_on_loan_says_when_it_is_due_back(tmp_path):
+    """Koha's date due (952 $q) reaches the holdings table and the API, dated."""
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings.db_url)
+    on_loan = Holding("Thư viện C", "Kho", "A1", "on_loan", due=date(2026, 6, 13))
+    record = Record("lib-c", "1", title="Sách", holdings=[on_loan, Holding("Thư viện C", "Kho")])
+    store.put_source(Source(key="lib-c", name="Thư viện C", type="marc", url="/dev/null"))
+    run = store.start_run("lib-c", "full")
+    store.save_items(run, "lib-c", [HarvestedItem("1", b"", "marc21", record)])
+    store.finish_run(run, "succeeded")
+    index = TantivyIndex(settings.index_dir)
+    sync_index(store, index)
+    client = create_app(settings, store=store, index=index).test_client()
+    doc = page(client, "/record/lib-c:1")
+    due = sel(doc, "table.holdings .holdings__due time")
+    assert len(due) == 1 and due[0].get("datetime") == "2026-06-13"
+    text = " ".join(sel(doc, ".holdings__due")[0].text_content().split())
+    assert text == "hạn trả 13/6/2026"
+    hit = client.get("/api/search?q=Sách").get_json()["hits"][0]
+    assert sorted(h["due"] or "" for h in hit["holdings"]) == ["", "2026-06-13"]
     store.close()
