@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
 from catalogue.record import Record
-from iiif.objects import image_identifier, page_images
+from iiif.objects import page_images
 from iiif.presentation import manifest_url
 from indexer.protocol import (
     DEFAULT_PER_PAGE,
@@ -36,7 +36,8 @@ from portal.access import may_see_record, visibility_for_request
 from portal.app import services
 from portal.errors import ApiError, is_api_request
 from portal.openapi import openapi_document
-from portal.record import THUMBNAIL_PX, author_query, content_access
+from portal.record import THUMBNAIL_PX, author_query
+from portal.search import iiif_image, iiif_thumbnail, preview_size
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -280,17 +281,13 @@ def record(record_id: str) -> Response:
 def _scan_links(record: Record) -> dict[str, str]:
     """The IIIF manifest and a thumbnail, when this server holds page images the caller
     may see at least as a preview (the same door as the image server's)."""
-    if not page_images(record):
+    size = preview_size(record, THUMBNAIL_PX) if page_images(record) else 0
+    if not size:
         return {}
-    access = content_access(record)
-    if access is None or not (access.full or access.preview_max_px):
-        return {}
-    size = min(THUMBNAIL_PX, access.preview_max_px or THUMBNAIL_PX)
-    first = url_for("iiif.info", identifier=image_identifier(record.id, 1), _external=True)
     return {
         "iiif_manifest": manifest_url(record.id),
-        "iiif_image": first.removesuffix("/info.json"),
-        "thumbnail": first.removesuffix("info.json") + f"full/!{size},{size}/0/default.jpg",
+        "iiif_image": iiif_image(record.id, external=True),
+        "thumbnail": iiif_thumbnail(record.id, size, external=True),
     }
 
 

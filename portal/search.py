@@ -55,7 +55,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 
 from catalogue.record import HOLDING_STATUSES, Record
-from iiif.objects import image_identifier
+from iiif.objects import image_identifier, page_images
 from indexer.names import clean_name, direct_name
 from indexer.protocol import (
     DEFAULT_PER_PAGE,
@@ -500,7 +500,7 @@ def _recent_views(records: list[Record]) -> list[dict[str, Any]]:
     views = []
     for record in records:
         view = record_view(record)
-        size = preview_size(record) if has_scans(record) else 0
+        size = preview_size(record) if page_images(record) else 0
         if size:
             view["thumbnail"] = iiif_thumbnail(record.id, size)
         views.append(view)
@@ -930,8 +930,9 @@ def scan_thumbnails(record_ids: list[str]) -> dict[str, str]:
     return thumbnails
 
 
-def preview_size(record: Record) -> int:
-    """The thumbnail size (px) the reader may see of a record's scans; 0 if none.
+def preview_size(record: Record, box: int = THUMBNAIL_PX) -> int:
+    """The thumbnail size (px, at most `box`) the reader may see of a record's scans;
+    0 if none.
 
     As the IIIF server decides (portal.record.content_access): view_content allows any
     size, else view_preview up to the rule's preview size.
@@ -939,22 +940,21 @@ def preview_size(record: Record) -> int:
     if not may_see_record(record):
         return 0
     if decide_for_request(record, "view_content").allowed:
-        return THUMBNAIL_PX
+        return box
     preview = decide_for_request(record, "view_preview")
     if preview.allowed and preview.preview_max_px:
-        return min(THUMBNAIL_PX, preview.preview_max_px)
+        return min(box, preview.preview_max_px)
     return 0
 
 
-def iiif_thumbnail(record_id: str, size: int) -> str:
+def iiif_image(record_id: str, *, external: bool = False) -> str:
+    """The IIIF Image API service of a record's first page."""
+    return url_for("iiif.base", identifier=image_identifier(record_id, 1), _external=external)
+
+
+def iiif_thumbnail(record_id: str, size: int, *, external: bool = False) -> str:
     """The IIIF Image API URL of a record's first page, fitted into a size×size box."""
-    base = url_for("iiif.base", identifier=image_identifier(record_id, 1))
-    return f"{base}/full/!{size},{size}/0/default.jpg"
-
-
-def has_scans(record: Record) -> bool:
-    """As the index's `scanned` field: page images this server holds."""
-    return any(o.kind == "image" and o.stored_path for o in record.digital_objects)
+    return f"{iiif_image(record_id, external=external)}/full/!{size},{size}/0/default.jpg"
 
 
 @dataclass

@@ -34,12 +34,6 @@ SERVER_SETTINGS = (
 )
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "postgres: runs against a throwaway PostgreSQL cluster (Debian's postgresql)"
-    )
-
-
 def postgres_bin_dir() -> Path | None:
     """Where initdb and pg_ctl live: $THUVIEN_PG_BIN, the PATH, or Debian's newest version."""
     candidates = []
