@@ -18,6 +18,7 @@ from indexer.protocol import (
     SearchResult,
 )
 from indexer.query import parse
+from indexer.suggestions import Suggestion
 from indexer.tantivy_index import IndexSchemaError, TantivyIndex
 from indexer.text import fold
 from indexer.works import cluster_works, work_key
@@ -35,6 +36,7 @@ __all__ = [
     "SearchIndex",
     "SearchQuery",
     "SearchResult",
+    "Suggestion",
     "TantivyIndex",
     "cluster_works",
     "documents_for",

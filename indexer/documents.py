@@ -164,7 +164,8 @@ def to_document(record: Record, *, work_key: str, visibility: str = "public") ->
         "online": bool(record.digital_objects),
         # sorting, autocomplete, display
         "title_sort": filing_title(record.title, record.languages),
-        "suggest": _texts([title, *(direct_name(a) for a in record.authors)]),
+        "suggest_titles": _texts([title]),
+        "suggest_authors": _texts(direct_name(a) for a in record.authors),
         "holdings": holdings,
         "thumbnail": _thumbnail(record),
         # page images this server holds (IIIF identifier `<id>~1` is the first page)

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
+from indexer.suggestions import Suggestion
+
 # Facet name → the search-document key holding its values (see documents.to_document).
 FACETS = ("library", "format", "language", "year", "subject", "collection", "online")
 SORTS = ("relevance", "year_desc", "year_asc", "title")
@@ -135,8 +137,9 @@ class SearchIndex(Protocol):
 
     def suggest(
         self, prefix: str, limit: int = 10, *, visibility: Sequence[str] = ("public",)
-    ) -> list[str]:
-        """Titles and author names starting (at any word) with `prefix`, diacritics-blind."""
+    ) -> list[Suggestion]:
+        """Titles and author names starting (at any word) with `prefix`, diacritics-blind,
+        best first (see indexer.suggestions)."""
 
 
 def _as_list(value: Any) -> list[Any]:

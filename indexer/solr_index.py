@@ -41,11 +41,11 @@ from indexer.solr_results import (
     facet_counts,
     known_words,
     pairs,
-    rank_suggestions,
     spell_suggestions,
 )
 from indexer.solr_schema import to_solr
 from indexer.spelling import best_correction, rewrite
+from indexer.suggestions import Suggestion, rank_suggestions
 from indexer.text import fold, folded_words, words
 
 log = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ class SolrIndex:
 
     def suggest(
         self, prefix: str, limit: int = 10, *, visibility: Sequence[str] = ("public",)
-    ) -> list[str]:
+    ) -> list[Suggestion]:
         key = " ".join(folded_words(clean(prefix[:200])))
         limit = min(int(limit), 100)
         if not key or limit <= 0 or not visibility:

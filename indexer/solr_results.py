@@ -7,14 +7,14 @@ or as maps; `pairs` reads both so a server-side json.nl setting cannot break par
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from indexer.protocol import FacetCount, Hit
 from indexer.query import Node, highlight_terms
 from indexer.solr_query import HIGHLIGHT_FIELD
-from indexer.solr_schema import MARK_POST, MARK_PRE, SUGGEST_SEP
-from indexer.text import fold, highlight_html, mark_words
+from indexer.solr_schema import MARK_POST, MARK_PRE
+from indexer.text import highlight_html, mark_words
 
 
 def pairs(value: Any) -> list[tuple[str, Any]]:
@@ -161,23 +161,3 @@ def candidate_spellings(
             if folded == candidate and display and count > 0:
                 out.setdefault(candidate, []).append((folded, display, count))
     return out
-
-
-def rank_suggestions(terms: Iterable[tuple[str, Any]], limit: int) -> list[str]:
-    """Autocomplete entries "key␟rank␟display" → display strings, best first.
-
-    Same order as the tantivy backend: titles/names starting with the prefix before
-    later-word matches, then more records, then alphabetical (diacritics-blind).
-    """
-    ranked: dict[str, tuple[str, int, str]] = {}
-    for term, freq in terms:
-        parts = term.split(SUGGEST_SEP)
-        if len(parts) != 3 or not isinstance(freq, int) or freq <= 0:
-            continue
-        _key, rank, display = parts
-        entry = (rank, -freq, display)
-        seen = ranked.get(display.lower())
-        if seen is None or entry < seen:
-            ranked[display.lower()] = entry
-    best = sorted(ranked.values(), key=lambda e: (e[0], e[1], fold(e[2])))
-    return [display for _rank, _freq, display in best[:limit]]

@@ -19,7 +19,8 @@ from indexer.documents import (
     searched_texts,
     values,
 )
-from indexer.tantivy_schema import SUGGEST_SEP, spell_tokens, suggest_entries
+from indexer.suggestions import document_entries
+from indexer.tantivy_schema import spell_tokens
 
 # Fields the schema fills itself (copyField targets) or Solr maintains.
 COPY_FIELDS = {
@@ -37,7 +38,7 @@ MARK_PRE, MARK_POST = "\ue000", "\ue001"
 _MAX_STRING = 2000  # characters; keeps every StrField term far below Lucene's 32 766 bytes
 _MAX_IDENT = 200
 
-__all__ = ["FACET_FIELDS", "SUGGEST_SEP", "to_solr"]
+__all__ = ["FACET_FIELDS", "to_solr"]
 
 
 def _strings(values: list[str], limit: int = _MAX_STRING) -> list[str]:
@@ -81,7 +82,7 @@ def to_solr(doc: dict[str, Any]) -> dict[str, Any]:
         "title_sort": (doc.get("title_sort") or "")[:_MAX_STRING],
         "spell": spell,
         "spell_fold": [token.partition("|")[0] for token in spell],
-        "suggest": suggest_entries(values(doc.get("suggest"))),
+        "suggest": document_entries(doc),
         "payload": json.dumps(payload, ensure_ascii=False),
     }
     # Solr rejects nothing here, but empty values would index empty terms: drop them.

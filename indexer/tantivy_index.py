@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -45,12 +47,12 @@ from indexer.query import (
     positive_words,
 )
 from indexer.spelling import best_correction, rewrite
+from indexer.suggestions import Suggestion, rank_suggestions
 from indexer.tantivy_query import QueryBuilder, restrict
 from indexer.tantivy_schema import (
     FACET_FIELDS,
     SAMPLES,
     SCHEMA_VERSION,
-    SUGGEST_SEP,
     analyzers,
     build_schema,
     to_tantivy,
@@ -69,6 +71,7 @@ SAMPLE_RECORDS = 10_000  # past this many matching records, counts come from a s
 WRITER_THREADS = 1  # tantivy indexing threads: 2 used 45 % more memory for no speed (2 cores)
 SHARE_VALUES = 2_000  # per facet, the values whose share of the index is kept
 MIN_SAMPLE_WORKS = 200  # fewer sampled works than this: sample more (few, big works)
+COUNT_THREADS = 4  # threads counting totals and facets while searches rank their hits
 CACHE_SIZE = 2_048  # searches remembered per index version
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer works than this match
 _SORTS = {
@@ -107,6 +110,8 @@ class TantivyIndex:
         self._version: tuple = ()
         self._cache = _ResultCache(cache_size)
         self._shares: _Shares | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._executor_pid = 0
 
     def _open(self, recreate: bool) -> tantivy.Index:
         if self.path is None:
@@ -219,9 +224,14 @@ class TantivyIndex:
         return self._index.searcher(), version
 
     def _search(self, searcher: tantivy.Searcher, query: SearchQuery) -> SearchResult:
+        """Ranking and counting run side by side: tantivy lets go of the GIL while it
+        searches, so the page's hits (this thread) and the total and facets (a pool
+        thread, on the cheaper match-only query) take the longer of the two, not both."""
         tree = parse(query.q)
         filters = self._builder.filters(query.filters, query.visibility)
         user_query = self._builder.build(tree) or tantivy.Query.all_query()
+        matching = self._builder.build(tree, scored=False) or tantivy.Query.all_query()
+        counting = self._pool().submit(self._counts, searcher, matching, query)
         full = restrict(user_query, filters)
         first, records = self._first(searcher, full, query)
         fuzzy_used = False
@@ -234,11 +244,16 @@ class TantivyIndex:
                 if fuzzy_records:
                     user_query, full, fuzzy_used = fuzzy_query, fuzzy_full, True
                     first, records = fuzzy_first, fuzzy_records
+                    matching = self._builder.build(fuzzy_tree, scored=False) or fuzzy_query
+                    counting = self._pool().submit(self._counts, searcher, matching, query)
 
         order, known, seen = self._collapse(searcher, full, records, query, first)
         hits = self._hits(searcher, order, user_query, tree, query)
-        total, facets, exact = self._tally(searcher, full, query, records, known, seen)
-        facets.update(self._own_filter_free(searcher, user_query, query, records))
+        total, facets, exact = counting.result()
+        if known is not None:
+            total, exact = known, True
+        elif not exact:
+            total = max(total, seen)
         suggestion = None
         if (fuzzy_used or total < SUGGEST_BELOW) and not isinstance(tree, MatchAll):
             suggestion = self._did_you_mean(searcher, tree, query, filters, records, fuzzy_used)
@@ -252,6 +267,24 @@ class TantivyIndex:
             total_exact=exact,
             fuzzy=fuzzy_used,
         )
+
+    def _pool(self) -> ThreadPoolExecutor:
+        """This process's counting threads (made again in a forked server worker,
+        which inherits the object but not the threads)."""
+        if self._executor is None or self._executor_pid != os.getpid():
+            self._executor = ThreadPoolExecutor(COUNT_THREADS, thread_name_prefix="tally")
+            self._executor_pid = os.getpid()
+        return self._executor
+
+    def _counts(
+        self, searcher: tantivy.Searcher, matching: tantivy.Query, query: SearchQuery
+    ) -> tuple[int, dict[str, list[FacetCount]], bool]:
+        """(works, facets, whether the total is exact) for the match-only user query."""
+        full = restrict(matching, self._builder.filters(query.filters, query.visibility))
+        records = _count(searcher, full)
+        total, facets, exact = self._tally(searcher, full, query, records)
+        facets.update(self._own_filter_free(searcher, matching, query, records))
+        return total, facets, exact
 
     def _first(
         self, searcher: tantivy.Searcher, full: tantivy.Query, query: SearchQuery
@@ -366,8 +399,6 @@ class TantivyIndex:
         full: tantivy.Query,
         query: SearchQuery,
         records: int,
-        known: int | None,
-        seen: int,
         counted: bool = True,
     ) -> tuple[int, dict[str, list[FacetCount]], bool]:
         """(works in the result, top facet values by works, whether the total is exact).
@@ -382,21 +413,16 @@ class TantivyIndex:
         """
         if records == 0:
             return 0, {name: [] for name in query.facets}, True
-        if known is not None and not query.facets:
-            return known, {}, True
         exact = counted and records <= FACET_EXACT_LIMIT
         fraction = min(1.0, math.ceil(SAMPLES * SAMPLE_RECORDS / records) / SAMPLES)
         while True:
-            found = self._aggregate(searcher, full, query, records, known, exact, fraction, counted)
+            found = self._aggregate(searcher, full, query, records, exact, fraction, counted)
             if fraction >= 1.0 or _works(found["works"]) >= MIN_SAMPLE_WORKS:
                 break
             fraction = min(1.0, fraction * 8)  # stays a multiple of 1/SAMPLES
-        if known is not None:
-            total, total_exact = known, True
-        else:
-            works = round(_works(found["works"]) / fraction)
-            total = max(seen, min(records, works) if counted else works)
-            total_exact = fraction >= 1.0 and "buckets" in found["works"]
+        works = round(_works(found["works"]) / fraction)
+        total = min(records, works) if counted else works
+        total_exact = fraction >= 1.0 and "buckets" in found["works"]
         facets = {}
         for name in query.facets:
             counts = [
@@ -433,9 +459,7 @@ class TantivyIndex:
             if counted:
                 estimate = _count(searcher, broader)
             one = replace(query, facets=[name])
-            _total, facets, _exact = self._tally(
-                searcher, broader, one, estimate, None, 0, counted=counted
-            )
+            _total, facets, _exact = self._tally(searcher, broader, one, estimate, counted)
             out[name] = facets[name]
         return out
 
@@ -451,7 +475,6 @@ class TantivyIndex:
         full: tantivy.Query,
         query: SearchQuery,
         records: int,
-        known: int | None,
         exact: bool,
         fraction: float,
         counted: bool,
@@ -466,8 +489,7 @@ class TantivyIndex:
             }
             for name in query.facets
         }
-        if known is None or fraction < 1.0:
-            aggs["works"] = distinct if fraction >= 1.0 and counted else estimate
+        aggs["works"] = distinct if fraction >= 1.0 and counted else estimate
         target = full
         if fraction < 1.0:
             # Posting lists, not a range over the fast field: they lead the intersection.
@@ -508,7 +530,7 @@ class TantivyIndex:
         if not corrections:
             return None
         suggestion = rewrite(query.q, corrections)
-        corrected = self._builder.build(parse(suggestion))
+        corrected = self._builder.build(parse(suggestion), scored=False)
         if corrected is None:
             return None
         better = _count(searcher, restrict(corrected, filters))
@@ -516,7 +538,7 @@ class TantivyIndex:
 
     def suggest(
         self, prefix: str, limit: int = 10, *, visibility: Sequence[str] = ("public",)
-    ) -> list[str]:
+    ) -> list[Suggestion]:
         key = " ".join(folded_words(prefix[:200]))
         limit = min(int(limit), 100)
         if not key or limit <= 0 or not visibility:
@@ -526,18 +548,7 @@ class TantivyIndex:
         searcher = self._index.searcher()
         visible = self._builder.filters({}, list(visibility))[0]
         terms = searcher.terms_with_prefix("suggest", key, filter_query=visible, limit=2000)
-        ranked: dict[str, tuple[str, int, str]] = {}
-        for term, freq in terms:
-            parts = term.split(SUGGEST_SEP)
-            if len(parts) != 3 or freq <= 0:
-                continue
-            _key, rank, display = parts
-            entry = (rank, -freq, display)
-            seen = ranked.get(display.lower())
-            if seen is None or entry < seen:
-                ranked[display.lower()] = entry
-        best = sorted(ranked.values(), key=lambda e: (e[0], e[1], fold(e[2])))
-        return [display for _rank, _freq, display in best[:limit]]
+        return rank_suggestions(terms, limit)
 
 
 def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:

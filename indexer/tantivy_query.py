@@ -9,6 +9,11 @@ Words typed next to each other score more when they stand next to each other in 
 title or the author (like edismax's `pf`): Vietnamese words are often two or three
 syllables, so "Hà Nội" as adjacent syllables is what the reader meant, not "hà" in one
 field and "nội" in another.
+
+Counting and facets need which records match, not how well: `build(node, scored=False)`
+matches exactly the same records more cheaply. An exact-diacritics field never matches
+what its folded twin does not, so those are left out, and a one-word term asks the
+`any` field (every folded text, document ids only) instead of seven fields.
 """
 
 from __future__ import annotations
@@ -53,6 +58,15 @@ FIELD_GROUPS: dict[str | None, list[tuple[str, str, float]]] = {
     "issn": [("identifiers", IDENT, 1.0)],
     "callnumber": [("call_numbers", FOLD, 1.0)],
 }
+# What a one-word keyword matches, for a query that is not scored.
+_MATCH_WORD = [("any", FOLD, 1.0), ("identifiers", IDENT, 1.0)]
+
+
+def match_groups(field: str | None, one_word: bool) -> list[tuple[str, str, float]]:
+    """The fields a term must be looked up in when only matching counts."""
+    if field is None and one_word:
+        return _MATCH_WORD
+    return [group for group in FIELD_GROUPS.get(field, FIELD_GROUPS[None]) if group[1] != EXACT]
 
 
 def _regex_escape(token: str) -> str:
@@ -72,50 +86,52 @@ class QueryBuilder:
         text = nfc(text)
         return self.analyzers[analyzer].analyze(same_i(text) if analyzer == FOLD else text)
 
-    def build(self, node: Node) -> tantivy.Query | None:
-        """A Query for the tree, or None when nothing in it is searchable."""
+    def build(self, node: Node, scored: bool = True) -> tantivy.Query | None:
+        """A Query for the tree, or None when nothing in it is searchable; not `scored`,
+        one that matches the same records and only that (see the module docstring)."""
         if isinstance(node, MatchAll):
             return tantivy.Query.all_query()
         if isinstance(node, Term):
-            return self._term(node)
+            return self._term(node, scored)
         if isinstance(node, Phrase):
-            return self._phrase(node)
+            return self._phrase(node, scored)
         if isinstance(node, Range):
             return tantivy.Query.range_query(
                 self.schema, "year", tantivy.FieldType.Integer, node.low, node.high
             )
         if isinstance(node, Not):
-            inner = self.build(node.child)
+            inner = self.build(node.child, scored)
             if inner is None:
                 return None
             return tantivy.Query.boolean_query(
                 [(Must, tantivy.Query.all_query()), (MustNot, inner)]
             )
         if isinstance(node, And):
-            return self._and(node.children)
+            return self._and(node.children, scored)
         if isinstance(node, Or):
-            parts = [q for q in (self.build(c) for c in node.children) if q is not None]
+            parts = [q for q in (self.build(c, scored) for c in node.children) if q is not None]
             if not parts:
                 return None
             return parts[0] if len(parts) == 1 else _bool(Should, parts)
         return None
 
-    def _and(self, children: Sequence[Node]) -> tantivy.Query | None:
+    def _and(self, children: Sequence[Node], scored: bool) -> tantivy.Query | None:
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for child in children:
             if isinstance(child, Not):
-                inner = self.build(child.child)
+                inner = self.build(child.child, scored)
                 if inner is not None:
                     clauses.append((MustNot, inner))
             else:
-                query = self.build(child)
+                query = self.build(child, scored)
                 if query is not None:
                     clauses.append((Must, query))
         if not clauses:
             return None
         if all(occur == MustNot for occur, _ in clauses):
             clauses.insert(0, (Must, tantivy.Query.all_query()))
-        clauses.extend((Should, q) for q in self._proximity(children))
+        if scored:
+            clauses.extend((Should, q) for q in self._proximity(children))
         if len(clauses) == 1 and clauses[0][0] == Must:
             return clauses[0][1]
         return tantivy.Query.boolean_query(clauses)
@@ -129,14 +145,17 @@ class QueryBuilder:
             for field, words, weight in proximity_phrases(tokens)
         ]
 
-    def _term(self, term: Term) -> tantivy.Query | None:
+    def _term(self, term: Term, scored: bool) -> tantivy.Query | None:
         if term.field == "year":
             try:
                 return tantivy.Query.term_query(self.schema, "year", int(term.text))
             except ValueError:
                 return None
+        groups = FIELD_GROUPS.get(term.field, FIELD_GROUPS[None])
+        if not scored:
+            groups = match_groups(term.field, len(self.tokens(term.text, FOLD)) <= 1)
         parts = []
-        for field, analyzer, weight in FIELD_GROUPS.get(term.field, FIELD_GROUPS[None]):
+        for field, analyzer, weight in groups:
             tokens = self.tokens(term.text, analyzer)
             if not tokens:
                 continue
@@ -153,9 +172,12 @@ class QueryBuilder:
             parts.append(tantivy.Query.boost_query(query, weight))
         return _bool(Should, parts) if parts else None
 
-    def _phrase(self, phrase: Phrase) -> tantivy.Query | None:
+    def _phrase(self, phrase: Phrase, scored: bool) -> tantivy.Query | None:
+        groups = FIELD_GROUPS.get(phrase.field, FIELD_GROUPS[None])
+        if not scored:
+            groups = match_groups(phrase.field, len(self.tokens(phrase.text, FOLD)) <= 1)
         parts = []
-        for field, analyzer, weight in FIELD_GROUPS.get(phrase.field, FIELD_GROUPS[None]):
+        for field, analyzer, weight in groups:
             tokens = self.tokens(phrase.text, analyzer)
             if tokens:
                 parts.append(tantivy.Query.boost_query(self._words(field, tokens), weight))

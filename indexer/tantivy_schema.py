@@ -8,6 +8,11 @@ key (fast, numeric: read per hit without loading stored documents, which is what
 collapsing cheap), and `sample` its top byte, indexed: the works of one `sample` value
 are a uniform 1/256 of all works, and a few values' posting lists select a sample of a
 large result more cheaply than any range over `work_num` (see TantivyIndex._tally).
+
+`any` holds every folded text once more, as document ids only (no frequencies, no
+positions): it answers "which records contain this word" with one posting list where
+the scored fields need eleven, which is what counting and facets ask
+(tantivy_query.QueryBuilder.build with scored=False).
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ from indexer.documents import (
     searched_texts,
     values,
 )
+from indexer.suggestions import document_entries
 from indexer.text import exact, fold, same_i, words
 
-SCHEMA_VERSION = 2  # 2: `sample`; no place or source key in `misc`; kí = ký
+SCHEMA_VERSION = 3  # 2: `sample`; no place or source key in `misc`; kí = ký. 3: `any`
 
 FOLD = "vi_fold"
 EXACT = "vi_exact"
@@ -36,8 +42,6 @@ IDENT = "ident"
 _RAW_FAST = ("id", "work_key", "library", "format", "language", "subject", "collection")
 _RAW_FAST += ("online", "visibility", "title_sort")
 
-SUGGEST_SEP = "\x1f"
-_SUGGEST_WORDS = 8  # autocomplete also from the 2nd…8th word of a title
 _MAX_TERM = 100
 
 
@@ -67,6 +71,7 @@ def build_schema() -> tantivy.Schema:
     for name in ("title", "authors", "subjects", "body"):
         sb.add_text_field(name, stored=name == "body", tokenizer_name=FOLD)
         sb.add_text_field(f"{name}_exact", tokenizer_name=EXACT)
+    sb.add_text_field("any", tokenizer_name=FOLD, index_option="basic")
     sb.add_text_field("misc", tokenizer_name=FOLD)
     sb.add_text_field("call_numbers", tokenizer_name=FOLD)
     sb.add_text_field("identifiers", tokenizer_name=IDENT, index_option="basic")
@@ -101,19 +106,6 @@ def _spell_token(word: str) -> str:
     return f"{fold(word)}|{exact(word)}"
 
 
-def suggest_entries(texts: list[str]) -> list[str]:
-    """Raw terms "folded key␟rank␟display": a prefix of the key finds the display text."""
-    entries: list[str] = []
-    for text in texts:
-        folded = [fold(w) for w in words(text)]
-        display = " ".join(text.split())[:200]
-        for start in range(min(len(folded), _SUGGEST_WORDS)):
-            key = " ".join(folded[start:])[:80]
-            if key:
-                entries.append(f"{key}{SUGGEST_SEP}{0 if start == 0 else 1}{SUGGEST_SEP}{display}")
-    return list(dict.fromkeys(entries))
-
-
 def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
     """A search document (documents.to_document) as a tantivy Document."""
     searched = searched_texts(doc)
@@ -128,12 +120,16 @@ def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
     for name in ("title", "authors", "subjects", "body"):
         for value in searched[name]:
             if value:
-                out.add_text(name, same_i(value))
+                folded = same_i(value)
+                out.add_text(name, folded)
+                out.add_text("any", folded)
                 out.add_text(f"{name}_exact", value)
-    for value in searched["misc"]:
-        out.add_text("misc", same_i(value))
-    for value in values(doc.get("call_numbers")):
-        out.add_text("call_numbers", same_i(value))
+    call_numbers = values(doc.get("call_numbers"))
+    for name, texts in (("misc", searched["misc"]), ("call_numbers", call_numbers)):
+        for value in texts:
+            folded = same_i(value)
+            out.add_text(name, folded)
+            out.add_text("any", folded)
     for value in values(doc.get("identifiers")):
         out.add_text("identifiers", value)
     for facet in ("library", "format", "language", "subject", "collection"):
@@ -148,7 +144,7 @@ def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
     spell = spell_tokens(titles + values(doc.get("authors")) + subjects)
     if spell:
         out.add_text("spell", spell)
-    for entry in suggest_entries(values(doc.get("suggest"))):
+    for entry in document_entries(doc):
         out.add_text("suggest", entry)
     payload = {"fields": display_fields(doc), "holdings": doc.get("holdings") or []}
     out.add_bytes("payload", json.dumps(payload, ensure_ascii=False).encode("utf-8"))

@@ -1371,10 +1371,10 @@ def suggest() -> Response:
         response.status_code = 503
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return _json_list(found)
+    return _json_list([{"text": s.text, "kind": s.kind} for s in found])
 
 
-def _json_list(values: list[str]) -> Response:
+def _json_list(values: list[dict[str, str]]) -> Response:
     response = jsonify({"suggestions": values})
     response.headers["Cache-Control"] = "public, max-age=60"
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -107,7 +107,7 @@
         item.className = "suggest-list__option";
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
-        item.textContent = value;
+        item.textContent = value.text;
         // mousedown, not click: it fires before the input's blur closes the list
         item.addEventListener("mousedown", function (event) {
           event.preventDefault();

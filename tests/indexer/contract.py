@@ -28,6 +28,7 @@ from indexer import (
     MAX_PER_PAGE,
     SearchQuery,
     SearchResult,
+    Suggestion,
     documents_for,
     fold,
     index_records,
@@ -398,11 +399,15 @@ class SearchIndexContract:
         assert self.search(index, "truyen kieu").suggestion is None  # folding is not a typo
 
     def test_autocomplete(self, index):
-        assert "Truyện Kiều" in index.suggest("truy")
-        assert "Truyện Kiều" in index.suggest("TRUYỆN K")
-        assert "Nguyễn Du" in index.suggest("nguyen d")
-        assert "The Tale of Kieu" in index.suggest("tale")  # from a later word too
-        assert index.suggest("truy")[0].startswith("Truyện")
+        def texts(prefix, **kwargs):
+            return [s.text for s in index.suggest(prefix, **kwargs)]
+
+        assert Suggestion("Truyện Kiều", "title") in index.suggest("truy")
+        assert "Truyện Kiều" in texts("TRUYỆN K")
+        assert Suggestion("Nguyễn Du", "author") in index.suggest("nguyen d")
+        assert Suggestion("Truyện Kiều", "author") not in index.suggest("truy")
+        assert "The Tale of Kieu" in texts("tale")  # from a later word too
+        assert texts("truy")[0].startswith("Truyện")
         assert len(index.suggest("t", limit=3)) <= 3
         assert index.suggest("") == []
         assert index.suggest("*(") == []
@@ -459,7 +464,9 @@ class SearchIndexContract:
         kieu = self.search(index, "truyện kiều", visibility=staff).hits[0]
         assert SECRET in kieu.libraries
         assert len(kieu.record_ids) == 4
-        assert index.suggest("zyz", visibility=staff) == ["Hồ sơ nội bộ Zyzzyva"]
+        assert index.suggest("zyz", visibility=staff) == [
+            Suggestion("Hồ sơ nội bộ Zyzzyva", "title")
+        ]
         assert self.search(index, "zyzzyvq", visibility=staff).suggestion is not None
 
     def test_no_visibility_sees_nothing(self, index):

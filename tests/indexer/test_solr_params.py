@@ -28,7 +28,7 @@ from indexer.solr_query import (
     build_suggest_params,
     spell_words,
 )
-from indexer.solr_results import marked_html, rank_suggestions
+from indexer.solr_results import marked_html
 from indexer.solr_schema import COPY_FIELDS, FACET_FIELDS, INTERNAL_FIELDS, to_solr
 from indexer.tantivy_query import FIELD_GROUPS
 from tests.indexer.contract import HOSTILE
@@ -336,12 +336,6 @@ def test_marked_html_escapes_and_marks():
     assert html == "&lt;đoạn&gt; <mark>trường</mark> &amp; x"
 
 
-def test_rank_suggestions():
-    terms = [("tale of kieu\x1f1\x1fThe Tale of Kieu", 1), ("truyen kieu\x1f0\x1fTruyện Kiều", 3)]
-    assert rank_suggestions(terms, 10) == ["Truyện Kiều", "The Tale of Kieu"]
-    assert rank_suggestions([("bad", 1)], 10) == []
-
-
 # --- the configset ------------------------------------------------------------------------
 
 
@@ -382,8 +376,9 @@ def test_configset_mirrors_tantivy_fields(monkeypatch):
     names = set(tantivy_schema.build_schema())
     assert "title_exact" in names and "payload" in names
     # work_num is tantivy's numeric twin of work_key (Solr collapses on work_key itself);
-    # sample selects works for tantivy's estimated counts (Solr counts facets itself)
-    assert names - {"work_num", "sample"} <= set(_schema_fields())
+    # sample selects works for tantivy's estimated counts and `any` is tantivy's cheap
+    # match-only twin of the text fields (Solr counts facets itself, in the same request)
+    assert names - {"work_num", "sample", "any"} <= set(_schema_fields())
 
 
 def test_configset_copy_fields_and_key():

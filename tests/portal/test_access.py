@@ -39,7 +39,7 @@ def surfaces(client: FlaskClient) -> dict[str, bool]:
     return {
         "results page": HIDDEN_ID in search_page.get_data(as_text=True),
         "api search": api_search["total"] > 0,
-        "suggestions": any(HIDDEN_WORD in s for s in map(str, suggestions)),
+        "suggestions": any(HIDDEN_WORD in s["text"] for s in suggestions),
         "record page": client.get(f"/record/{HIDDEN_ID}").status_code == 200,
         "citation": client.get(f"/record/{HIDDEN_ID}/cite.ris").status_code == 200,
         "api record": client.get(f"/api/records/{HIDDEN_ID}").status_code == 200,

@@ -463,7 +463,7 @@ def record_outcomes(client: FlaskClient, level: str) -> dict[str, str]:
     return {
         "results": _listed(client, f"/search?q={word}", rid),
         "facets": "yes" if collections.get(f"rec-{level}", 0) >= 1 else "no",
-        "suggest": "yes" if any(s.startswith(word) and " rec " in s for s in suggestions) else "no",
+        "suggest": "yes" if any(s["text"].startswith(word) and " rec " in s["text"] for s in suggestions) else "no",
         "record": _status(client, f"/record/{rid}"),
         "api-search": "yes" if any(h["id"] == rid for h in api_hits) else "no",
         "api-record": _status(client, f"/api/records/{rid}"),

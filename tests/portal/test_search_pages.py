@@ -654,7 +654,9 @@ def test_numbers_are_localised(client):
 
 def test_suggestions_are_titles_and_authors_and_respect_visibility(client):
     body = client.get("/suggest", query_string={"q": "truy"}).get_json()
-    assert "Truyện Kiều" in body["suggestions"]
+    assert {"text": "Truyện Kiều", "kind": "title"} in body["suggestions"]
+    names = client.get("/suggest", query_string={"q": "nguyen"}).get_json()["suggestions"]
+    assert {"text": "Nguyễn Du", "kind": "author"} in names
     assert client.get("/suggest", query_string={"q": "zyzz"}).get_json() == {"suggestions": []}
     assert client.get("/suggest", query_string={"q": "t"}).get_json() == {"suggestions": []}
     assert client.get("/suggest", query_string={"q": "x" * 5000}).status_code == 200
