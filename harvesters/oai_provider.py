@@ -37,6 +37,10 @@ from harvesters.oai_repository import (
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
+OAI_ID_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
+OAI_ID_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
+# oai-identifier.xsd's repositoryIdentifierType: a domain name.
+_REPOSITORY_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
 CONTENT_TYPE = "text/xml; charset=utf-8"
 MAX_BODY = 64 * 1024
 
@@ -185,7 +189,30 @@ def _identify(ctx: _Context, verb: str, params: dict[str, str]) -> etree._Elemen
     _sub(el, "earliestDatestamp", _stamp(repo.earliest_datestamp, repo.granularity))
     _sub(el, "deletedRecord", repo.deleted_record)
     _sub(el, "granularity", repo.granularity)
+    for description in getattr(repo, "descriptions", ()):  # optional in OaiRepository
+        _sub(el, "description").append(description)
     return el
+
+
+def identifier_description(namespace: str, sample_identifier: str) -> etree._Element | None:
+    """Identify's oai-identifier <description>, which tells a harvester how to read the
+    identifiers; None when `namespace` is not a domain name, as the schema requires."""
+    if not _REPOSITORY_ID.fullmatch(namespace):
+        return None
+    root = etree.Element(_id_tag("oai-identifier"), nsmap={None: OAI_ID_NS, "xsi": XSI_NS})
+    root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_ID_NS} {OAI_ID_SCHEMA}")
+    for name, text in (
+        ("scheme", "oai"),
+        ("repositoryIdentifier", namespace),
+        ("delimiter", ":"),
+        ("sampleIdentifier", sample_identifier),
+    ):
+        etree.SubElement(root, _id_tag(name)).text = text
+    return root
+
+
+def _id_tag(name: str) -> str:
+    return f"{{{OAI_ID_NS}}}{name}"
 
 
 def _list_metadata_formats(ctx: _Context, verb: str, params: dict[str, str]) -> etree._Element:

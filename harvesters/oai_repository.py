@@ -68,7 +68,8 @@ class OaiRepository(Protocol):
 
     `list_items` returns the items with from_ <= datestamp <= until (None: unbounded)
     in set_spec or a set below it ("a:b" is in "a"), ordered by `item_key`, plus
-    their total. The schema needs at least one admin email.
+    their total. The schema needs at least one admin email. A repository may also
+    have `descriptions`: elements for Identify's <description>s.
     """
 
     repository_name: str

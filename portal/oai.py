@@ -41,7 +41,7 @@ from lxml import etree
 from catalogue.record import Record
 from catalogue.store import ChangedRecord, Store
 from harvesters.marcxml import element_to_marc, find_marc_record
-from harvesters.oai_provider import CONTENT_TYPE, OAI_NS, respond
+from harvesters.oai_provider import CONTENT_TYPE, OAI_NS, identifier_description, respond
 from harvesters.oai_repository import (
     MARC21,
     MARC_NS,
@@ -63,7 +63,11 @@ bp = Blueprint("oai", __name__)
 REPOSITORY_NAME = "thuvien"
 # A placeholder until settings name a real address (the schema requires one).
 ADMIN_EMAIL = "admin@example.org"
-NAMESPACE = "thuvien"
+NAMESPACE = "thuvien"  # set `oai_namespace` to the portal's domain name in production
+REPOSITORY_DESCRIPTION = (
+    "Mục lục liên hợp các thư viện Hà Nội / The union catalogue of Hanoi's libraries"
+)
+SAMPLE_RECORD_ID = "thu-vien-quoc-gia:000123"  # what Identify's sampleIdentifier shows
 PAGE_SIZE = 100
 PAGE_SIZE_CONFIG = "THUVIEN_OAI_PAGE_SIZE"  # app.config key, for tests and tuning
 LIBRARIES = ("library", "Thư viện")
@@ -103,6 +107,7 @@ def repository_for_request() -> StoreRepository:
         namespace=settings.oai_namespace or NAMESPACE,
         may_see=access.may_publish_record,
         record_url=lambda record_id: url_for("record.show", record_id=record_id, _external=True),
+        home_url=url_for("search.home", _external=True),
     )
 
 
@@ -147,6 +152,7 @@ class StoreRepository:
         namespace: str,
         may_see: Callable[[Record], bool],
         record_url: Callable[[str], str],
+        home_url: str = "",
     ) -> None:
         self.store = store
         self.cache = cache
@@ -155,10 +161,27 @@ class StoreRepository:
         self.namespace = namespace
         self.may_see = may_see
         self.record_url = record_url
+        self.home_url = home_url
 
     @property
     def earliest_datestamp(self) -> datetime:
         return self.cache.earliest(self.store) or datetime.now(UTC)
+
+    @property
+    def descriptions(self) -> list[etree._Element]:
+        """Identify's: the union catalogue in Dublin Core, and how its identifiers read
+        (when the namespace is a domain name, as oai-identifier requires)."""
+        about = dc_element(
+            {
+                "title": [self.repository_name],
+                "description": [REPOSITORY_DESCRIPTION],
+                "type": ["Collection"],
+                "language": ["vie", "eng"],
+                "identifier": [self.home_url],
+            }
+        )
+        identifiers = identifier_description(self.namespace, self.identifier(SAMPLE_RECORD_ID))
+        return [about] if identifiers is None else [about, identifiers]
 
     # identifiers
 

@@ -26,8 +26,17 @@ from catalogue.settings import HarvestSettings, Settings
 from catalogue.sources import Source
 from catalogue.store import HarvestedItem, Store
 from catalogue.tables import RecordRow
-from harvesters.oai_provider import respond
-from harvesters.oai_repository import MARC_NS, OAI_DC, SECONDS, OaiItem, dc_element, marcxml_element
+from harvesters.oai_provider import identifier_description, respond
+from harvesters.oai_repository import (
+    DC_NS,
+    MARC_NS,
+    OAI_DC,
+    OAI_DC_NS,
+    SECONDS,
+    OaiItem,
+    dc_element,
+    marcxml_element,
+)
 from harvesters.runner import HarvestOptions, harvest_source
 from indexer import TantivyIndex
 from portal import access
@@ -223,6 +232,33 @@ def test_identify(oai):
     assert identify.earliestDatestamp == "2024-01-01T00:00:00Z"
     assert identify.deletedRecord == "persistent"
     assert identify.granularity == "YYYY-MM-DDThh:mm:ssZ"
+    # The union catalogue described in Dublin Core; no oai-identifier description, as
+    # the default namespace "thuvien" is not the domain name that schema requires.
+    (description,) = _request(oai.url, verb="Identify").findall("o:Identify/o:description", NS)
+    (about,) = description
+    assert about.tag == f"{{{OAI_DC_NS}}}dc"
+    assert about.findtext(f"{{{DC_NS}}}title") == "thuvien"
+    home = about.findtext(f"{{{DC_NS}}}identifier")
+    assert requests.get(home, timeout=10).status_code == 200
+
+
+def test_identify_describes_identifiers_when_the_namespace_is_a_domain():
+    repo = StoreRepository(None, None, repository_name="t", admin_emails=[],
+                           namespace="thuvien.hanoi.gov.vn", may_see=lambda r: True,
+                           record_url=str, home_url="https://thuvien.hanoi.gov.vn/")  # fmt: skip
+    about, identifiers = repo.descriptions
+    assert about.findtext(f"{{{DC_NS}}}identifier") == "https://thuvien.hanoi.gov.vn/"
+    oai_id = "{http://www.openarchives.org/OAI/2.0/oai-identifier}"
+    assert identifiers.tag == f"{oai_id}oai-identifier"
+    assert [(etree.QName(c).localname, c.text) for c in identifiers] == [
+        ("scheme", "oai"),
+        ("repositoryIdentifier", "thuvien.hanoi.gov.vn"),
+        ("delimiter", ":"),
+        ("sampleIdentifier", "oai:thuvien.hanoi.gov.vn:thu-vien-quoc-gia:000123"),
+    ]
+    assert repo.record_id(identifiers[3].text) == "thu-vien-quoc-gia:000123"
+    assert identifier_description("thuvien", "oai:thuvien:1") is None
+    assert identifier_description("-bad.example", "oai:-bad.example:1") is None
 
 
 def test_list_metadata_formats(oai):
