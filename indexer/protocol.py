@@ -120,7 +120,15 @@ class SearchIndex(Protocol):
         """Add or replace (by "id") documents; visible after `commit`.
 
         `new`: the caller knows none of these ids is in the index (a rebuild, right
-        after `clear`), so a backend may skip looking for a document to replace."""
+        after `clear`), so a backend may skip looking for a document to replace.
+        The same as `add_prepared` of each document's `prepare`."""
+
+    def prepare(self, doc: dict[str, Any]) -> Any:
+        """The backend's own form of a document, picklable and made without touching
+        the index: a rebuild makes these in a second process (indexer.pipeline)."""
+
+    def add_prepared(self, items: Iterable[Any], *, new: bool = False) -> None:
+        """`add` for documents already through `prepare`."""
 
     def delete(self, ids: Iterable[str]) -> None:
         """Remove documents by record id; visible after `commit`."""

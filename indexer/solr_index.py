@@ -122,10 +122,16 @@ class SolrIndex:
     # --- writing ---------------------------------------------------------------------
 
     def add(self, docs: Iterable[dict[str, Any]], *, new: bool = False) -> None:
+        self.add_prepared((self.prepare(doc) for doc in docs), new=new)
+
+    def prepare(self, doc: dict[str, Any]) -> dict[str, Any]:
+        return to_solr(doc)
+
+    def add_prepared(self, items: Iterable[dict[str, Any]], *, new: bool = False) -> None:
         # Solr replaces by uniqueKey whatever `new` says: nothing to skip.
         batch: list[dict[str, Any]] = []
-        for doc in docs:
-            batch.append(to_solr(doc))
+        for item in items:
+            batch.append(item)
             if len(batch) >= self.batch_size:
                 self._call(self._solr.add, batch, commit=False)
                 batch = []

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from catalogue.record import Record
 from catalogue.rights import load_policy
 from catalogue.store import Store
 from indexer.documents import to_document
+from indexer.pipeline import Batches, prepared_batches
 from indexer.protocol import SearchIndex
 from indexer.works import cluster_works, signature
 
@@ -80,13 +82,17 @@ def sync_index(
             list(store.get_records(ordered[start : start + BATCH]).values())
             for start in range(0, len(ordered), BATCH)
         )
-    for batch in batches:
-        docs = [
-            to_document(r, work_key=keys[r.id], visibility=visibility(r))
-            for r in batch
-            if not r.deleted and r.id in keys
-        ]
-        index.add(docs, new=rebuild)  # a rebuild cleared the index first
+
+    def documents() -> Iterator[list[dict[str, Any]]]:
+        for batch in batches:
+            yield [
+                to_document(r, work_key=keys[r.id], visibility=visibility(r))
+                for r in batch
+                if not r.deleted and r.id in keys
+            ]
+
+    # A rebuild cleared the index first: every document is new.
+    add_documents(index, documents, records=len(ordered), new=rebuild, store=store)
     index.commit()
     store.set_work_keys({i: keys[i] for i in ordered})
     store.set_counter(INDEX_MARK, top)
@@ -97,6 +103,27 @@ def sync_index(
         total=index.count(),
         rebuilt=rebuild,
     )
+
+
+def add_documents(
+    index: SearchIndex,
+    documents: Batches,
+    *,
+    records: int,
+    new: bool = False,
+    store: Store | None = None,
+) -> None:
+    """Add batches of search documents, made in a second process when that pays
+    (indexer.pipeline); `store` is what `documents` reads, if anything."""
+
+    def after_fork() -> None:
+        if store is not None:  # the child needs its own connections
+            store.engine.dispose(close=False)
+
+    for prepared in prepared_batches(
+        documents, index.prepare, records=records, after_fork=after_fork
+    ):
+        index.add_prepared(prepared, new=new)
 
 
 def _batches(records: Iterable[Record], size: int = BATCH) -> Iterator[list[Record]]:

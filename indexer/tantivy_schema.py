@@ -17,6 +17,7 @@ the scored fields need eleven, which is what counting and facets ask
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from functools import lru_cache
@@ -106,46 +107,38 @@ def _spell_token(word: str) -> str:
     return f"{fold(word)}|{exact(word)}"
 
 
-def to_tantivy(doc: dict[str, Any]) -> tantivy.Document:
-    """A search document (documents.to_document) as a tantivy Document."""
+def to_tantivy(doc: dict[str, Any]) -> str:
+    """A search document (documents.to_document) as the JSON tantivy's writer reads
+    (`IndexWriter.add_json`): plain text, so another process can make it (a rebuild
+    makes documents in one process while tantivy indexes in the other; see sync)."""
     searched = searched_texts(doc)
-    titles, subjects = searched["title"], searched["subjects"]
-
-    out = tantivy.Document()
-    out.add_text("id", doc["id"])
-    out.add_text("work_key", doc.get("work_key") or f"rec:{doc['id']}")
-    num = work_num(doc.get("work_key") or f"rec:{doc['id']}")
-    out.add_unsigned("work_num", num)
-    out.add_unsigned("sample", sample_of(num))
+    key = doc.get("work_key") or f"rec:{doc['id']}"
+    num = work_num(key)
+    out: dict[str, Any] = {"id": doc["id"], "work_key": key, "work_num": num}
+    out["sample"] = sample_of(num)
+    anything: list[str] = []
     for name in ("title", "authors", "subjects", "body"):
-        for value in searched[name]:
-            if value:
-                folded = same_i(value)
-                out.add_text(name, folded)
-                out.add_text("any", folded)
-                out.add_text(f"{name}_exact", value)
-    call_numbers = values(doc.get("call_numbers"))
-    for name, texts in (("misc", searched["misc"]), ("call_numbers", call_numbers)):
-        for value in texts:
-            folded = same_i(value)
-            out.add_text(name, folded)
-            out.add_text("any", folded)
-    for value in values(doc.get("identifiers")):
-        out.add_text("identifiers", value)
+        texts = [value for value in searched[name] if value]
+        out[name] = [same_i(value) for value in texts]
+        out[f"{name}_exact"] = texts
+        anything += out[name]
+    out["misc"] = [same_i(value) for value in searched["misc"]]
+    out["call_numbers"] = [same_i(value) for value in values(doc.get("call_numbers"))]
+    out["any"] = anything + out["misc"] + out["call_numbers"]
+    out["identifiers"] = values(doc.get("identifiers"))
     for facet in ("library", "format", "language", "subject", "collection"):
-        for value in values(doc.get(facet)):
-            out.add_text(facet, value)
-    out.add_text("online", "true" if doc.get("online") else "false")
-    out.add_text("visibility", doc.get("visibility") or "public")
+        out[facet] = values(doc.get(facet))
+    out["online"] = "true" if doc.get("online") else "false"
+    out["visibility"] = doc.get("visibility") or "public"
     if isinstance(doc.get("year"), int):
-        out.add_integer("year", doc["year"])
+        out["year"] = doc["year"]
     if doc.get("title_sort"):
-        out.add_text("title_sort", doc["title_sort"])
-    spell = spell_tokens(titles + values(doc.get("authors")) + subjects)
+        out["title_sort"] = doc["title_sort"]
+    spell = spell_tokens(searched["title"] + values(doc.get("authors")) + searched["subjects"])
     if spell:
-        out.add_text("spell", spell)
-    for entry in document_entries(doc):
-        out.add_text("suggest", entry)
+        out["spell"] = spell
+    out["suggest"] = document_entries(doc)
     payload = {"fields": display_fields(doc), "holdings": doc.get("holdings") or []}
-    out.add_bytes("payload", json.dumps(payload, ensure_ascii=False).encode("utf-8"))
-    return out
+    packed = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    out["payload"] = base64.b64encode(packed).decode("ascii")  # a bytes field, in JSON
+    return json.dumps(out, ensure_ascii=False)
