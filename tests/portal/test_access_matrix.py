@@ -442,6 +442,10 @@ def _listed(client: FlaskClient, path: str, rid: str) -> str:
     return "yes" if rid in response.get_data(as_text=True) else "no"
 
 
+def _suggests(text: str, word: str) -> bool:
+    return text.startswith(word) and " rec " in text
+
+
 def _status(client: FlaskClient, path: str) -> str:
     response = client.get(path)
     if response.status_code == 302:
@@ -463,7 +467,7 @@ def record_outcomes(client: FlaskClient, level: str) -> dict[str, str]:
     return {
         "results": _listed(client, f"/search?q={word}", rid),
         "facets": "yes" if collections.get(f"rec-{level}", 0) >= 1 else "no",
-        "suggest": "yes" if any(s["text"].startswith(word) and " rec " in s["text"] for s in suggestions) else "no",
+        "suggest": "yes" if any(_suggests(s["text"], word) for s in suggestions) else "no",
         "record": _status(client, f"/record/{rid}"),
         "api-search": "yes" if any(h["id"] == rid for h in api_hits) else "no",
         "api-record": _status(client, f"/api/records/{rid}"),
