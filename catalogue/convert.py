@@ -56,6 +56,7 @@ def source_from_row(row: SourceRow) -> Source:
         set=row.set_spec,
         schedule=row.schedule,
         enabled=row.enabled,
+        opac_url=row.opac_url or "",
     )
 
 

@@ -4,16 +4,88 @@ from __future__ import annotations
 
 import json
 import re
+import string
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 SOURCE_TYPES = ("oai", "marc")
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 
+# What a record URL template (`Source.opac_url`) may name: the record's id in its own
+# library (Koha's biblionumber, 001) and, for a link to one copy, the copy's barcode.
+OPAC_PLACEHOLDERS = ("local_id", "barcode")
+OPAC_URL_MAX = 2000
+
 
 class SourceError(ValueError):
     """A source definition that cannot be used, with the reason."""
+
+
+class OpacUrlError(SourceError):
+    """A record URL template that cannot be used; `problem` names what is wrong, so the
+    console can say it in the librarian's language."""
+
+    MESSAGES = {
+        "too_long": f"is longer than {OPAC_URL_MAX} characters",
+        "scheme": "must start with http:// or https:// and name a host",
+        "space": "must not contain spaces or control characters",
+        "syntax": "has an unmatched { or }, or a placeholder with a format",
+        "unknown": "uses an unknown placeholder",
+        "host": "may use placeholders only after the host name (in the path or query)",
+        "missing": "must contain {local_id} (or {barcode})",
+    }
+
+    def __init__(self, problem: str, placeholder: str = "") -> None:
+        self.problem, self.placeholder = problem, placeholder
+        detail = f" {{{placeholder}}}" if placeholder else ""
+        known = ", ".join(f"{{{name}}}" for name in OPAC_PLACEHOLDERS)
+        super().__init__(
+            f"the record URL template {self.MESSAGES[problem]}{detail} (placeholders: {known})"
+        )
+
+
+def check_opac_url(template: str) -> None:
+    """Refuse a record URL template that could not make a working, safe link."""
+    if len(template) > OPAC_URL_MAX:
+        raise OpacUrlError("too_long")
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in template):
+        raise OpacUrlError("space")
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        raise OpacUrlError("syntax") from None
+    names = []
+    for _text, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in OPAC_PLACEHOLDERS:
+            raise OpacUrlError("unknown" if name else "syntax", name)
+        if spec or conversion:
+            raise OpacUrlError("syntax")
+        names.append(name)
+    try:
+        split = urlsplit(template)
+    except ValueError:  # such as an unclosed [ of an IPv6 host
+        raise OpacUrlError("scheme") from None
+    if split.scheme.lower() not in ("http", "https") or not split.netloc:
+        raise OpacUrlError("scheme")
+    if "{" in split.netloc or "}" in split.netloc:
+        raise OpacUrlError("host")
+    if not names:
+        raise OpacUrlError("missing")
+
+
+def fill_opac_url(template: str, local_id: str, barcode: str = "") -> str:
+    """The link a template makes for one record (and copy); "" when the template needs a
+    value the record or copy lacks. Values are percent-encoded, so an id with spaces,
+    '&' or '/' stays one value and cannot add parameters or path segments."""
+    if not template or not local_id:
+        return ""
+    if "{barcode}" in template and not barcode:
+        return ""
+    return template.format(local_id=quote(local_id, safe=""), barcode=quote(barcode, safe=""))
 
 
 @dataclass
@@ -26,6 +98,9 @@ class Source:
     set: str = ""
     schedule: str = ""
     enabled: bool = True
+    # The record's page in the library's own catalogue (OPAC), where a reader can place a
+    # hold, e.g. https://opac.example.vn/cgi-bin/koha/opac-detail.pl?biblionumber={local_id}.
+    opac_url: str = ""
 
     def __post_init__(self) -> None:
         if not KEY_PATTERN.match(self.key):
@@ -40,6 +115,16 @@ class Source:
             self.metadata_prefix = "oai_dc"
         if self.schedule:
             _check_cron(self.key, self.schedule)
+        if self.opac_url:
+            try:
+                check_opac_url(self.opac_url)
+            except OpacUrlError as exc:
+                exc.args = (f"source {self.key}: {exc}",)
+                raise
+
+    def record_url(self, local_id: str, barcode: str = "") -> str:
+        """This source's OPAC page for a record (or one copy of it); "" without a template."""
+        return fill_opac_url(self.opac_url, local_id, barcode)
 
 
 def _check_cron(key: str, schedule: str) -> None:

@@ -111,6 +111,7 @@ class Store:
             row.name, row.type, row.url = source.name, source.type, source.url
             row.metadata_prefix, row.set_spec = source.metadata_prefix, source.set
             row.schedule, row.enabled = source.schedule, source.enabled
+            row.opac_url = source.opac_url
 
     def get_source(self, key: str) -> Source | None:
         with self.session() as s:

@@ -47,6 +47,8 @@ class SourceRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # When someone asked for a harvest now (console); the worker clears it as the run starts.
     harvest_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The record URL template of the library's own catalogue (OPAC); "" for none.
+    opac_url: Mapped[str] = mapped_column(Text, default="")
 
 
 class HarvestRunRow(Base):

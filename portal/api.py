@@ -36,7 +36,7 @@ from portal.access import may_see_record, visibility_for_request
 from portal.app import services
 from portal.errors import ApiError, is_api_request
 from portal.openapi import openapi_document
-from portal.record import THUMBNAIL_PX, author_query
+from portal.record import THUMBNAIL_PX, author_query, source_of
 from portal.search import iiif_image, iiif_thumbnail, preview_size
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -265,6 +265,11 @@ def record(record_id: str) -> Response:
     data = found.to_dict()
     for obj in data.get("digital_objects", []):
         obj.pop("stored_path", None)  # where this server keeps its copy: not the world's business
+    source = source_of(found.source_key)
+    for holding, copy in zip(found.holdings, data.get("holdings", []), strict=True):
+        opac = source.record_url(found.local_id, holding.barcode) if source else ""
+        if opac:  # the copy in its library's own catalogue, where a reader can place a hold
+            copy["links"] = {"opac": opac}
     data["links"] = {
         "self": url_for("api.record", record_id=found.id),
         "html": url_for("record.show", record_id=found.id, _external=True),

@@ -38,7 +38,7 @@ from catalogue.sources import Source
 from catalogue.store import Store
 from harvesters.demo import vocab
 from harvesters.demo.generator import DemoCatalogue, generate
-from harvesters.demo.libraries import oai_repository
+from harvesters.demo.libraries import DemoOpac, oai_repository, opac_url_template, with_opac
 from harvesters.demo.media import DemoMedia, publish_files, with_media
 from harvesters.demo.server import serve_wsgi
 from harvesters.oai_provider import make_wsgi_app
@@ -64,14 +64,20 @@ def demo_sources(
     """
     sources = []
     for library in catalogue.libraries:
+        opac = DemoOpac(catalogue, library)  # each library's own catalogue, for holds
         if library.kind == "oai":
             app = make_wsgi_app(oai_repository(catalogue, library), page_size=50)
             if media is not None:
                 app = with_media(app, media, library.key)
-            url = stack.enter_context(serve_wsgi(app, "/oai", host=host))
+            url = stack.enter_context(serve_wsgi(with_opac(app, opac), "/oai", host=host))
             sources.append(
                 Source(
-                    library.key, library.name, "oai", url, metadata_prefix=library.metadata_prefix
+                    library.key,
+                    library.name,
+                    "oai",
+                    url,
+                    metadata_prefix=library.metadata_prefix,
+                    opac_url=opac_url_template(url),
                 )
             )
         else:
@@ -79,7 +85,10 @@ def demo_sources(
             catalogue.write_marc(library.key, path)
             if media is not None:
                 publish_files(media, library, marc_dir)
-            sources.append(Source(library.key, library.name, "marc", str(path.resolve())))
+            opac_url = opac_url_template(stack.enter_context(serve_wsgi(opac, host=host)))
+            sources.append(
+                Source(library.key, library.name, "marc", str(path.resolve()), opac_url=opac_url)
+            )
     return sources
 
 

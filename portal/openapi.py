@@ -162,6 +162,17 @@ def _schemas() -> dict[str, Any]:
             },
             "record_id": {"type": "string", "description": "the record this copy belongs to"},
             "barcode": {"type": "string"},
+            "links": {
+                "type": "object",
+                "description": "on /api/records only, when the library's catalogue is known",
+                "properties": {
+                    "opac": {
+                        "type": "string",
+                        "description": "the copy's record in its library's own catalogue "
+                        "(OPAC), where a reader can place a hold",
+                    }
+                },
+            },
         },
     }
     hit = {

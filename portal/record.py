@@ -38,6 +38,7 @@ from werkzeug.datastructures import MultiDict
 from catalogue import users
 from catalogue.record import DigitalObject, Holding, Record
 from catalogue.rights import AccessDecision
+from catalogue.sources import Source
 from harvesters.xml import XmlError, localname, parse_xml
 from iiif.objects import (
     ChainedImageSource,
@@ -645,6 +646,7 @@ def show(record_id: str) -> Response | str | tuple[str, int]:
         content_notice = access_notice(record, decide_for_request(record, "view_content"))
     if any(obj.stored_path for obj in record.digital_objects):
         download_notice = access_notice(record, decide_for_request(record, "download"))
+    holdings = work_holdings(record, others)
     return render_template(
         "record/show.html",
         record=record,
@@ -654,7 +656,8 @@ def show(record_id: str) -> Response | str | tuple[str, int]:
         format_name=format_label(record.format),
         permalink=permalink,
         description=describe(record),
-        holdings=work_holdings(record, others),
+        holdings=holdings,
+        opac_links=any(row.opac_url for group in holdings for row in group.rows),
         others=other_records(record, others),
         files=file_rows(record),
         viewer=viewer,
@@ -806,13 +809,18 @@ def distinct_call_numbers(values: list[str]) -> list[str]:
     ]
 
 
+def source_of(source_key: str) -> Source | None:
+    """A record's source, read once per request (None when it has been deleted)."""
+    sources = g.setdefault("_thuvien_sources", {})
+    if source_key not in sources:
+        sources[source_key] = services().store.get_source(source_key)
+    return sources[source_key]
+
+
 def library_name(source_key: str) -> str:
     """A source's name as readers know it (its key when the source is gone)."""
-    names = g.setdefault("_thuvien_source_names", {})
-    if source_key not in names:
-        source = services().store.get_source(source_key)
-        names[source_key] = source.name if source else source_key
-    return names[source_key]
+    source = source_of(source_key)
+    return source.name if source else source_key
 
 
 def foreign_language(record: Record) -> str:
@@ -946,10 +954,18 @@ class HoldingRow:
     own: bool = True  # a copy of the record on this page
     library_lang: str = ""
     location_lang: str = ""
+    opac_url: str = ""  # the copy's record in its source's own catalogue, "" for none
+    opac_label: Markup | str = ""  # "View at <the source's library>"
 
 
 def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[HoldingRow]:
-    """One row per copy, sorted by library, location and call number."""
+    """One row per copy, sorted by library, location and call number.
+
+    With the record, each copy links to the record's page in the catalogue of the
+    record's own source (its record URL template), where a reader can place a hold.
+    """
+    source = source_of(record.source_key) if record else None
+    opac_label = with_data(_("View at %(library)s"), library=source.name) if source else ""
     rows = []
     for h in sorted(holdings, key=lambda h: (h.library, h.location, h.call_number)):
         status = h.status if h.status in _STATUS_ORDER else "unknown"
@@ -968,6 +984,8 @@ def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[
                 due_iso=h.due.isoformat() if h.due and status == "on_loan" else "",
                 library_lang=data_lang(library),
                 location_lang=data_lang(h.location),
+                opac_url=source.record_url(record.local_id, h.barcode) if source and record else "",
+                opac_label=opac_label,
             )
         )
     return rows

@@ -11,7 +11,15 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from catalogue import audit, schedule
-from catalogue.sources import KEY_PATTERN, SOURCE_TYPES, Source, SourceError
+from catalogue.sources import (
+    KEY_PATTERN,
+    OPAC_URL_MAX,
+    SOURCE_TYPES,
+    OpacUrlError,
+    Source,
+    SourceError,
+    check_opac_url,
+)
 from harvesters import marc as marc_files
 from portal.admin import bp, console_settings, record_change
 from portal.admin.probe import test_source
@@ -22,7 +30,7 @@ NAME_MAX = 300  # a source's name (the store's column)
 FIELD_MAX = {"metadata_prefix": 50, "set": 200, "schedule": 100, "url": 2000}
 
 
-SOURCE_FIELDS = ("key", "name", "type", "url", "metadata_prefix", "set", "schedule")
+SOURCE_FIELDS = ("key", "name", "type", "url", "metadata_prefix", "set", "schedule", "opac_url")
 
 
 @bp.get("/sources")
@@ -198,6 +206,11 @@ def _check_source(form: dict[str, Any], *, new: bool) -> tuple[Source | None, di
         errors["schedule"] = _(
             "This is not a schedule in cron form. For every night at 2:00, write 0 2 * * *."
         )
+    if form["opac_url"]:
+        try:
+            check_opac_url(form["opac_url"])
+        except OpacUrlError as exc:
+            errors["opac_url"] = opac_url_message(exc)
     if errors:
         return None, errors
     try:
@@ -210,10 +223,38 @@ def _check_source(form: dict[str, Any], *, new: bool) -> tuple[Source | None, di
             set=form["set"] if form["type"] == "oai" else "",
             schedule=form["schedule"],
             enabled=form["enabled"],
+            opac_url=form["opac_url"],
         )
     except SourceError as exc:  # what the checks above do not foresee
         return None, {"source": str(exc)}
     return source, {}
+
+
+def opac_url_message(exc: OpacUrlError) -> str:
+    """What is wrong with a record URL template, in the librarian's language."""
+    if exc.problem == "too_long":
+        return _("At most %(maximum)d characters.", maximum=OPAC_URL_MAX)
+    if exc.problem == "scheme":
+        return _("The address must start with http:// or https:// and name the server.")
+    if exc.problem == "space":
+        return _("The address cannot contain spaces or line breaks.")
+    if exc.problem == "unknown":
+        return _(
+            "{%(name)s} is not a placeholder thuvien knows. Use {local_id} (the record's "
+            "number in the library) or {barcode} (a copy's barcode).",
+            name=exc.placeholder,
+        )
+    if exc.problem == "host":
+        return _("Placeholders can only be used after the server name, in the path or query.")
+    if exc.problem == "missing":
+        return _(
+            "The address must contain {local_id}, where the record's number in the "
+            "library goes (or {barcode} for a copy)."
+        )
+    return _(
+        "Write placeholders as {local_id} or {barcode}, in curly brackets, with nothing else "
+        "inside; every { needs its }."
+    )
 
 
 def _changes(old: Any, new: Any) -> dict[str, list[Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from urllib.parse import quote
 
 import pytest
@@ -276,6 +277,21 @@ def test_record_is_the_unified_record_with_links(client, catalogue):
     assert body["links"]["self"] == "/api/records/hanoi-library:hn-001"
     assert body["authors"] == ["Nguyễn Du"]
     assert "Nguyễn Du".encode() in response.get_data()
+
+
+def test_record_copies_link_to_their_librarys_catalogue(client, catalogue):
+    store = catalogue.store
+    source = store.get_source("hanoi-library")
+    body = client.get("/api/records/hanoi-library:hn-001").get_json()
+    assert all("links" not in h for h in body["holdings"])  # no template, no link
+    template = "https://opac.example.vn/cgi-bin/koha/opac-detail.pl?biblionumber={local_id}"
+    store.put_source(replace(source, opac_url=template))
+    try:
+        body = client.get("/api/records/hanoi-library:hn-001").get_json()
+    finally:
+        store.put_source(source)
+    links = [h["links"]["opac"] for h in body["holdings"]]
+    assert links and set(links) == {template.format(local_id="hn-001")}
 
 
 def test_hit_url_opens_the_record(client):
