@@ -44,8 +44,13 @@ def compact_isbn(text: str) -> str:
 def normalise_isbn(text: str) -> str | None:
     """ISBN-13 digits for an ISBN-10 or ISBN-13 written any usual way; None if invalid."""
     compact = compact_isbn(text)
-    # "978-604-1-23456-7 50000đ": a price typed after the number joins the run.
-    for candidate in (compact, compact[:13], compact[:10]):
+    # "978-604-1-23456-7 50000đ": a price typed after the number joins the run. An
+    # ISBN-13 with a wrong check digit stays invalid: its first ten digits may pass as an
+    # ISBN-10 by chance (one in eleven), which would join unrelated works.
+    candidates = [compact, compact[:13]]
+    if not (len(compact) >= 13 and compact[:3] in ("978", "979")):
+        candidates.append(compact[:10])
+    for candidate in candidates:
         isbn = _valid_isbn13(candidate)
         if isbn:
             return isbn

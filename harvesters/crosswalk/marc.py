@@ -154,6 +154,7 @@ MARC_RULES: tuple[Rule, ...] = (
     Rule("call_numbers", "099a:852khim:952o", []),
     Rule("series", "490a:440a:830a", [strip_isbd]),
     Rule("contents", "505agrt", [split_contents]),
+    Rule("description", "255a", [strip_isbd]),  # a map's scale: "Tỷ lệ 1:10.000"
     Rule("description", "520ab", []),  # every 520, one paragraph each
     Rule("rights_statement", "540u:540a:506u", [rights_uri], one=True, each=True),
     Rule("embargo_until", "506g", [available_from], one=True),

@@ -2,14 +2,14 @@
 
 Where things go: collection name → dc:relation; rights URI (and sometimes its text, and
 any access restriction) → dc:rights; page scans, audio files, ISBN/ISSN and external
-links → dc:identifier; audiobook chapter list and thesis note → dc:description;
+links → dc:identifier; audiobook chapter list, thesis note and map scale → dc:description;
 DCMI type plus, sometimes, a Vietnamese type word → dc:type.
 """
 
 from __future__ import annotations
 
 from harvesters.demo import vocab as v
-from harvesters.demo.marc import PARALLEL_TITLES, contents_note, scan_paths
+from harvesters.demo.marc import PARALLEL_TITLES, contents_note, map_scale, scan_paths
 from harvesters.demo.model import DemoRandom, Work, isbn_text
 from harvesters.demo.style import choose, name_text
 
@@ -57,6 +57,8 @@ def build_dc(work: Work, library: str, local_id: str, rng: DemoRandom) -> dict[s
 
 def _descriptions(work: Work) -> list[str]:
     out = [work.summary] if work.summary else []
+    if work.format == "map":
+        out.append(map_scale(work))  # the scale statement MARC keeps in 255
     if work.chapters:
         out.append(contents_note(work.chapters))
     if work.thesis:

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 from harvesters.demo import audio
 from harvesters.demo import vocab as v
-from harvesters.demo.model import Person, Work, make_isbn, person, place, topic
+from harvesters.demo.model import (
+    DemoRandom,
+    Person,
+    Work,
+    make_isbn,
+    person,
+    place,
+    topic,
+)
 from harvesters.demo.showcase import SPECS
 
 if TYPE_CHECKING:
@@ -135,6 +143,11 @@ def foreign_book(f: WorkFactory, index: int, lang: str) -> Work:
     first, last = rng.choice(v.FOREIGN_NAMES[lang])
     colonial = lang == "fre" and rng.random() < 0.4
     year = rng.randint(1890, 1944) if colonial else rng.randint(1960, 2024)
+    # One author does not publish two books of one title in one year. Another year is
+    # kept on the same side of 1930, where the rights (and the draws they take) change.
+    low, high = (1960, 2024) if not colonial else (1890, 1929) if year < 1930 else (1930, 1944)
+    name = f"{first} {last}"
+    year = f.free_year("edition", article + rest, name, year, low, high)
     dates = f"{year - rng.randint(30, 60)}-" if rng.random() < 0.4 else ""
     work = new(
         index,
@@ -142,7 +155,7 @@ def foreign_book(f: WorkFactory, index: int, lang: str) -> Work:
         article + rest,
         language=lang,
         nonfiling=len(article),
-        authors=[Person(f"{first} {last}", f"{last}, {first}", dates)],
+        authors=[Person(name, f"{last}, {first}", dates)],
         year=year,
         ddc="959.731",
         subjects=[place("Hà Nội (Việt Nam)", "Lịch sử")],
@@ -157,7 +170,11 @@ def foreign_book(f: WorkFactory, index: int, lang: str) -> Work:
 
 
 def reprint(f: WorkFactory, index: int) -> Work:
-    """A new edition of a classic: same title and author, a different work."""
+    """A new edition of a classic: same title and author, a different work.
+
+    Never in a year the classic already appeared in (in any format): two editions of one
+    book in one year, one of them without its ISBN, are not told apart by anyone.
+    """
     rng = f.rng
     spec = replace(
         rng.choice(CLASSICS),
@@ -173,6 +190,8 @@ def reprint(f: WorkFactory, index: int) -> Work:
         collection="",
         isbn=False,
     )
+    author = person(spec.authors[0]).name if spec.authors else ""
+    spec = replace(spec, year=f.free_year("edition", spec.title, author, spec.year, 1995, 2025))
     work = f.scripted(index, spec)
     work.isbn = make_isbn("vie", index)
     return work
@@ -229,12 +248,26 @@ def thesis(f: WorkFactory, index: int) -> tuple[Work, str]:
 
 
 def map_(f: WorkFactory, index: int) -> tuple[Work, str]:
-    """Old maps (public domain, scanned, in "Bản đồ cổ Hà Nội") and modern ones."""
-    rng = f.rng
+    """Old maps (public domain, scanned, in "Bản đồ cổ Hà Nội") and modern ones.
+
+    Each names its area and, for many, its year ("Bản đồ hành chính quận Cầu Giấy năm
+    2005"); no two maps share a title and year. The main stream draws what it always
+    drew, the details (area, publisher, subtitle) come from `f.detail`.
+    """
+    rng, d = f.rng, f.detail
     if rng.random() < 0.45:
         year = rng.randint(1873, 1945)
-        title = rng.choice(v.OLD_MAP_TITLES).format(y=year)
-        lang = "fre" if title.startswith("Plan") else rng.choice(("vie", "chi"))
+        pattern = rng.choice(v.OLD_MAP_TITLES)
+        areas = v.OLD_MAP_AREAS[v.OLD_MAP_TITLES.index(pattern)]
+        french = not pattern.startswith(("Bản đồ", "{a}"))
+        lang = "fre" if french else rng.choice(("vie", "chi"))
+        title = f.distinct(
+            "map",
+            year,
+            "",
+            lambda _: pattern.format(a=d.choice(areas), y=year),
+            ", feuille {}" if french else ", tờ {}",
+        )
         work = new(
             index,
             "map",
@@ -245,18 +278,38 @@ def map_(f: WorkFactory, index: int) -> tuple[Work, str]:
             pages=rng.randint(2, 5),
             rights=rng.choice((v.PUBLIC_DOMAIN_MARK, v.NO_COPYRIGHT_US)),
         )
+        if french:  # printed, so published; Hán and devised-title maps were drawn by hand
+            work.publisher, work.place = d.choice(v.OLD_MAP_PUBLISHERS)
+            work.country = "vm "
     else:
         year = rng.randint(1995, 2024)
-        title = f"Bản đồ {rng.choice(v.MAP_KINDS)} {rng.choice(v.MAP_AREAS)}"
-        work = new(
-            index,
-            "map",
-            title,
-            year=year,
-            publisher="Nxb. Tài nguyên - Môi trường và Bản đồ Việt Nam",
-        )
+        kind = rng.choice(v.MAP_KINDS)
+        area = rng.choice(v.MAP_AREAS)
+        districts = [name for name, since in v.HANOI_DISTRICTS if since <= year]
+
+        def draw(attempt: int) -> str:
+            first = attempt == 0
+            what = kind if first else d.choice(v.MAP_KINDS)
+            where = area if first and d.random() < 0.35 else d.choice(districts)
+            dated = f" năm {year}" if d.random() < 0.3 else ""
+            return f"Bản đồ {what} {where}{dated}"
+
+        title = f.distinct("map", year, "", draw, ", tờ {}")
+        work = new(index, "map", title, year=year)
+        work.publisher, work.place = _map_publisher(d, year)
+        subtitles = next((s for k, s in v.MAP_SUBTITLES.items() if k in title), ())
+        if subtitles and d.random() < 0.3:
+            work.subtitle = d.choice(subtitles)
     work.subjects = [place("Hà Nội (Việt Nam)", "Bản đồ")]
     return work, "hanoi"
+
+
+def _map_publisher(d: DemoRandom, year: int) -> tuple[str, str]:
+    """Mostly the state map publisher of the day (Nxb. Bản đồ until 2009), else another."""
+    state, old, *others = v.MAP_PUBLISHERS
+    if d.random() < 0.7:
+        return state if year >= 2009 else old
+    return d.choice(others)
 
 
 def manuscript(f: WorkFactory, index: int) -> tuple[Work, str]:
@@ -301,31 +354,79 @@ def audiobook(f: WorkFactory, index: int) -> tuple[Work, str]:
 
 
 def music(f: WorkFactory, index: int) -> tuple[Work, str]:
-    """Song collections and traditional music recordings."""
-    rng = f.rng
+    """Song albums and traditional music, each entered under whoever made it.
+
+    A composer's album is named for one of its songs and entered under the composer;
+    ca trù, xẩm, chèo and song compilations under the principal performer or troupe
+    (AACR2 21.23C), so two recordings of one title differ in who made them. Titles and
+    names come from `f.detail`; the main stream draws what it always drew.
+    """
+    rng, d = f.rng, f.detail
     composer = person(rng.choice(v.COMPOSERS))
-    title = rng.choice(v.MUSIC_PATTERNS).format(c=composer.name)
+    pattern = rng.choice(v.MUSIC_PATTERNS)
+    year = rng.randint(1990, 2024)
+    performer = f.vn_person("trình bày", 0)
+    minutes = rng.randint(40, 75)
     work = new(
         index,
         "music",
-        title,
-        year=rng.randint(1990, 2024),
-        genre="Âm nhạc",
-        authors=[composer] if composer.name in title else [],
-        contributors=[f.vn_person("trình bày", 0)],
-        minutes=rng.randint(40, 75),
+        "",
+        year=year,
+        genre=v.MUSIC_GENRES[pattern],
+        minutes=minutes,
         subjects=[topic("Âm nhạc", z="Hà Nội")],
     )
+    if "{c}" in pattern:
+        collection = pattern.format(c=composer.name)
+        songs = v.SONGS[composer.name]
+        work.authors, work.contributors = [composer], [performer]
+        work.title = f.distinct(
+            "music",
+            year,
+            composer.name,
+            lambda _: d.choice(songs) if d.random() < 0.8 else collection,
+            ". Tập {}",
+        )
+        work.subtitle = collection if work.title != collection else ""
+        return work, "hanoi"
+    ensembles = v.MUSIC_ENSEMBLES.get(pattern, ())
+    if ensembles and d.random() < 0.35:
+        work.corporate, work.contributors = d.choice(ensembles), [performer]
+        who = work.corporate
+    else:
+        work.authors = [replace(performer, role="")]  # main entry: no relator
+        who = performer.name
+    titles = v.MUSIC_TITLES[pattern]
+    work.title = f.distinct("music", year, who, lambda _: d.choice(titles), ". Tập {}")
+    if work.title != pattern and not work.title.startswith(pattern.split()[0]):
+        work.subtitle = pattern  # "Xẩm tàu điện : Hát xẩm Hà thành"
     return work, "hanoi"
 
 
 def image(f: WorkFactory, index: int) -> tuple[Work, str]:
-    """Folk woodcuts, photographs and colonial-era postcards."""
-    rng = f.rng
+    """Folk woodcuts, photographs and colonial-era postcards.
+
+    A woodcut is named for its school and motif, a photograph or postcard for what it
+    shows; no two share a title and year. Later woodcuts name their workshop, later
+    photographs their photographer. Details come from `f.detail`.
+    """
+    rng, d = f.rng, f.detail
     year = rng.randint(1890, 1990)
-    title = rng.choice(v.IMAGE_PATTERNS).format(
-        m=rng.choice(v.IMAGE_MOTIFS), s=rng.choice(v.STREETS), y=year
-    )
+    pattern = rng.choice(v.IMAGE_PATTERNS)
+    motif_roll, street = rng.random(), rng.choice(v.STREETS)  # drawn as they always were
+    woodcut = pattern.startswith("Tranh")
+    school = "Hàng Trống" if "Hàng Trống" in pattern else "Đông Hồ"
+    motifs = v.WOODCUT_MOTIFS[school]
+    sights = v.STREETS + v.PHOTO_SUBJECTS
+
+    def draw(attempt: int) -> str:
+        first = attempt == 0
+        if woodcut:
+            motif = motifs[int(motif_roll * len(motifs))] if first else d.choice(motifs)
+            return pattern.format(m=motif)
+        return pattern.format(s=street if first else d.choice(sights), y=year)
+
+    title = f.distinct("image", year, "", draw, ", số {}")
     work = new(
         index,
         "image",
@@ -341,19 +442,37 @@ def image(f: WorkFactory, index: int) -> tuple[Work, str]:
         if year < 1945
         else rng.choice((v.UNDETERMINED, v.IN_COPYRIGHT_UNKNOWN_HOLDER))
     )
+    if woodcut and year >= 1945:
+        work.publisher = d.choice(v.WOODCUT_WORKSHOPS[school])
+        work.place = "Hà Nội" if school == "Hàng Trống" else "Bắc Ninh"
+    elif title.startswith("Bưu ảnh") and d.random() < 0.8:
+        pool = v.POSTCARD_PUBLISHERS if year < 1945 else v.PHOTO_PUBLISHERS
+        work.publisher, work.place = d.choice(pool)
+    elif title.startswith("Ảnh") and year >= 1945:
+        if d.random() < 0.7:
+            work.authors = [f.vn_person(rng=d)]  # the photographer
+        else:
+            work.publisher, work.place = d.choice(v.PHOTO_PUBLISHERS)
     return work, "hanoi"
 
 
 def video(f: WorkFactory, index: int) -> tuple[Work, str]:
-    """Documentaries about the city."""
-    rng = f.rng
+    """Documentaries about the city; no two share a title and year."""
+    rng, d = f.rng, f.detail
     name = rng.choice(v.HANOI_TOPICS)[0]
-    title = rng.choice(v.DOCUMENTARY_PATTERNS).format(t=name, p=rng.choice(v.HANOI_PLACES))
+    pattern, where = rng.choice(v.DOCUMENTARY_PATTERNS), rng.choice(v.HANOI_PLACES)
+    year = rng.randint(1980, 2024)
+
+    def draw(attempt: int) -> str:
+        if attempt == 0:
+            return pattern.format(t=name, p=where)
+        return d.choice(v.DOCUMENTARY_PATTERNS).format(t=name, p=d.choice(v.HANOI_PLACES))
+
     work = new(
         index,
         "video",
-        title,
-        year=rng.randint(1980, 2024),
+        f.distinct("video", year, "", draw, ", phần {}"),
+        year=year,
         genre="Phim tài liệu",
         minutes=rng.randint(25, 95),
         contributors=[f.vn_person("đạo diễn")],
@@ -363,17 +482,27 @@ def video(f: WorkFactory, index: int) -> tuple[Work, str]:
 
 
 def archival(f: WorkFactory, index: int) -> tuple[Work, str]:
-    """Administrative files; most in the restricted archive series."""
-    rng = f.rng
+    """Administrative files, most in the restricted archive series; no two files share a
+    title and closing year."""
+    rng, d = f.rng, f.detail
     start = rng.randint(1960, 2010)
     end = start + rng.randint(1, 8)
-    title = rng.choice(v.ARCHIVE_PATTERNS).format(
-        p=rng.choice(v.MAP_AREAS), s=rng.choice(v.STREETS), y=start, z=end
-    )
+    pattern = rng.choice(v.ARCHIVE_PATTERNS)
+    area, street = rng.choice(v.MAP_AREAS), rng.choice(v.STREETS)
+    areas = v.MAP_AREAS + tuple(name for name, since in v.HANOI_DISTRICTS if since <= end)
+    sights = v.STREETS + v.PHOTO_SUBJECTS
+
+    def draw(attempt: int) -> str:
+        if attempt == 0:
+            return pattern.format(p=area, s=street, y=start, z=end)
+        return d.choice(v.ARCHIVE_PATTERNS).format(
+            p=d.choice(areas), s=d.choice(sights), y=start, z=end
+        )
+
     work = new(
         index,
         "archival",
-        title,
+        f.distinct("archival", end, "", draw, ", tập {}"),
         year=end,
         corporate=rng.choice(v.ARCHIVE_BODIES),
         subjects=[topic("Hồ sơ lưu trữ", z="Hà Nội")],

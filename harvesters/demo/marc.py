@@ -69,7 +69,6 @@ VNU_BRANCHES = (
 )
 BARCODE_PREFIX = {"book": "VV", "thesis": "LA", "map": "BD", "periodical": "TC"}
 RARE = frozenset({"manuscript", "archival", "periodical", "image"})
-SCALES = ("Tỷ lệ 1:5.000", "Tỷ lệ 1:10.000", "Tỷ lệ 1:25.000", "Tỷ lệ 1:50.000")
 DUE_FROM = date(2026, 5, 1)
 COPIES, COPY_WEIGHTS = (1, 2, 3, 4), (50, 80, 95, 100)  # most titles: one or two copies
 _FOLD = str.maketrans({"đ": "d", "Đ": "D"})
@@ -277,7 +276,7 @@ def _publication(work: Work, rda: bool, isbd: bool, year_form: str) -> list[Fiel
     if work.edition:
         out.append(_f("250", "  ", ("a", work.edition + ("." if isbd else ""))))
     if work.format == "map":
-        out.append(_f("255", "  ", ("a", SCALES[work.index % len(SCALES)])))
+        out.append(_f("255", "  ", ("a", map_scale(work))))
     year = str(work.year)
     if work.format in ("manuscript", "archival"):
         year = f"[{year}?]"
@@ -301,6 +300,15 @@ def _publication(work: Work, rda: bool, isbd: bool, year_form: str) -> list[Fiel
     else:
         out.append(_f("260", "  ", *present))
     return out
+
+
+def map_scale(work: Work) -> str:
+    """The scale statement (255 $a) for the kind of map the title names: a planning map
+    at 1:2.000, a province at 1:100.000. One per work, so every library writes the same."""
+    for word, scales in v.MAP_SCALES:
+        if word in work.title:
+            return scales[work.index % len(scales)]
+    return ""
 
 
 def _description(work: Work, rda: bool, isbd: bool, rng: DemoRandom) -> list[Field]:

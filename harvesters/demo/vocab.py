@@ -186,11 +186,70 @@ MAP_AREAS = (
     "thị xã Sơn Tây",
     "Hà Nội và vùng phụ cận",
 )
+# Old maps: one pattern per tradition (in this order: the draw picks the language), each
+# naming an area of its time. Devised Vietnamese titles, French plans, Hán "toàn đồ".
 OLD_MAP_TITLES = (
-    "Bản đồ thành Hà Nội năm {y}",
-    "Plan de la ville de Hanoï ({y})",
-    "Hà Nội toàn đồ ({y})",
-    "Plan de Hanoï et de ses environs ({y})",
+    "Bản đồ {a} năm {y}",
+    "Plan de {a} ({y})",
+    "{a} toàn đồ ({y})",
+    "Carte de {a} ({y})",
+)
+OLD_MAP_AREAS = (
+    ("thành Hà Nội", "thành phố Hà Nội", "tỉnh Hà Đông", "tỉnh Sơn Tây", "tỉnh Bắc Ninh",
+     "huyện Thọ Xương", "huyện Vĩnh Thuận", "phủ Hoài Đức", "khu phố cổ Hà Nội",
+     "đê sông Hồng đoạn Hà Nội", "khu nhượng địa Pháp ở Hà Nội", "Hồ Tây và vùng phụ cận"),
+    ("la ville de Hanoï", "Hanoï et de ses environs", "la Concession française de Hanoï",
+     "la citadelle de Hanoï", "la ville de Hanoï et du quartier de la gare",
+     "la ville de Hà Đông", "la ville de Sơn Tây", "Hanoï, quartier du Grand Lac"),
+    ("Hà Nội", "Hà Nội tỉnh", "Hoài Đức phủ", "Thọ Xương huyện", "Vĩnh Thuận huyện",
+     "Thăng Long thành", "Sơn Tây tỉnh", "Từ Liêm huyện", "Thanh Trì huyện"),
+    ("la province de Hà Đông", "la province de Sơn Tây", "la province de Bắc Ninh",
+     "la région de Hanoï", "la province de Phúc Yên", "la province de Hưng Yên",
+     "la ville de Hanoï et de ses environs", "la route mandarine de Hanoï à Sơn Tây"),
+)  # fmt: skip
+OLD_MAP_PUBLISHERS = (  # French plans and maps were printed; Hán and devised ones were not
+    ("Service géographique de l'Indochine", "Hanoï"),
+    ("Imprimerie d'Extrême-Orient", "Hanoï"),
+    ("Direction des Travaux publics du Tonkin", "Hanoï"),
+)
+# Modern maps: the districts (with the year each became one of Hà Nội's), the publishers
+# (Nxb. Bản đồ was merged into Nxb. Tài nguyên - Môi trường và Bản đồ Việt Nam in 2009).
+HANOI_DISTRICTS = (
+    ("quận Hoàn Kiếm", 0), ("quận Ba Đình", 0), ("quận Đống Đa", 0), ("quận Hai Bà Trưng", 0),
+    ("quận Tây Hồ", 1995), ("quận Thanh Xuân", 1996), ("quận Cầu Giấy", 1997),
+    ("quận Hoàng Mai", 2003), ("quận Long Biên", 2003), ("quận Hà Đông", 2009),
+    ("quận Bắc Từ Liêm", 2014), ("quận Nam Từ Liêm", 2014),
+    ("huyện Gia Lâm", 0), ("huyện Đông Anh", 0), ("huyện Sóc Sơn", 0), ("huyện Thanh Trì", 0),
+    ("huyện Mê Linh", 2008), ("huyện Ba Vì", 2008), ("huyện Thạch Thất", 2008),
+    ("huyện Quốc Oai", 2008), ("huyện Chương Mỹ", 2008), ("huyện Thanh Oai", 2008),
+    ("huyện Thường Tín", 2008), ("huyện Phú Xuyên", 2008), ("huyện Ứng Hòa", 2008),
+    ("huyện Mỹ Đức", 2008), ("huyện Phúc Thọ", 2008), ("huyện Đan Phượng", 2008),
+    ("huyện Hoài Đức", 2008), ("thị xã Sơn Tây", 2008),
+)  # fmt: skip
+MAP_SUBTITLES = {  # kind of map → subtitles some of them carry (often left out by a library)
+    "du lịch": ("Song ngữ Việt - Anh", "Có chỉ dẫn đường phố"),
+    "giao thông": ("Có chỉ dẫn đường phố", "Các tuyến xe buýt"),
+    "quy hoạch": ("Hiện trạng sử dụng đất", "Định hướng phát triển không gian"),
+    "hành chính": ("Ranh giới hành chính đến cấp phường, xã",),
+    "địa hình": ("Khu vực nội thành",),
+}
+MAP_PUBLISHERS = (
+    ("Nxb. Tài nguyên - Môi trường và Bản đồ Việt Nam", "Hà Nội"),  # from 2009
+    ("Nxb. Bản đồ", "Hà Nội"),  # until 2009
+    ("Công ty Bản đồ - Tranh ảnh giáo khoa", "Hà Nội"),
+    ("Nxb. Hà Nội", "Hà Nội"),
+)
+# Scales (MARC 255 $a) by the kind of map a title names; the first match wins.
+MAP_SCALES = (
+    ("quy hoạch", ("Tỷ lệ 1:2.000", "Tỷ lệ 1:5.000", "Tỷ lệ 1:10.000")),
+    ("địa hình", ("Tỷ lệ 1:25.000", "Tỷ lệ 1:50.000")),
+    ("du lịch", ("Tỷ lệ 1:12.000", "Tỷ lệ 1:15.000", "Tỷ lệ 1:20.000")),
+    ("giao thông", ("Tỷ lệ 1:25.000", "Tỷ lệ 1:35.000")),
+    ("hành chính", ("Tỷ lệ 1:10.000", "Tỷ lệ 1:50.000", "Tỷ lệ 1:100.000")),
+    ("toàn đồ", ("Không rõ tỷ lệ",)),
+    ("Plan de", ("Échelle 1:5.000", "Échelle 1:10.000")),
+    ("Carte de", ("Échelle 1:25.000", "Échelle 1:50.000", "Échelle 1:100.000")),
+    ("", ("Tỷ lệ 1:5.000", "Tỷ lệ 1:10.000", "Tỷ lệ 1:25.000", "Tỷ lệ 1:50.000")),
 )
 MANUSCRIPT_PATTERNS = (
     ("Gia phả họ {s} làng {v}", "Gia phả"),
@@ -211,7 +270,7 @@ CHAPTER_NAMES = (
     "Hà Nội những ngày ấy",
     "Lời kết",
 )
-MUSIC_PATTERNS = (
+MUSIC_PATTERNS = (  # the kind of recording; `MUSIC_TITLES` holds the titles of each
     "Tuyển tập ca khúc {c}",
     "Ca trù Hà Nội",
     "Hát xẩm Hà thành",
@@ -226,7 +285,45 @@ COMPOSERS = (
     "Hoàng Hiệp|1931-2013",
     "Nguyễn Văn Tý|1925-2019",
 )
-IMAGE_MOTIFS = (
+# A composer's album is named for one of the songs on it (245 $a), the collection in $b.
+SONGS = {
+    "Văn Cao": ("Thiên Thai", "Trương Chi", "Suối mơ", "Buồn tàn thu", "Mùa xuân đầu tiên",
+                "Làng tôi", "Tiến về Hà Nội", "Đàn chim Việt"),
+    "Trịnh Công Sơn": ("Diễm xưa", "Hạ trắng", "Biển nhớ", "Nối vòng tay lớn", "Mưa hồng",
+                       "Ru em từng ngón xuân nồng", "Cát bụi", "Một cõi đi về"),
+    "Phú Quang": ("Em ơi Hà Nội phố", "Hà Nội ngày trở về", "Nỗi nhớ mùa đông",
+                  "Biển, nỗi nhớ và em", "Đâu phải bởi mùa thu", "Mơ về nơi xa lắm"),
+    "Hoàng Hiệp": ("Nhớ về Hà Nội", "Câu hò bên bờ Hiền Lương", "Cô gái vót chông",
+                   "Trường Sơn Đông Trường Sơn Tây", "Ngọn đèn đứng gác", "Lá đỏ"),
+    "Nguyễn Văn Tý": ("Dư âm", "Mẹ yêu con", "Tấm áo chiến sĩ mẹ vá năm xưa",
+                      "Người đi xây hồ Kẻ Gỗ", "Bài ca năm tấn"),
+}  # fmt: skip
+# The other kinds: titles (the kind's own name among them) and the pieces recorded.
+MUSIC_TITLES = {
+    "Ca trù Hà Nội": ("Ca trù Hà Nội", "Ca trù Thăng Long", "Ca trù: Tỳ bà hành",
+                      "Ca trù: Hồng Hồng Tuyết Tuyết", "Ca trù: Bắc phản", "Ca trù: Gửi thư",
+                      "Ca trù: Hát nói"),
+    "Hát xẩm Hà thành": ("Hát xẩm Hà thành", "Xẩm chợ", "Xẩm tàu điện", "Xẩm Hà Nội",
+                         "Thập ân", "Mục hạ vô nhân"),
+    "Nhạc Tết xưa": ("Nhạc Tết xưa", "Ly rượu mừng", "Xuân và tuổi trẻ", "Mùa xuân Hà Nội",
+                     "Tết quê hương"),
+    "Chèo cổ Thăng Long": ("Chèo cổ Thăng Long", "Quan Âm Thị Kính", "Lưu Bình Dương Lễ",
+                           "Trương Viên", "Kim Nham", "Tấm Cám", "Chu Mãi Thần"),
+    "Ca khúc về Hà Nội": ("Ca khúc về Hà Nội", "Hà Nội mùa thu", "Nhớ về Hà Nội",
+                          "Hướng về Hà Nội", "Người Hà Nội", "Hà Nội niềm tin và hy vọng",
+                          "Hà Nội mùa vắng những cơn mưa"),
+}  # fmt: skip
+MUSIC_GENRES = {  # kind of recording → 655 genre
+    "Tuyển tập ca khúc {c}": "Ca khúc", "Ca trù Hà Nội": "Ca trù",
+    "Hát xẩm Hà thành": "Hát xẩm", "Nhạc Tết xưa": "Ca khúc", "Chèo cổ Thăng Long": "Chèo",
+    "Ca khúc về Hà Nội": "Ca khúc",
+}  # fmt: skip
+MUSIC_ENSEMBLES = {  # traditional music is often entered under the troupe that plays it
+    "Ca trù Hà Nội": ("Câu lạc bộ Ca trù Thăng Long", "Giáo phường Ca trù Thái Hà"),
+    "Hát xẩm Hà thành": ("Nhóm Xẩm Hà thành", "Trung tâm Phát triển nghệ thuật âm nhạc Việt Nam"),
+    "Chèo cổ Thăng Long": ("Nhà hát Chèo Hà Nội", "Nhà hát Chèo Việt Nam"),
+}  # fmt: skip
+IMAGE_MOTIFS = (  # drawn once; the school's own list (below) says which print it is
     "Đám cưới chuột",
     "Lợn đàn",
     "Hứng dừa",
@@ -241,6 +338,30 @@ IMAGE_PATTERNS = (
     "Ảnh {s} năm {y}",
     "Bưu ảnh Hà Nội: {s}",
 )
+WOODCUT_MOTIFS = {
+    "Hàng Trống": ("Tố nữ", "Ngũ hổ", "Cá chép trông trăng", "Tứ bình", "Thất đồng",
+                   "Phật Bà Quan Âm", "Chợ quê", "Tam đa", "Hổ phù",
+                   "Bà Triệu cưỡi voi", "Hai Bà Trưng", "Cá chép vượt vũ môn"),
+    "Đông Hồ": ("Đám cưới chuột", "Lợn đàn", "Hứng dừa", "Thầy đồ cóc", "Đánh ghen",
+                "Vinh hoa", "Phú quý", "Gà đàn", "Chăn trâu thổi sáo", "Đấu vật",
+                "Bịt mắt bắt dê", "Rước rồng", "Múa rồng", "Cóc đi học"),
+}  # fmt: skip
+WOODCUT_WORKSHOPS = {  # prints made after 1945 name the workshop that printed them
+    "Hàng Trống": ("Xưởng tranh Hàng Trống Lê Đình Nghiên",),
+    "Đông Hồ": ("Xưởng tranh Đông Hồ Nguyễn Đăng Chế", "Xưởng tranh Đông Hồ Nguyễn Hữu Sam",
+                "Hợp tác xã tranh Đông Hồ"),
+}  # fmt: skip
+PHOTO_SUBJECTS = (  # what photographs and postcards show, besides the `STREETS`
+    "Nhà hát Lớn", "Tháp Rùa", "Đền Ngọc Sơn", "Cột cờ Hà Nội", "Chùa Một Cột",
+    "Nhà thờ Lớn", "ga Hà Nội", "phố Tràng Tiền", "Cửa Bắc", "Ô Quan Chưởng",
+    "Khách sạn Métropole", "phố Hàng Ngang", "Phủ Toàn quyền", "Bờ Hồ", "chùa Trấn Quốc",
+    "phố Hàng Gai", "Quốc Tử Giám", "đường tàu điện Bờ Hồ", "trường Bưởi", "Ngã Tư Sở",
+)  # fmt: skip
+POSTCARD_PUBLISHERS = (
+    ("Collection P. Dieulefils", "Hanoï"),
+    ("Imprimerie d'Extrême-Orient", "Hanoï"),
+)
+PHOTO_PUBLISHERS = (("Thông tấn xã Việt Nam", "Hà Nội"), ("Nxb. Văn hóa - Thông tin", "Hà Nội"))
 ARCHIVE_PATTERNS = (
     "Hồ sơ quy hoạch {p} giai đoạn {y}-{z}",
     "Hồ sơ trùng tu {s}",

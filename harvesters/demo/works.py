@@ -1,15 +1,26 @@
 """The stream of works behind a demo catalogue: the showcase first, then random ones.
 
 `WorkFactory(seed).works(count)` yields the same `Work`s, in the same order, every time
-for a given seed: one `DemoRandom(seed)` is consumed in order, nothing else. This is
-what lets each library's record stream be regenerated on demand instead of kept.
+for a given seed: two random streams are consumed in order, nothing else. This is what
+lets each library's record stream be regenerated on demand instead of kept. The second
+stream (`detail`) gives maps, pictures, recordings, films and files what tells different
+ones apart (area, publisher, performer, subject), drawn apart from the main stream so
+that adding it left every other work as it was.
+
+Different works of those kinds never share a title, year and format (or, for
+recordings, a title, main entry and year), and a classic is never reprinted twice in
+one year: real catalogues tell such items apart by what they show or who made them, and
+a generator repeating them from a short list would make works no cataloguer could
+separate. `WorkFactory.distinct` and `WorkFactory.claim` keep that promise.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
+import unicodedata
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from harvesters.demo import vocab as v
 from harvesters.demo.kinds import BUILDERS
@@ -102,6 +113,8 @@ class WorkFactory:
         self.recent_titles: deque[str] = deque(maxlen=64)
         self.recent_isbns: deque[str] = deque(maxlen=64)
         self.isbn_by_index: dict[int, str] = {}  # showcase works only (for "other:N" traps)
+        self.detail = DemoRandom(f"{seed}:detail")  # see the module notes
+        self.taken: set[tuple[str, str, str, int]] = set()  # `distinct_key`s so far
 
     def works(self, count: int) -> Iterator[Work]:
         for index in range(count):
@@ -113,6 +126,10 @@ class WorkFactory:
                 self.recent_isbns.append(work.isbn)
             if work.format == "book" and work.language == "vie":
                 self.recent_titles.append(work.title)
+            if work.format in DISTINCT_FORMATS:
+                self.claim(work.format, work.title, _main_entry(work), work.year)
+            if index < len(SPECS) and work.authors:  # for `kinds.reprint`
+                self.claim("edition", work.title, work.authors[0].name, work.year)
             yield work
 
     # --- scripted -------------------------------------------------------------------------
@@ -171,8 +188,48 @@ class WorkFactory:
         self._finish(work, domain, randomise=True)
         return work
 
-    def vn_person(self, role: str = "", dated: float = 0.3) -> Person:
-        rng = self.rng
+    def claim(self, fmt: str, title: str, who: str, year: int) -> bool:
+        """Take the `distinct_key`; False if an earlier work has it."""
+        key = distinct_key(fmt, title, who, year)
+        if key in self.taken:
+            return False
+        self.taken.add(key)
+        return True
+
+    def free_year(self, fmt: str, title: str, who: str, year: int, low: int, high: int) -> int:
+        """`year` if its `distinct_key` is free, else another free year in [low, high]
+        (a few random tries, then the first free one); claims what it returns. When every
+        year is taken — a classic reprinted every year — `year` stays, unclaimed.
+        """
+        tries = [self.detail.randint(low, high) for _ in range(8)]
+        for candidate in [year, *tries, *range(low, high + 1)]:
+            if self.claim(fmt, title, who, candidate):
+                return candidate
+        return year
+
+    def distinct(
+        self, fmt: str, year: int, who: str, draw: Callable[[int], str], volume: str
+    ) -> str:
+        """A title no earlier work of `fmt` has for `who` and `year`, and claim it.
+
+        `draw(attempt)` is asked a few times for a fresh title; if every one is taken,
+        the last gets a number (`volume`, e.g. ", tờ {}" for a map sheet) until free.
+        """
+        title = ""
+        for attempt in range(12):
+            title = draw(attempt)
+            if self.claim(fmt, title, who, year):
+                return title
+        number = 2
+        while not self.claim(fmt, title + volume.format(number), who, year):
+            number += 1
+        return title + volume.format(number)
+
+    def vn_person(
+        self, role: str = "", dated: float = 0.3, rng: DemoRandom | None = None
+    ) -> Person:
+        """A Vietnamese name, drawn from the main stream unless `rng` is given."""
+        rng = rng or self.rng
         family, middle, given = (
             rng.choice(v.SURNAMES),
             rng.choice(v.MIDDLE_NAMES),
@@ -263,6 +320,36 @@ class WorkFactory:
         if fmt == "periodical":
             return "tập : minh họa ; 27 cm"
         return f"{rng.randint(80, 640)} tr. ; {rng.choice((19, 21, 24, 27))} cm"
+
+
+DISTINCT_FORMATS = frozenset({"map", "image", "music", "video", "archival"})
+_WORDS = re.compile(r"\w+")
+
+
+def distinct_key(fmt: str, title: str, who: str, year: int) -> tuple[str, str, str, int]:
+    """What must differ between two works of `fmt`: recordings by title, main entry and
+    year; editions of a classic ("edition") by title, author and year; maps, pictures,
+    films and files by title and year alone (they seldom name anyone, or name the same
+    few bodies).
+
+    Folded more coarsely than any catalogue would fold (no diacritics, đ → d, y → i), so
+    that titles apart here are apart everywhere.
+    """
+    who = who if fmt in ("music", "edition") else ""
+    return (fmt, _coarse(title), _coarse(who), year)
+
+
+def _coarse(text: str) -> str:
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(_WORDS.findall(plain.replace("y", "i")))
+
+
+def _main_entry(work: Work) -> str:
+    """Who a recording is entered under: its first author, its body, else its publisher."""
+    if work.authors:
+        return work.authors[0].name
+    return work.corporate or f"pub:{work.publisher}"
 
 
 def _default_summary(work: Work, domain: str) -> str:

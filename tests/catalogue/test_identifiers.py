@@ -54,6 +54,7 @@ def test_vietnamese_979_and_978_604_isbns():
     "bad",
     [
         "978-0-306-40615-8",  # wrong check digit
+        "9786044045826",  # wrong check digit, though its first ten digits pass as an ISBN-10
         "0-306-40615-3",  # wrong check digit
         "123-4-567-89012-8",  # 13 digits, not 978/979
         "12345",

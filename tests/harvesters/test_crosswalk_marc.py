@@ -857,3 +857,13 @@ def test_every_rule_targets_a_record_field():
     from catalogue import Record
 
     assert {rule.target for rule in MARC_RULES} <= set(Record.__dataclass_fields__)
+
+
+def test_a_maps_scale_leads_its_description():
+    record = crosswalk(
+        titled(
+            df("520", "  ", "a", "Bản đồ các phường nội thành."),
+            df("255", "  ", "a", "Tỷ lệ 1:10.000 ;"),
+        )
+    )
+    assert record.description == "Tỷ lệ 1:10.000\n\nBản đồ các phường nội thành."

@@ -12,8 +12,12 @@ from pathlib import Path
 import pymarc
 import pytest
 
+from catalogue.record import Record
+from harvesters.crosswalk import dc_to_record, marc_to_record
 from harvesters.demo.generator import DemoCatalogue, SampleRecord, generate
 from harvesters.demo.model import isbn10_check, isbn13_check
+from indexer.names import name_key
+from indexer.works import cluster_works, normalised_title, title_key
 
 HANOI, NATIONAL, VNU = "thu-vien-ha-noi", "thu-vien-quoc-gia", "thu-vien-dhqghn"
 DC_ELEMENTS = {
@@ -309,3 +313,91 @@ def test_large_catalogue_streams_with_consistent_counts() -> None:
     assert sum(1 for _ in catalogue.all_records()) == holdings
     isbns = [w.isbn for w in catalogue.iter_works() if w.isbn]
     assert len(set(isbns)) == len(isbns)  # only the typos may collide, never real numbers
+
+
+# --- works that metadata can tell apart ---------------------------------------------------------
+#
+# Different maps, pictures and recordings must differ in what a catalogue records (title,
+# year, main entry, publisher), as real ones do; copies of one work must still look alike.
+
+
+@pytest.fixture(scope="module")
+def crosswalked() -> list[tuple[str, Record]]:
+    """(work_id, record) for every live record of a 4,000-work catalogue, crosswalked."""
+    out = []
+    for sample in generate(works=4000).all_records():
+        if sample.deleted:
+            continue
+        where = {"source_key": sample.library_key, "local_id": sample.local_id}
+        if sample.marc is not None:
+            out.append((sample.work_id, marc_to_record(sample.marc, **where)))
+        else:
+            out.append((sample.work_id, dc_to_record(sample.dc, **where)))
+    return out
+
+
+def test_different_maps_and_pictures_never_share_title_year_and_format(crosswalked) -> None:
+    first: dict[tuple[str, int | None, str], str] = {}
+    clashes, works = [], set()
+    for work_id, record in crosswalked:
+        if record.format in ("map", "image"):
+            works.add(work_id)
+            key = (normalised_title(record), record.year, record.format)
+            if first.setdefault(key, work_id) != work_id:
+                clashes.append((key, first[key], work_id))
+    assert len(works) >= 200  # enough of them for a clash to be likely if titles repeated
+    assert not clashes
+
+
+def test_music_works_of_one_title_differ_in_performer_or_publisher(crosswalked) -> None:
+    by_title: dict[str, dict[str, set[tuple[frozenset[str], str]]]] = {}
+    for work_id, record in crosswalked:
+        if record.format == "music":
+            names = frozenset(name_key(n) for n in [*record.authors, *record.contributors])
+            publisher = " ".join(record.publisher.split()).casefold()
+            by_title.setdefault(normalised_title(record), {}).setdefault(work_id, set()).add(
+                (names, publisher)
+            )
+    shared = {title: works for title, works in by_title.items() if len(works) > 1}
+    assert shared  # titles do repeat ("Ca trù Hà Nội", songs recorded again)
+    for works in shared.values():
+        seen: dict[tuple[frozenset[str], str], str] = {}
+        for work_id, forms in works.items():
+            for form in forms:
+                assert seen.setdefault(form, work_id) == work_id, form
+    # …and what the clustering keys on differs too: main entry (or publisher) and year.
+    keys: dict[str, str] = {}
+    for work_id, record in crosswalked:
+        key = title_key(record) if record.format == "music" else None
+        if key:
+            assert keys.setdefault(key, work_id) == work_id, record.title
+
+
+def test_copies_of_one_map_picture_or_recording_are_still_one_work(crosswalked) -> None:
+    kinds = {"map", "image", "music"}
+    records = [(w, r) for w, r in crosswalked if r.format in kinds]
+    clusters = cluster_works(r for _, r in records)
+    truth: dict[str, set[str]] = {}
+    for work_id, record in records:
+        truth.setdefault(work_id, set()).add(clusters[record.id])
+    assert all(len(keys) == 1 for keys in truth.values())  # copies cluster together…
+    assert len({k for keys in truth.values() for k in keys}) == len(truth)  # …works apart
+    # …though libraries still write them differently (subtitle kept or dropped).
+    titles: dict[str, set[str]] = {}
+    for work_id, record in records:
+        titles.setdefault(work_id, set()).add(record.subtitle or "")
+    assert sum(len(forms) > 1 for forms in titles.values()) >= 10
+
+
+def test_maps_carry_one_scale_statement_per_work(records) -> None:
+    scales: dict[str, set[str]] = {}
+    for r in live_marc_records(records):
+        if str(r.marc.leader)[6] == "e":
+            scales.setdefault(r.work_id, set()).add(r.marc["255"]["a"])
+    for r in records[NATIONAL]:
+        if r.dc is not None and {"Cartographic", "Map"} & set(r.dc["type"]):
+            found = [d for d in r.dc["description"] if "1:" in d or "tỷ lệ" in d.lower()]
+            scales.setdefault(r.work_id, set()).update(found)
+    assert len(scales) >= 5
+    assert all(len(found) == 1 for found in scales.values()), scales
+    assert len({s for found in scales.values() for s in found}) >= 3
