@@ -29,7 +29,7 @@ from indexer.query import (
     positive_leaves,
     typed_together,
 )
-from indexer.tantivy_query import FIELD_GROUPS, proximity_phrases
+from indexer.tantivy_query import FIELD_GROUPS, proximity_phrases, ranking_groups
 from indexer.tantivy_schema import EXACT, FOLD, IDENT
 from indexer.text import fold, has_word, nfc, words
 
@@ -83,8 +83,8 @@ def _any(clauses: list[str]) -> str | None:
     return clauses[0] if len(clauses) == 1 else "(" + " OR ".join(clauses) + ")"
 
 
-def _group(field: str | None) -> Group:
-    return FIELD_GROUPS.get(field, FIELD_GROUPS[None])
+def _group(field: str | None, text: str) -> Group:
+    return ranking_groups(field, tokens(text, FOLD), tokens(text, EXACT))
 
 
 def _term(term: Term, group: Group | None = None) -> str | None:
@@ -94,7 +94,7 @@ def _term(term: Term, group: Group | None = None) -> str | None:
         except ValueError:
             return None
     clauses = []
-    for field, analyzer, weight in _group(term.field) if group is None else group:
+    for field, analyzer, weight in _group(term.field, term.text) if group is None else group:
         parts = tokens(term.text, analyzer)
         if not parts:
             continue
@@ -112,7 +112,7 @@ def _term(term: Term, group: Group | None = None) -> str | None:
 
 def _phrase_node(phrase: Phrase, group: Group | None = None) -> str | None:
     clauses = []
-    for field, analyzer, weight in _group(phrase.field) if group is None else group:
+    for field, analyzer, weight in _group(phrase.field, phrase.text) if group is None else group:
         parts = tokens(phrase.text, analyzer)
         if parts:
             clauses.append(f"{_phrase(field, parts)}^{weight:g}")
@@ -183,7 +183,7 @@ def _leaf_count(tree: Node) -> int:
     total = 0
     for leaf in leaves(tree):
         if isinstance(leaf, (Term, Phrase)):
-            for _field, analyzer, _weight in _group(leaf.field):
+            for _field, analyzer, _weight in _group(leaf.field, leaf.text):
                 total += len(tokens(leaf.text, analyzer))
         else:
             total += 1

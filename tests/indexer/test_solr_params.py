@@ -231,7 +231,10 @@ def test_spelling_words_are_dereferenced():
 def test_folding_both_ways_and_exact_boost():
     q = build_query(parse("Đại"))
     assert "title:dai^4" in q and "title_exact:đại^3" in q
-    assert build_query(parse("dai")).count("dai") >= 10
+    # typed without diacritics: the folded fields only (exact twins would favour
+    # records that lack diacritics too), as the tantivy backend ranks
+    plain = build_query(parse("dai"))
+    assert plain.count("dai") >= 6 and "_exact" not in plain
 
 
 def test_prefix_is_folded_in_python():
