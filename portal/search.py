@@ -86,7 +86,14 @@ RETRY_AFTER_SECONDS = 30
 TITLE_QUERY_CHARS = 80  # the query as echoed in headings and the <title>
 
 RESULT_FACETS = ("library", "format", "language", "subject", "collection", "online")
-FACET_FETCH = 30  # values fetched per facet on the results page
+PAGE_FACETS = (*RESULT_FACETS, "year")  # what one results-page search counts
+FACET_FETCH = 30  # values shown (with "more") per facet on the results page
+# The search counts every facet to one limit (SearchQuery has no per-facet limit), and the
+# year histogram needs every year, not the 30 commonest: so the page asks for the most
+# values the index gives and keeps FACET_FETCH of the others. A result spanning more than
+# YEAR_FETCH distinct years loses its rarest years from the decade counts.
+YEAR_FETCH = MAX_FACET_LIMIT
+YEAR_BIN = 10  # a decade; a result within one decade is shown year by year
 FACET_SHOWN = 8  # shown at once; the rest behind "more"
 HOME_FACET_LIMIT = 50
 HOME_RECENT = 8
@@ -326,13 +333,14 @@ class SearchState:
         return within_year_range(self.q, self.year_clause())
 
     def search_query(
-        self, facets: Iterable[str] = RESULT_FACETS, visibility: list[str] | None = None
+        self, facets: Iterable[str] = PAGE_FACETS, visibility: list[str] | None = None
     ) -> SearchQuery:
+        facets = list(facets)
         return SearchQuery(
             q=self.effective_q(),
             filters=self.filters,
-            facets=list(facets),
-            facet_limit=FACET_FETCH,
+            facets=facets,
+            facet_limit=YEAR_FETCH if "year" in facets else FACET_FETCH,
             sort=self.sort,
             page=self.page,
             per_page=self.per_page,
@@ -347,8 +355,10 @@ class SearchState:
         without: tuple[str, str] | None = None,
         filters: bool = True,
         year: bool = True,
+        years: tuple[int, int] | None = None,
     ) -> list[tuple[str, str]]:
-        """Query-string pairs for this search with some parts changed or dropped."""
+        """Query-string pairs for this search with some parts changed or dropped
+        (`years`: another year range in place of this one)."""
         pairs: list[tuple[str, str]] = []
         query = self.q if q is None else q
         if query:
@@ -358,10 +368,11 @@ class SearchState:
                 for value in values:
                     if without != (facet, value):
                         pairs.append((FILTER_PREFIX + facet, value))
-        if year and self.year_from is not None:
-            pairs.append(("year_from", str(self.year_from)))
-        if year and self.year_to is not None:
-            pairs.append(("year_to", str(self.year_to)))
+        low, high = years if years is not None else (self.year_from, self.year_to)
+        if year and low is not None:
+            pairs.append(("year_from", str(low)))
+        if year and high is not None:
+            pairs.append(("year_to", str(high)))
         if self.sort != "relevance":
             pairs.append(("sort", self.sort))
         if self.per_page != DEFAULT_PER_PAGE:
@@ -710,6 +721,7 @@ def _page_context(state: SearchState, result: SearchResult | None) -> dict[str, 
         "value_label": value_label,
         "works_text": works_text,
         "chips": _chips(state),
+        "active_filters": sum(len(v) for v in state.filters.values()) + state.has_year_range,
         "summary": _summary(state, result),
     }
     if result is not None:
@@ -719,6 +731,7 @@ def _page_context(state: SearchState, result: SearchResult | None) -> dict[str, 
         context.update(
             hits=[hit_view(hit, page, thumbnails.get(hit.id, "")) for hit in result.hits],
             facets=_facet_groups(state, result, page.language),
+            year_bins=year_histogram(state, result.facets.get("year", []), page.language),
             paging=_paging(state, result),
             first_number=(state.page - 1) * state.per_page + 1,
         )
@@ -981,8 +994,8 @@ def _facet_groups(
 ) -> list[FacetGroup]:
     language = language or current_language()
     groups = []
-    for name in (*RESULT_FACETS, "year"):
-        counts = {fc.value: fc.count for fc in result.facets.get(name, [])}
+    for name in PAGE_FACETS:
+        counts = {fc.value: fc.count for fc in result.facets.get(name, [])[:FACET_FETCH]}
         selected = state.filters.get(name, [])
         options = []
         values = list(dict.fromkeys([*selected, *counts]))
@@ -1017,6 +1030,66 @@ def _facet_groups(
             )
         )
     return groups
+
+
+@dataclass
+class YearBin:
+    """One bar of the year histogram: a decade (or a year) and the works in it."""
+
+    low: int
+    high: int
+    count: int
+    label: str  # "1990–1999", or "1995"
+    url: str  # this search narrowed to the bin (year_from/year_to)
+    count_text: str
+    works_text: str  # "12 works", for screen readers
+    width: int  # the bar's length, in 5 % steps of the largest bin (CSS classes)
+    current: bool  # the page's year range is this bin
+
+
+def year_histogram(
+    state: SearchState, counts: list[FacetCount], language: str | None = None
+) -> list[YearBin]:
+    """The result's works per decade, oldest first, each linking to the search within it.
+
+    Built from the year facet the page's one search already counted (no second search).
+    A work whose records carry different years counts in each of their decades. When
+    every year falls in one decade the bins are single years, so the list still narrows.
+    """
+    language = language or current_language()
+    years: Counter[int] = Counter()
+    for fc in counts:
+        try:
+            years[int(fc.value)] += fc.count
+        except ValueError:
+            continue
+    if not years:
+        return []
+    width = YEAR_BIN
+    if min(years) // YEAR_BIN == max(years) // YEAR_BIN:
+        width = 1
+    bins: Counter[int] = Counter()
+    for year, count in years.items():
+        bins[year - year % width] += count
+    largest = max(bins.values())
+    out = []
+    for low in sorted(bins):
+        high = low + width - 1
+        count = bins[low]
+        out.append(
+            YearBin(
+                low=low,
+                high=high,
+                count=count,
+                label=str(low) if width == 1 else f"{low}–{high}",
+                url=state.url(years=(low, high)),
+                count_text=number_text(count, language),
+                works_text=_works_text(language, count),
+                width=max(5, round(count * 20 / largest) * 5),
+                current=(state.year_from, state.year_to) == (low, high),
+            )
+        )
+    return out
 
 
 @lru_cache(maxsize=64)

@@ -1,13 +1,21 @@
 /* thuvien search pages: title/author suggestions for the search box.
  *
  * Progressive enhancement only: without this file the search box is a plain input in a
- * GET form. With it, the input becomes a WAI-ARIA APG combobox with a list popup
- * (aria-autocomplete="list", manual selection): typing shows up to 8 titles and authors;
- * Down/Up move through them (aria-activedescendant, focus stays in the input), Enter or a
- * click takes one and searches for it, Escape closes the list (a second Escape clears the
- * box), Tab leaves. The suggestions endpoint answers plain strings (titles and authors
- * alike), so they are not grouped or labelled by kind.
- * The number of suggestions is announced through a polite live region.
+ * GET form. With it, the input becomes a WAI-ARIA APG combobox with a grouped listbox
+ * popup (aria-autocomplete="list", manual selection): typing shows up to 8 suggestions
+ * from /suggest, which answers {text, kind} with kind "title" or "author", best first.
+ * They are shown in two groups, titles then authors (role="group" labelled by a
+ * role="presentation" heading; the labels come from the wrapper's data-suggest-group-*
+ * attributes, translated by the template), best first within each group.
+ * Down/Up move through all options in visual order, across groups
+ * (aria-activedescendant, focus stays in the input); Enter or a click takes one and
+ * searches at once: a title for its text, an author as author:"<name>", so the reader
+ * gets that author's works rather than a keyword search. Escape closes the list (a
+ * second Escape clears the box), Tab leaves. The number of suggestions is announced
+ * through a polite live region.
+ *
+ * Results pages: the filters' "Filter results" disclosure is closed at load when it sits
+ * above the hits (one column), and left open beside them (see foldFilters).
  */
 (function () {
   "use strict";
@@ -23,7 +31,7 @@
 
     counter += 1;
     var listId = "suggest-list-" + counter;
-    var list = document.createElement("ul");
+    var list = document.createElement("div");
     list.id = listId;
     list.className = "suggest-list";
     list.setAttribute("role", "listbox");
@@ -79,8 +87,17 @@
     // Taking a suggestion searches for it (VuFind, Blacklight): the reader chose what to
     // find, a second Enter would only repeat that. requestSubmit keeps the form's own
     // submit handling (and validation); submit() is the fallback for older browsers.
+    // An author is searched as a phrase in the author field (as the results page's author
+    // links do); quotes inside a name would end the phrase, so they become spaces.
+    function queryFor(item) {
+      var text = item.getAttribute("data-text") || item.textContent;
+      if (item.getAttribute("data-kind") !== "author") return text;
+      var name = text.replace(/"/g, " ").replace(/\s+/g, " ").trim();
+      return name ? 'author:"' + name + '"' : text;
+    }
+
     function choose(item) {
-      input.value = item.textContent;
+      input.value = queryFor(item);
       close();
       var form = input.form;
       if (!form) {
@@ -99,21 +116,54 @@
       status.textContent = text;
     }
 
+    var GROUPS = [
+      { kind: "title", label: wrapper.getAttribute("data-suggest-group-title") || "" },
+      { kind: "author", label: wrapper.getAttribute("data-suggest-group-author") || "" },
+    ];
+
+    function option(value, index) {
+      var item = document.createElement("li");
+      item.id = listId + "-" + index;
+      item.className = "suggest-list__option";
+      item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
+      item.setAttribute("data-kind", value.kind === "author" ? "author" : "title");
+      item.setAttribute("data-text", value.text);
+      item.textContent = value.text;
+      // mousedown, not click: it fires before the input's blur closes the list
+      item.addEventListener("mousedown", function (event) {
+        event.preventDefault();
+        choose(item);
+      });
+      return item;
+    }
+
+    // Options are numbered in visual order (titles, then authors), so Down/Up and the ids
+    // follow what the reader sees; an unknown kind is shown as a title.
     function render(values) {
       list.textContent = "";
-      values.forEach(function (value, i) {
-        var item = document.createElement("li");
-        item.id = listId + "-" + i;
-        item.className = "suggest-list__option";
-        item.setAttribute("role", "option");
-        item.setAttribute("aria-selected", "false");
-        item.textContent = value.text;
-        // mousedown, not click: it fires before the input's blur closes the list
-        item.addEventListener("mousedown", function (event) {
-          event.preventDefault();
-          choose(item);
+      var index = 0;
+      GROUPS.forEach(function (group) {
+        var members = values.filter(function (value) {
+          return (value.kind === "author" ? "author" : "title") === group.kind;
         });
-        list.appendChild(item);
+        if (!members.length) return;
+        var box = document.createElement("ul");
+        box.className = "suggest-list__group";
+        box.setAttribute("role", "group");
+        var headingId = listId + "-" + group.kind;
+        box.setAttribute("aria-labelledby", headingId);
+        var heading = document.createElement("li");
+        heading.id = headingId;
+        heading.className = "suggest-list__heading";
+        heading.setAttribute("role", "presentation");
+        heading.textContent = group.label;
+        box.appendChild(heading);
+        members.forEach(function (value) {
+          box.appendChild(option(value, index));
+          index += 1;
+        });
+        list.appendChild(box);
       });
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -195,9 +245,23 @@
     });
   }
 
+  // Results pages in one column (a narrow screen, or large text): the filters sit above the
+  // hits as a "Filter results" disclosure, open in the HTML so they work without this
+  // script; closed here, so the first hit is near the top and not after every facet.
+  // Beside the hits (two columns) they stay open.
+  function foldFilters() {
+    var filters = document.getElementById("filters");
+    var main = document.getElementById("results-main");
+    if (!filters || !main || !filters.open || !main.querySelector(".hit-list")) return;
+    if (main.getBoundingClientRect().top >= filters.getBoundingClientRect().bottom - 1) {
+      filters.open = false;
+    }
+  }
+
   function start() {
     var boxes = document.querySelectorAll(".query-box__input[data-suggest-url]");
     for (var i = 0; i < boxes.length; i++) setup(boxes[i]);
+    foldFilters();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
