@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/search.py --records 1000000 --index DATA/index --keep
     .venv/bin/python bench/portal_load.py --data-dir DATA [--seconds 30] [--connections 16]
-        [--traffic distinct|zipf|both] [--zipf-s 1.0] [--workers 2] [--python]
+        [--traffic distinct|zipf|both] [--zipf-s 1.0] [--workers 2] [--python] [--rate R]
 
 Starts `thuvien serve --workers N` (gunicorn; 1: waitress) on 127.0.0.1 over the data
 folder, then requests results pages (`/search?…`, six facets each) for a fixed time:
@@ -17,7 +17,11 @@ folder, then requests results pages (`/search?…`, six facets each) for a fixed
 
 Each traffic kind gets a freshly started server (nothing cached from the other kind),
 warmed up on queries outside the measured ones. Requests carry no cookies, so no page is
-revalidated with a 304: every response is a full page. Uses `wrk` (Debian package `wrk`)
+revalidated with a 304: every response is a full page. With --rate R the requests are
+due at R per second (an open loop, Python; latency counted from when each was due), the
+way to read "R requests/s with p95 ≤ X": a closed loop at saturation reports its own
+queue (connections / throughput), not the server's latency at a given load. Else uses
+`wrk` (Debian package `wrk`)
 when installed, each wrk thread taking its own share of the URL sequence (so two
 threads never ask for the same page at the same moment); else (or with --python) a
 Python generator with keep-alive connections, which itself competes for the cores, so
@@ -103,6 +107,7 @@ class Load:
     p90: float
     p99: float
     errors: int
+    p95: float | None = None  # wrk does not report it
 
     @property
     def rate(self) -> float:
@@ -185,6 +190,60 @@ def python_load(port: int, seconds: float, connections: int, sequence: list[str]
     return Load(len(times), elapsed, q[49], q[89], q[98], errors)
 
 
+def paced_load(
+    port: int, seconds: float, connections: int, sequence: list[str], rate: float
+) -> Load:
+    """Open loop: request i is due at start + i / rate, whatever happened before, and its
+    latency counts from when it was due. A slow server therefore makes later requests
+    late and their latency shows it (no coordinated omission), which a closed loop such
+    as wrk's hides: there a slow answer only delays the next question."""
+    due_count = int(seconds * rate)
+    times: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    position = 0
+    start = time.perf_counter() + 0.2
+
+    def worker() -> None:
+        nonlocal errors, position
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        bad = 0
+        while True:
+            with lock:
+                i = position
+                position += 1
+            if i >= due_count:
+                break
+            due = start + i / rate
+            wait = due - time.perf_counter()
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                conn.request("GET", sequence[i % len(sequence)])
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    bad += 1
+            except OSError:
+                bad += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append((time.perf_counter() - due) * 1000)
+        with lock:
+            times.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else [0.0] * 99
+    return Load(len(times), elapsed, q[49], q[89], q[98], errors, p95=q[94])
+
+
 WRK_SCRIPT = """
 local paths = {%s}
 local threads = 0
@@ -252,7 +311,10 @@ def run(args: argparse.Namespace, traffic: str) -> None:
     warm = [p for p in warm if p not in measured]
     with serving(args.data_dir, args.port, args.workers):
         python_load(args.port, 5, 4, warm)  # imports, templates, the index's first reads
-        if shutil.which("wrk") and not args.python:
+        if args.rate:
+            tool = f"open loop at {args.rate:g} requests/s, up to {args.connections} at once"
+            load = paced_load(args.port, args.seconds, args.connections, sequence, args.rate)
+        elif shutil.which("wrk") and not args.python:
             tool = f"wrk, {WRK_THREADS} threads, {args.connections} connections"
             load = wrk_load(args.port, args.seconds, args.connections, sequence)
         else:
@@ -262,8 +324,9 @@ def run(args: argparse.Namespace, traffic: str) -> None:
     if traffic == "distinct" and load.requests > len(sequence):
         print(f"  warning: the run wrapped around: {load.requests - len(sequence)} repeats")
     print(f"{title}\n  {tool}, {load.seconds:.0f} s: {load.requests:,} requests")
+    p95 = "" if load.p95 is None else f" · p95 {load.p95:.0f} ms"
     print(
-        f"  {load.rate:.1f} pages/s · p50 {load.p50:.0f} ms · p90 {load.p90:.0f} ms · "
+        f"  {load.rate:.1f} pages/s · p50 {load.p50:.0f} ms · p90 {load.p90:.0f} ms{p95} · "
         f"p99 {load.p99:.0f} ms · errors {load.errors}"
     )
     print(f"  {distinct:,} distinct pages, {repeat_share:.0%} of requests were repeats")
@@ -282,6 +345,9 @@ def main() -> None:
         "--max-rate", type=float, default=400, help="pages/s the URL sequences are sized for"
     )
     parser.add_argument("--workers", type=int, default=2, help="thuvien serve --workers")
+    parser.add_argument(
+        "--rate", type=float, default=0, help="open loop: requests due per second (else wrk)"
+    )
     args = parser.parse_args()
     print(machine())
     print(f"thuvien serve --workers {args.workers}, data {args.data_dir}")
