@@ -76,6 +76,7 @@ def create_app(
         audiobooks,
         discovery,
         oai,
+        page_cache,
         preferences,
         record,
         search,
@@ -96,6 +97,7 @@ def create_app(
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     init_iiif(app, settings)
+    page_cache.init_app(app)
     # The API and OAI-PMH are read-only and cookie-free: nothing there to forge.
     app.extensions["csrf"].exempt(api.bp)
     app.extensions["csrf"].exempt(oai.bp)

@@ -74,6 +74,7 @@ from indexer.text import fold
 from portal.access import decide_for_request, may_see_record, visibility_for_request
 from portal.app import services
 from portal.i18n import current_language, language_tag, number_text
+from portal.page_cache import page_cache
 from portal.preferences import current_preferences
 
 bp = Blueprint("search", __name__)
@@ -555,6 +556,9 @@ def results() -> ResponseReturnValue:
     version = _index_version() if revalidate else None
     if version is not None and request.if_none_match and _unchanged(version, visibility):
         return _not_modified(version, visibility)
+    kept = page_cache().get(version, _page_key(visibility)) if version is not None else None
+    if kept is not None:
+        return _revalidated(make_response(kept), version, visibility)
     try:
         result = services().index.search(state.search_query(visibility=visibility))
     except Exception:
@@ -567,13 +571,22 @@ def results() -> ResponseReturnValue:
         version = "result:" + hashlib.blake2b(pickle.dumps(result), digest_size=16).hexdigest()
         if request.if_none_match and _unchanged(version, visibility):
             return _not_modified(version, visibility)
-    response = make_response(render_template("search/results.html", **_page_context(state, result)))
-    if revalidate and version is not None:
-        # After rendering: a first visit's page has just put its CSRF token in the session.
-        response.set_etag(_page_etag(version, visibility), weak=True)
-        response.headers["Cache-Control"] = REVALIDATE
-    else:
+    page = render_template("search/results.html", **_page_context(state, result))
+    if not (revalidate and version is not None):
+        response = make_response(page)
         response.headers["Cache-Control"] = PERSONAL
+        response.vary.add("Cookie")
+        return response
+    if version.startswith("index:"):  # a version the index keeps, not one of this result
+        page_cache().put(version, _page_key(visibility), page)
+    return _revalidated(make_response(page), version, visibility)
+
+
+def _revalidated(response: Response, version: str, visibility: list[str]) -> Response:
+    """An anonymous reader's page: a weak ETag to revalidate it with, after rendering (a
+    first visit's page has just put its CSRF token in the session)."""
+    response.set_etag(_page_etag(version, visibility), weak=True)
+    response.headers["Cache-Control"] = REVALIDATE
     response.vary.add("Cookie")
     return response
 
@@ -652,9 +665,24 @@ def _index_version() -> str | None:
         return None
 
 
+def _page_key(visibility: list[str]) -> tuple[str, ...]:
+    """What an anonymous results page depends on but for the index version and the
+    reader's CSRF token: code and templates, the request, language, display settings
+    and visibility (the rendered-page cache's key, and most of the ETag)."""
+    return (
+        _deployment(),
+        request.host_url,  # absolute links (canonical, OpenSearch) name the host asked
+        request.path,
+        request.query_string.decode("latin-1"),
+        current_language(),
+        current_preferences().cookie_value(),
+        ",".join(sorted(visibility)),
+    )
+
+
 def _page_etag(version: str, visibility: list[str]) -> str:
-    """A keyed hash of what this page shows this reader: code and templates, index
-    version, the request, language, display settings, visibility and the CSRF token.
+    """A keyed hash of what this page shows this reader: the page key, the index
+    version and the CSRF token.
 
     The token's part is the session's raw token plus the half of its lifetime we are in,
     so a revalidated page's token always has at least half its lifetime left.
@@ -663,13 +691,8 @@ def _page_etag(version: str, visibility: list[str]) -> str:
     lifetime = config.get("WTF_CSRF_TIME_LIMIT", _DEFAULT_CSRF_SECONDS)
     window = int(time.time() // (lifetime / 2)) if lifetime else 0
     parts = (
-        _deployment(),
+        *_page_key(visibility),
         version,
-        request.path,
-        request.query_string.decode("latin-1"),
-        current_language(),
-        current_preferences().cookie_value(),
-        ",".join(sorted(visibility)),
         str(session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), "")),
         str(window),
     )

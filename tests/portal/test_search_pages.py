@@ -915,6 +915,73 @@ def test_a_page_with_a_message_waiting_is_not_revalidated(app):
     assert response.headers["Cache-Control"] == "private, no-store"
 
 
+# --- the rendered-page cache (portal.page_cache) ---------------------------------------
+
+
+def _token(page: str) -> str:
+    doc = lxml.html.fromstring(page)
+    (token,) = set(doc.xpath("//input[@name='csrf_token']/@value"))
+    return token
+
+
+def test_a_repeated_anonymous_page_comes_from_the_cache_with_the_readers_own_token(app):
+    cache = app.extensions["thuvien_page_cache"]
+    first, second = app.test_client(), app.test_client()
+    one = first.get("/search?q=truyen+kieu").get_data(as_text=True)
+    assert len(cache.pages) == 1
+    renders = []
+    real = search_module.render_template
+    search_module.render_template = lambda *a, **k: renders.append(a) or real(*a, **k)
+    try:
+        response = second.get("/search?q=truyen+kieu")
+    finally:
+        search_module.render_template = real
+    two = response.get_data(as_text=True)
+    assert renders == [] and response.status_code == 200
+    assert _token(one) != _token(two)  # each reader's own
+    assert two.replace(_token(two), "") == one.replace(_token(one), "")
+    assert "\x00" not in two and etag_of(response)
+    # the token put back is a working one: the display-settings form saves with it
+    saved = second.post("/preferences", data={"csrf_token": _token(two), "size": "150"})
+    assert saved.status_code in (200, 303)
+    forged = second.post("/preferences", data={"csrf_token": _token(one), "size": "150"})
+    assert forged.status_code == 400
+
+
+def test_the_page_cache_keys_language_settings_and_query(app):
+    cache = app.extensions["thuvien_page_cache"]
+    client = app.test_client()
+    client.get("/search?q=ha+noi")
+    english(client)
+    page = client.get("/search?q=ha+noi").get_data(as_text=True)
+    assert "results for" in page and len(cache.pages) == 2
+    client.set_cookie("thuvien_prefs", "size=150")
+    assert 'class="prefs-size-150"' in client.get("/search?q=ha+noi").get_data(as_text=True)
+    assert len(cache.pages) == 3
+
+
+def test_a_logged_in_readers_page_never_enters_the_cache(app):
+    cache = app.extensions["thuvien_page_cache"]
+    web = browser(app)
+    user = make_user(app)
+    assert log_in(web, user).status_code == 303
+    page = web.get("/search?q=ha+noi").get_data(as_text=True)
+    assert user in page and len(cache.pages) == 0
+    stranger = app.test_client().get("/search?q=ha+noi").get_data(as_text=True)
+    assert user not in stranger
+
+
+def test_a_new_index_version_empties_the_page_cache(catalogue):
+    index = TantivyIndex()
+    index_records(index, [Record("lib", "1", title="Hà Nội phố", year=1943, languages=["vie"])])
+    app = create_app(catalogue.settings, store=catalogue.store, index=index)
+    assert "phố</a>" in app.test_client().get("/search?q=ha+noi").get_data(as_text=True)
+    index_records(index, [Record("lib", "2", title="Hà Nội xưa", year=1950, languages=["vie"])])
+    page = app.test_client().get("/search?q=ha+noi").get_data(as_text=True)
+    assert "xưa</a>" in page
+    assert len(app.extensions["thuvien_page_cache"].pages) == 1
+
+
 # --- session 4: search context, thumbnails, multi-select facets, clean URLs -------------
 
 
