@@ -1,8 +1,16 @@
 """The console's home, the dashboard: the catalogue, harvest health and access at a glance.
 
-Every figure comes from `catalogue.stats` (GROUP BY queries). Each is shown as a
-table, most with an SVG chart beside it (`charts`), and each table can be downloaded
-as CSV at /admin/dashboard/<table>.csv — the same rows, raw numbers, no formatting.
+The page opens with a grid of the figures that matter (records, works, sources and their
+last harvests, restricted content opened, failed log-ins), so a librarian takes the state
+of the catalogue in without scrolling. Below, every figure from `catalogue.stats`
+(GROUP BY queries) is a table, most with an SVG chart beside it (`charts`), and each
+table can be downloaded as CSV at /admin/dashboard/<table>.csv — the same rows, raw
+numbers, no formatting.
+
+The two per-day tables (30 rows each, mostly zeros) sit closed in a `<details>` under
+their chart, with each run of days without activity told in one line; the chart stays
+in view with a sentence summing it up (total, busiest day, quiet days), which is also
+its accessible description. The CSV keeps every day.
 
 CSV cells that a spreadsheet would run as a formula (starting with = + - @, or a tab
 or carriage return) get a leading apostrophe: a library's name or a record title
@@ -13,18 +21,21 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask import Response, abort, g, render_template, url_for
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date, format_decimal, format_percent, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import distinct, func, select
 
 from catalogue import stats
 from catalogue.rights import load_rules
+from catalogue.store import Store
+from catalogue.tables import RecordRow
 from portal.admin import bp
 from portal.admin.charts import Bar, columns, horizontal_bars
 from portal.admin.labels import status_label
@@ -33,6 +44,7 @@ from portal.i18n import datetime_text
 from portal.search import format_label, language_label
 
 CHART_ROWS = 12  # categories drawn in a chart; the table beside it lists them all
+WEEK = 7  # days in "this week" of the summary: today and the six before
 KIND_LABELS = {
     "image": _l("Images"),
     "audio": _l("Audio"),
@@ -50,6 +62,7 @@ class Cell:
     text: str = ""
     href: str = ""
     number: bool = False
+    quiet: bool = False  # a run of days without activity, told in words
 
     @property
     def shown(self) -> str:
@@ -72,6 +85,24 @@ class Table:
     chart: Markup | None = None
     note: str = ""
     empty: str = field(default_factory=lambda: _("Nothing yet."))
+    summary: str = ""  # the chart in one sentence, shown under it (its description)
+    shown: list[list[Cell]] | None = None  # the rows on the page, when not `rows`
+    daily: bool = False  # one row per day: closed in a <details> under the chart
+
+    @property
+    def shown_rows(self) -> list[list[Cell]]:
+        return self.rows if self.shown is None else self.shown
+
+
+@dataclass
+class Figure:
+    """One labelled figure of the summary grid at the top of the page."""
+
+    label: str
+    value: str
+    detail: str = ""
+    href: str = ""
+    status: str = ""  # "succeeded" / "failed": an icon and colour beside the detail
 
 
 # -- the page ---------------------------------------------------------------------------
@@ -79,20 +110,136 @@ class Table:
 
 @bp.get("/")
 def dashboard() -> str:
-    store = services().store
     tables = {name: build() for name, build in TABLES.items()}
     catalogue = ["libraries", "digitised", "formats", "languages"]
     access = ["access-days", "access-kinds", "top-records", "failed-logins"]
     return render_template(
         "admin/dashboard.html",
-        total=store.count_records(),
-        rules=[r for r in load_rules(store) if r.enabled],
+        summary=summary_figures(),
         sections=[
-            ("catalogue", _("The catalogue"), [tables[n] for n in catalogue]),
             ("harvests", _("Harvest health"), [tables["harvests"]]),
+            ("catalogue", _("The catalogue"), [tables[n] for n in catalogue]),
             ("access", _("Access in the last 30 days"), [tables[n] for n in access]),
         ],
     )
+
+
+def summary_figures() -> list[Figure]:
+    """The figures at the top of the page, from the same computations as the tables."""
+    store = services().store
+    total = store.count_records()
+    sources = _per_source()
+    health = _health()
+    access = _access_stats()
+    failed = [h for h in health if h.last_status == "failed"]
+    never = [h for h in health if h.last_run_id is None]
+    errors = sum(h.last_failed_records for h in health)
+    successes = [h.last_success for h in health if h.last_success is not None]
+    digitised = sum(s.digitised for s in sources)
+    rules = len([r for r in load_rules(store) if r.enabled])
+    return [
+        Figure(
+            _("Records"),
+            _number(total),
+            ngettext("in %(num)d library", "in %(num)d libraries", len(sources)),
+            href="#figure-libraries",
+        ),
+        Figure(
+            _("Works"),
+            _number(count_works(store)),
+            _("the same work held by several libraries counts once"),
+        ),
+        Figure(
+            _("Digitised records"),
+            _number(digitised),
+            _("%(share)s of the records", share=_percent(digitised / total if total else 0)),
+            href="#figure-digitised",
+        ),
+        Figure(
+            _("Sources"),
+            _number(len(health)),
+            _harvest_state(len(health), len(failed), len(never)),
+            href="#harvests",
+            status="failed" if failed else ("succeeded" if health and not never else ""),
+        ),
+        Figure(
+            _("Records failed in the last harvests"),
+            _number(errors),
+            _("Last successful harvest: %(when)s", when=_short_time(max(successes)))
+            if successes
+            else _("No harvest has succeeded yet."),
+            href="#harvests",
+        ),
+        Figure(
+            _("Restricted content opened today"),
+            _number(access.days[-1].count if access.days else 0),
+            _per_period(access.days),
+            href="#figure-access-days",
+        ),
+        Figure(
+            _("Failed log-ins today"),
+            _number(access.failed_logins[-1].count if access.failed_logins else 0),
+            _per_period(access.failed_logins),
+            href="#figure-failed-logins",
+        ),
+        Figure(
+            _("Licence rules in force"),
+            _number(rules),
+            _("See the licence rules"),
+            href=url_for("admin.rules"),
+        ),
+    ]
+
+
+def _harvest_state(sources: int, failed: int, never: int) -> str:
+    if not sources:
+        return _("No sources yet.")
+    parts = []
+    if failed:
+        parts.append(
+            ngettext(
+                "%(num)d failed at its last harvest", "%(num)d failed at their last harvest", failed
+            )
+        )
+    if never:
+        parts.append(ngettext("%(num)d never harvested", "%(num)d never harvested", never))
+    if not parts:
+        return _("Every last harvest succeeded")
+    return "; ".join(parts)
+
+
+def _per_period(days: Sequence[stats.DayCount]) -> str:
+    week = sum(d.count for d in days[-WEEK:])
+    month = sum(d.count for d in days)
+    return _(
+        "%(week)s in the last 7 days, %(month)s in 30 days",
+        week=_number(week),
+        month=_number(month),
+    )
+
+
+def count_works(store: Store) -> int:
+    """Works in the catalogue: live records grouped by the work key the index gave them
+    (a record not indexed yet counts as a work of its own). Two COUNT queries."""
+    live = ~RecordRow.deleted
+    with store.session() as s:
+        keyed = s.scalar(
+            select(func.count(distinct(RecordRow.work_key))).where(
+                live, RecordRow.work_key.is_not(None)
+            )
+        )
+        unkeyed = s.scalar(
+            select(func.count()).select_from(RecordRow).where(live, RecordRow.work_key.is_(None))
+        )
+    return (keyed or 0) + (unkeyed or 0)
+
+
+def _number(value: float) -> str:
+    return str(format_decimal(value))
+
+
+def _percent(share: float) -> str:
+    return str(format_percent(share, format="#,##0.#%"))
 
 
 @bp.get("/dashboard/<name>.csv")
@@ -245,7 +392,7 @@ def _languages() -> Table:
 
 
 def _harvests() -> Table:
-    found = stats.harvest_health(services().store)
+    found = _health()
 
     def when(value) -> Cell:
         if value is None:
@@ -294,19 +441,16 @@ def _short_time(value) -> str:
     return datetime_text(value)
 
 
-def _day_table(name: str, title: str, caption: str, header: str, days) -> Table:
+def _day_table(
+    name: str, title: str, caption: str, header: str, days: Sequence[stats.DayCount]
+) -> Table:
     return Table(
         name=name,
         title=title,
         caption=caption,
         headers=[_("Day"), header],
-        rows=[
-            [
-                Cell(d.day.isoformat(), text=str(format_date(d.day, "medium"))),
-                Cell(d.count, number=True),
-            ]
-            for d in reversed(days)
-        ],
+        rows=[[_day_cell(d.day), Cell(d.count, number=True)] for d in reversed(days)],
+        shown=collapse_quiet_days(days),
         chart=columns(
             f"chart-{name}",
             title,
@@ -315,8 +459,66 @@ def _day_table(name: str, title: str, caption: str, header: str, days) -> Table:
                 "that day's number."
             ),
             [Bar(str(format_date(d.day, "d/M")), d.count) for d in days],
+            described_by=f"chart-{name}-summary",
         ),
+        summary=day_summary(days),
         note=_("Newest day first."),
+        daily=True,
+    )
+
+
+def _day_cell(day: date) -> Cell:
+    return Cell(day.isoformat(), text=str(format_date(day, "medium")))
+
+
+def collapse_quiet_days(days: Sequence[stats.DayCount]) -> list[list[Cell]]:
+    """The table's rows, newest day first, each run of days without activity in one row:
+    its first and last day, and how many days it holds."""
+    rows: list[list[Cell]] = []
+    run: list[date] = []
+
+    def close_run() -> None:
+        if not run:
+            return
+        newest, oldest = run[0], run[-1]
+        when = _day_cell(newest).shown
+        if oldest != newest:
+            when = _("%(first)s to %(last)s", first=_day_cell(oldest).shown, last=when)
+        quiet = ngettext("%(num)d day with no activity", "%(num)d days with no activity", len(run))
+        rows.append([Cell(oldest.isoformat(), text=when), Cell(0, text=quiet, quiet=True)])
+        run.clear()
+
+    for d in reversed(days):
+        if d.count:
+            close_run()
+            rows.append([_day_cell(d.day), Cell(d.count, number=True)])
+        else:
+            run.append(d.day)
+    close_run()
+    return rows
+
+
+def day_summary(days: Sequence[stats.DayCount]) -> str:
+    """The per-day chart in one sentence: the total, the busiest day, the quiet days."""
+    total = sum(d.count for d in days)
+    if not total:
+        return ngettext(
+            "No activity in the last %(num)d day.",
+            "No activity in the last %(num)d days.",
+            len(days),
+        )
+    busiest = max(days, key=lambda d: (d.count, d.day))
+    quiet = sum(1 for d in days if not d.count)
+    return " ".join(
+        [
+            _("Total in %(days)s days: %(total)s.", total=_number(total), days=_number(len(days))),
+            _(
+                "Busiest day: %(day)s (%(count)s).",
+                day=_day_cell(busiest.day).shown,
+                count=_number(busiest.count),
+            ),
+            ngettext("%(num)d day with no activity.", "%(num)d days with no activity.", quiet),
+        ]
     )
 
 
@@ -334,6 +536,10 @@ def _access_stats() -> stats.AccessStats:
 
 def _per_source() -> list[stats.SourceRecords]:
     return _once("sources", lambda: stats.records_per_source(services().store))
+
+
+def _health() -> list[stats.SourceHealth]:
+    return _once("health", lambda: stats.harvest_health(services().store))
 
 
 def _access_days() -> Table:

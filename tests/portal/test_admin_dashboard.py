@@ -1,5 +1,6 @@
-"""The console's dashboard: the figures (catalogue.stats), the page with its SVG charts and
-tables, and the CSV downloads.
+"""The console's dashboard: the figures (catalogue.stats), the summary at the top of the
+page, the SVG charts and tables (the per-day ones closed, quiet days collapsed), and the
+CSV downloads.
 
 The figures are checked against a small catalogue built here, whose every number is
 known; the page and CSV through the Flask test client with real log-ins.
@@ -21,18 +22,21 @@ from sqlalchemy import event, update
 
 from catalogue import audit, stats, users
 from catalogue.record import DigitalObject, Record
+from catalogue.rights import load_rules
 from catalogue.settings import Settings
 from catalogue.sources import Source
 from catalogue.store import HarvestedItem, Store
 from catalogue.tables import HarvestRunRow
 from indexer import TantivyIndex
 from indexer.sync import sync_index
+from portal.admin.charts import LABEL_LINES, LINE_CHARS, Bar, horizontal_bars, wrap
 from portal.admin.dashboard import safe_cell
 from portal.app import create_app
 from tests.support.accounts import browser, log_in, make_user
 
 NOW = datetime.now(UTC)
 TRICKY_NAME = '=HYPERLINK("http://evil.example/","Thư viện, "quận" 1")'
+LONG_NAME = "Thư viện Đại học Quốc gia Hà Nội"  # cut to "Thư viện Đại học Quốc gia H…" once
 
 
 def scan(n: int = 1) -> list[DigitalObject]:
@@ -313,10 +317,10 @@ def test_the_dashboard_shows_each_figure_as_a_chart_and_a_table(known: Known):
     assert table_rows(doc, "top-records")[1] == ["Bản đồ", "ba-dinh:1", "3"]
     assert table_rows(doc, "access-kinds")[1] == ["Ảnh", "image", "2"]
     days = table_rows(doc, "access-days")
-    assert len(days) == 31 and days[1][1] == "2"  # newest day first
+    assert days[1][1] == "2"  # newest day first
     # The chart of the libraries: one bar per library, labelled, with its number.
     texts = doc.xpath("//*[@id='chart-libraries']//*[local-name()='text']/text()")
-    assert "Thư viện Ba Đình" in texts and "3" in texts
+    assert "Thư viện Ba Đình" in chart_labels(doc, "chart-libraries") and "3" in texts
     # Links to the source and the last run.
     assert doc.xpath(f"//section[@id='figure-harvests']//a[@href='/admin/runs/{known.failed_run}']")
 
@@ -347,7 +351,10 @@ def test_csv_downloads_hold_the_tables_rows(known: Known):
         text = response.data.decode("utf-8")
         assert text.startswith("\ufeff")
         rows = list(csv.reader(io.StringIO(text[1:])))
-        assert len(rows) == len(table_rows(doc, name)), name
+        if name in DAILY:  # every day, the quiet ones too, which the page collapses
+            assert len(rows) == 31, name
+        else:
+            assert len(rows) == len(table_rows(doc, name)), name
     libraries = list(
         csv.reader(
             io.StringIO(client.get("/admin/dashboard/libraries.csv").data.decode("utf-8-sig"))
@@ -409,4 +416,210 @@ def test_an_empty_catalogue_has_a_dashboard_too(tmp_path: Path):
     assert not doc.xpath("//section[@id='figure-top-records']//table")
     days = doc.xpath("//section[@id='figure-access-days']//table")  # 30 days of zeros
     assert days
+    assert table_rows(doc, "access-days")[1:] == [
+        [f"{day(29)} đến {day(0)}", "30 ngày không có hoạt động"]
+    ]
+    summary = doc.xpath("//*[@id='chart-access-days-summary']")[0].text_content()
+    assert summary == "Không có hoạt động nào trong 30 ngày qua."
+    figures = summary_grid(doc)
+    assert figures["Biểu ghi"][:2] == ["0", "ở 0 thư viện"]
+    assert figures["Nguồn"][:2] == ["0", "Chưa có nguồn nào."]
+    assert figures["Biểu ghi lỗi trong lần thu thập gần nhất"][1] == (
+        "Chưa có lần thu thập nào thành công."
+    )
     store.close()
+
+
+# -- the summary first, the per-day tables closed --------------------------------------------
+
+DAILY = ("access-days", "failed-logins")
+
+
+def day(days_ago: int) -> str:
+    """A day as the page writes it in Vietnamese ("21 thg 11, 2026"), in the server's zone."""
+    when = datetime.now().astimezone().date() - timedelta(days=days_ago)
+    return f"{when.day} thg {when.month}, {when.year}"
+
+
+def summary_grid(doc: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """The summary's figures: label -> [figure, detail], in page order."""
+    out = {}
+    for figure in doc.xpath("//section[@aria-labelledby='summary-title']//dl/div"):
+        [label] = figure.xpath("dt")
+        out[" ".join(label.text_content().split())] = [
+            " ".join(dd.text_content().split()) for dd in figure.xpath("dd")
+        ]
+    return out
+
+
+def test_the_summary_comes_first_with_the_figures_that_matter(known: Known):
+    doc = dashboard(librarian(known.app))
+    # Right under the page's heading, before every table and chart.
+    first = doc.xpath("//main//h1/following::section[1]")[0]
+    assert first.get("aria-labelledby") == "summary-title"
+    assert not first.xpath(".//table|.//*[local-name()='svg']")
+    rules = len([r for r in load_rules(known.store) if r.enabled])
+    grid = summary_grid(doc)
+    errors, last_success = grid["Biểu ghi lỗi trong lần thu thập gần nhất"]
+    # ba-dinh's failed run failed one ("connection refused"); tay-ho's run failed none.
+    assert errors == "1"
+    assert last_success.startswith("Lần thu thập thành công gần nhất: ")
+    del grid["Biểu ghi lỗi trong lần thu thập gần nhất"]
+    assert grid == {
+        "Biểu ghi": ["4", "ở 3 thư viện"],  # ba-dinh 3 (one withdrawn) + tay-ho 1
+        "Số tác phẩm": ["4", "một tác phẩm có ở nhiều thư viện chỉ tính một lần"],
+        "Biểu ghi đã số hóa": ["2", "50% số biểu ghi"],
+        "Nguồn": [
+            "3",
+            "✗ 1 nguồn thất bại ở lần thu thập gần nhất; 1 nguồn chưa thu thập lần nào",
+        ],
+        "Lượt mở nội dung hạn chế hôm nay": ["2", "4 trong 7 ngày qua, 4 trong 30 ngày"],
+        "Đăng nhập thất bại hôm nay": ["2", "2 trong 7 ngày qua, 2 trong 30 ngày"],
+        "Quy tắc quyền truy cập đang áp dụng": [str(rules), "Xem các quy tắc quyền truy cập"],
+    }
+    # The failed source is told in words, its icon beside them; each figure links to its detail.
+    [sources] = doc.xpath("//dt[.='Nguồn']/following-sibling::dd[2]")
+    assert "status--failed" in sources.get("class")
+    links = doc.xpath("//section[@aria-labelledby='summary-title']//dd/a/@href")
+    assert "#harvests" in links and "#figure-access-days" in links
+    for target in [link[1:] for link in links if link.startswith("#")]:
+        assert doc.xpath(f"//*[@id='{target}']"), target
+
+
+def test_the_summary_speaks_english(known: Known):
+    client = librarian(known.app)
+    client.get("/admin/?lang=en")
+    figures = summary_grid(dashboard(client))
+    assert figures["Records"] == ["4", "in 3 libraries"]
+    assert figures["Sources"] == ["3", "✗ 1 failed at its last harvest; 1 never harvested"]
+    assert figures["Restricted content opened today"] == [
+        "2",
+        "4 in the last 7 days, 4 in 30 days",
+    ]
+
+
+def test_every_last_harvest_succeeded_is_said_so(known: Known):
+    harvest(known.store, "ba-dinh", [Record("ba-dinh", "1", title="Bản đồ", format="map")])
+    harvest(known.store, "empty", [Record("empty", "x", title="Mới", format="book")])
+    figures = summary_grid(dashboard(librarian(known.app)))
+    assert figures["Nguồn"] == ["3", "✓ Lần thu thập gần nhất của mọi nguồn đều thành công"]
+
+
+def test_the_daily_tables_are_closed_under_their_visible_charts(known: Known):
+    doc = dashboard(librarian(known.app))
+    for name in DAILY:
+        figure = doc.xpath(f"//section[@id='figure-{name}']")[0]
+        [details] = figure.xpath(".//details")
+        assert details.get("open") is None, f"{name}: the day table should start closed"
+        summary = " ".join(details.xpath("summary")[0].text_content().split())
+        assert summary.startswith("Số liệu theo ngày")
+        assert details.xpath(f".//table[caption[@id='{name}-caption']]"), name
+        # The chart is outside the <details>, in view, described by its summary sentence.
+        [svg] = figure.xpath(".//*[local-name()='svg']")
+        assert not svg.xpath("ancestor::details")
+        assert svg.get("role") == "img"
+        described = svg.get("aria-describedby")
+        assert described == f"chart-{name}-summary"
+        [sentence] = doc.xpath(f"//*[@id='{described}']")
+        assert not sentence.xpath("ancestor::details")
+    # No other table is hidden.
+    hidden = doc.xpath("//details//table/caption/@id")
+    assert sorted(hidden) == sorted(f"{n}-caption" for n in DAILY)
+    summary = doc.xpath("//*[@id='chart-access-days-summary']")[0].text_content()
+    assert summary == (
+        f"Tổng trong 30 ngày: 4. Ngày nhiều nhất: {day(0)} (2). 28 ngày không có hoạt động."
+    )
+
+
+def test_days_without_activity_are_one_line_per_run(known: Known):
+    doc = dashboard(librarian(known.app))
+    assert table_rows(doc, "access-days") == [
+        ["Ngày", "Lượt mở"],
+        [day(0), "2"],
+        [day(1), "1 ngày không có hoạt động"],
+        [day(2), "2"],
+        [f"{day(29)} đến {day(3)}", "27 ngày không có hoạt động"],
+    ]
+    assert table_rows(doc, "failed-logins")[1:] == [
+        [day(0), "2"],
+        [f"{day(29)} đến {day(1)}", "29 ngày không có hoạt động"],
+    ]
+    quiet = doc.xpath("//table[caption[@id='access-days-caption']]//tr[@class='quiet-days']")
+    assert len(quiet) == 2
+    client = librarian(known.app)
+    client.get("/admin/?lang=en")
+    english = table_rows(dashboard(client), "failed-logins")
+    assert english[2][1] == "29 days with no activity" and " to " in english[2][0]
+
+
+def chart_labels(doc: lxml.html.HtmlElement, chart: str) -> list[str]:
+    """Each bar's label as drawn: its lines (tspans) joined by a space."""
+    return [
+        " ".join(t.xpath("./*[local-name()='tspan']/text()"))
+        for t in doc.xpath(f"//*[@id='{chart}']/*[local-name()='text'][*[local-name()='tspan']]")
+    ]
+
+
+def test_charts_show_long_library_names_in_full(known: Known):
+    known.store.put_source(Source("vnu", LONG_NAME, "oai", "http://127.0.0.1:1/oai"))
+    harvest(known.store, "vnu", [Record("vnu", "1", title="Giáo trình", format="book")])
+    doc = dashboard(librarian(known.app))
+    for chart in ("chart-libraries", "chart-digitised"):
+        labels = chart_labels(doc, chart)
+        assert LONG_NAME in labels, labels
+        assert "Thư viện Ba Đình" in labels
+        # Over two lines, each short enough to be drawn inside the label column.
+        [text] = [
+            t
+            for t in doc.xpath(f"//*[@id='{chart}']/*[local-name()='text']")
+            if " ".join(t.xpath("./*[local-name()='tspan']/text()")) == LONG_NAME
+        ]
+        lines = text.xpath("./*[local-name()='tspan']/text()")
+        assert lines == ["Thư viện Đại học Quốc", "gia Hà Nội"]
+        ys = [float(y) for y in text.xpath("./*[local-name()='tspan']/@y")]
+        assert ys[1] > ys[0]
+    # The table beside the chart names the library in full as well.
+    assert [LONG_NAME, "vnu", "1"] in table_rows(doc, "libraries")
+    # Only a label with its full text in a <title> is ever shortened.
+    for text in doc.xpath("//*[local-name()='svg']/*[local-name()='text']"):
+        if "…" in "".join(text.xpath("./*[local-name()='tspan']/text()")):
+            assert text.xpath("./*[local-name()='title']/text()")
+
+
+def test_a_name_too_long_for_two_lines_keeps_its_full_text_in_a_title(known: Known):
+    doc = dashboard(librarian(known.app))
+    [text] = [
+        t
+        for t in doc.xpath("//*[@id='chart-libraries']/*[local-name()='text']")
+        if t.xpath("./*[local-name()='title']")
+    ]
+    assert text.xpath("./*[local-name()='title']/text()") == [TRICKY_NAME]
+    lines = text.xpath("./*[local-name()='tspan']/text()")
+    assert len(lines) == LABEL_LINES and lines[-1].endswith("…")
+
+
+@pytest.mark.parametrize(
+    ("label", "lines"),
+    [
+        ("Sách", ["Sách"]),
+        (LONG_NAME, ["Thư viện Đại học Quốc", "gia Hà Nội"]),
+        ("Thư viện Quốc gia Việt Nam", ["Thư viện Quốc gia Việt", "Nam"]),
+        (
+            "Bản đồ Hà Nội năm 1873 do Sở Địa chính vẽ lại cho triển lãm",
+            ["Bản đồ Hà Nội năm 1873", "do Sở Địa chính vẽ…"],
+        ),
+        ("x" * 44, ["x" * 22, "x" * 22]),
+        ("x" * 45, ["x" * 22, "x" * 21 + "…"]),
+        ("", [""]),
+    ],
+)
+def test_labels_wrap_between_words_onto_two_lines(label, lines):
+    assert wrap(label) == lines
+    assert all(len(line) <= LINE_CHARS for line in lines)
+
+
+def test_a_chart_row_is_as_tall_as_its_label():
+    one = horizontal_bars("a", "t", "d", [Bar("Sách", 1)] * 3)
+    two = horizontal_bars("b", "t", "d", [Bar(LONG_NAME, 1)] * 3)
+    height = lambda svg: float(lxml.html.fromstring(str(svg)).get("height"))  # noqa: E731
+    assert height(two) > height(one)
