@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/search.py --records 1000000 --index DATA/index --keep
     .venv/bin/python bench/portal_load.py --data-dir DATA [--seconds 30] [--connections 16]
-        [--traffic distinct|zipf|both] [--zipf-s 1.0] [--workers 2] [--python] [--rate R]
+        [--traffic distinct|zipf|both] [--zipf-s 1.0] [--vocabulary 1000] [--workers 2] [--python]
+        [--rate R [--warm S]]
 
 Starts `thuvien serve --workers N` (gunicorn; 1: waitress) on 127.0.0.1 over the data
 folder, then requests results pages (`/search?…`, six facets each) for a fixed time:
@@ -90,11 +91,13 @@ def zipf_sequence(paths: list[str], s: float, length: int, seed: int = SEQUENCE_
     return random.Random(seed).choices(paths, weights=weights, k=length)
 
 
-def repeats_in(sequence: list[str], served: int) -> tuple[int, float]:
-    """Distinct pages among the first `served` requests, and the share that were repeats."""
-    served = min(served, len(sequence))
-    distinct = len(set(sequence[:served]))
-    return distinct, (1 - distinct / served) if served else 0.0
+def repeats_in(sequence: list[str], served: int, before: int = 0) -> tuple[int, float]:
+    """Pages asked for the first time among the `served` requests after the first
+    `before` (unmeasured) ones, and the share of those requests that were repeats."""
+    served = min(served, len(sequence) - before)
+    seen = set(sequence[:before])
+    new = len(set(sequence[before : before + served]) - seen)
+    return new, (1 - new / served) if served else 0.0
 
 
 @dataclass
@@ -191,13 +194,20 @@ def python_load(port: int, seconds: float, connections: int, sequence: list[str]
 
 
 def paced_load(
-    port: int, seconds: float, connections: int, sequence: list[str], rate: float
+    port: int,
+    seconds: float,
+    connections: int,
+    sequence: list[str],
+    rate: float,
+    warm: float = 0.0,
 ) -> Load:
     """Open loop: request i is due at start + i / rate, whatever happened before, and its
     latency counts from when it was due. A slow server therefore makes later requests
     late and their latency shows it (no coordinated omission), which a closed loop such
-    as wrk's hides: there a slow answer only delays the next question."""
-    due_count = int(seconds * rate)
+    as wrk's hides: there a slow answer only delays the next question. The first `warm`
+    seconds of the same traffic run before, unmeasured (a portal that has been up)."""
+    skipped = int(warm * rate)
+    due_count = skipped + int(seconds * rate)
     times: list[float] = []
     errors = 0
     lock = threading.Lock()
@@ -229,7 +239,8 @@ def paced_load(
                 bad += 1
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                 continue
-            mine.append((time.perf_counter() - due) * 1000)
+            if i >= skipped:
+                mine.append((time.perf_counter() - due) * 1000)
         with lock:
             times.extend(mine)
             errors += bad
@@ -239,7 +250,7 @@ def paced_load(
         t.start()
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - start
+    elapsed = time.perf_counter() - start - warm
     q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else [0.0] * 99
     return Load(len(times), elapsed, q[49], q[89], q[98], errors, p95=q[94])
 
@@ -295,15 +306,16 @@ def wrk_load(port: int, seconds: float, connections: int, sequence: list[str]) -
 
 
 def run(args: argparse.Namespace, traffic: str) -> None:
+    length = int((args.seconds + args.warm) * args.max_rate)  # more than a run can ask
     if traffic == "distinct":
         # More distinct pages than the run can ask for: nothing is ever asked twice.
-        sequence = distinct_paths(int(args.seconds * args.max_rate))
+        sequence = distinct_paths(length)
         title = f"distinct: every request a new results page ({len(sequence):,} available)"
     else:
-        paths = mix_paths(MIX)
-        sequence = zipf_sequence(paths, args.zipf_s, int(args.seconds * args.max_rate))
+        paths = mix_paths(args.vocabulary)
+        sequence = zipf_sequence(paths, args.zipf_s, length)
         title = (
-            f"zipf: the {len(paths):,}-query mix ({len(set(paths)):,} different pages), "
+            f"zipf: a {len(paths):,}-query mix ({len(set(paths)):,} different pages), "
             f"P(rank r) ∝ 1/r^s with s = {args.zipf_s:g}"
         )
     warm = mix_paths(60, seed=WARM_SEED)
@@ -313,14 +325,19 @@ def run(args: argparse.Namespace, traffic: str) -> None:
         python_load(args.port, 5, 4, warm)  # imports, templates, the index's first reads
         if args.rate:
             tool = f"open loop at {args.rate:g} requests/s, up to {args.connections} at once"
-            load = paced_load(args.port, args.seconds, args.connections, sequence, args.rate)
+            if args.warm:
+                tool += f", after {args.warm:g} s of the same traffic unmeasured"
+            load = paced_load(
+                args.port, args.seconds, args.connections, sequence, args.rate, args.warm
+            )
         elif shutil.which("wrk") and not args.python:
             tool = f"wrk, {WRK_THREADS} threads, {args.connections} connections"
             load = wrk_load(args.port, args.seconds, args.connections, sequence)
         else:
             tool = f"Python generator, {args.connections} connections"
             load = python_load(args.port, args.seconds, args.connections, sequence)
-    distinct, repeat_share = repeats_in(sequence, load.requests)
+    before = int(args.warm * args.rate) if args.rate else 0
+    distinct, repeat_share = repeats_in(sequence, load.requests, before)
     if traffic == "distinct" and load.requests > len(sequence):
         print(f"  warning: the run wrapped around: {load.requests - len(sequence)} repeats")
     print(f"{title}\n  {tool}, {load.seconds:.0f} s: {load.requests:,} requests")
@@ -329,7 +346,7 @@ def run(args: argparse.Namespace, traffic: str) -> None:
         f"  {load.rate:.1f} pages/s · p50 {load.p50:.0f} ms · p90 {load.p90:.0f} ms{p95} · "
         f"p99 {load.p99:.0f} ms · errors {load.errors}"
     )
-    print(f"  {distinct:,} distinct pages, {repeat_share:.0%} of requests were repeats")
+    print(f"  {distinct:,} pages asked for the first time, {repeat_share:.0%} of requests repeats")
 
 
 def main() -> None:
@@ -342,11 +359,17 @@ def main() -> None:
     parser.add_argument("--traffic", choices=("distinct", "zipf", "both"), default="both")
     parser.add_argument("--zipf-s", type=float, default=1.0, help="Zipf exponent s")
     parser.add_argument(
+        "--vocabulary", type=int, default=MIX, help="zipf: queries ranked (the long tail)"
+    )
+    parser.add_argument(
         "--max-rate", type=float, default=400, help="pages/s the URL sequences are sized for"
     )
     parser.add_argument("--workers", type=int, default=2, help="thuvien serve --workers")
     parser.add_argument(
         "--rate", type=float, default=0, help="open loop: requests due per second (else wrk)"
+    )
+    parser.add_argument(
+        "--warm", type=float, default=0, help="with --rate: seconds run first, unmeasured"
     )
     args = parser.parse_args()
     print(machine())
