@@ -149,6 +149,20 @@ def serving(data_dir: Path, port: int, workers: int) -> Iterator[None]:
 # --- load generators --------------------------------------------------------------------
 
 
+def fetch(
+    conn: http.client.HTTPConnection, port: int, path: str
+) -> tuple[http.client.HTTPConnection, str]:
+    """GET one page on a keep-alive connection: (the connection to go on with, "ok",
+    "bad" for an answer other than 200, or "lost" when the connection failed)."""
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+    except OSError:
+        return http.client.HTTPConnection("127.0.0.1", port, timeout=30), "lost"
+    return conn, "ok" if response.status == 200 else "bad"
+
+
 def python_load(port: int, seconds: float, connections: int, sequence: list[str]) -> Load:
     """Keep-alive connections taking the next URL of `sequence` in turn."""
     times: list[float] = []
@@ -167,17 +181,10 @@ def python_load(port: int, seconds: float, connections: int, sequence: list[str]
                 path = sequence[position % len(sequence)]
                 position += 1
             start = time.perf_counter()
-            try:
-                conn.request("GET", path)
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    bad += 1
-            except OSError:
-                bad += 1
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            mine.append((time.perf_counter() - start) * 1000)
+            conn, outcome = fetch(conn, port, path)
+            bad += outcome != "ok"
+            if outcome != "lost":
+                mine.append((time.perf_counter() - start) * 1000)
         with lock:
             times.extend(mine)
             errors += bad
@@ -229,17 +236,9 @@ def paced_load(
             wait = due - time.perf_counter()
             if wait > 0:
                 time.sleep(wait)
-            try:
-                conn.request("GET", sequence[i % len(sequence)])
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    bad += 1
-            except OSError:
-                bad += 1
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                continue
-            if i >= skipped:
+            conn, outcome = fetch(conn, port, sequence[i % len(sequence)])
+            bad += outcome != "ok"
+            if outcome != "lost" and i >= skipped:
                 mine.append((time.perf_counter() - due) * 1000)
         with lock:
             times.extend(mine)
