@@ -7,7 +7,11 @@ rebuild of a large catalogue on two cores needs. The child hands each batch over
 the backend's prepared form (`SearchIndex.prepare`: plain text or dicts), in order.
 
 Small jobs stay in-process: forking costs more than it saves below PIPELINE_MIN
-records, and a daemonic process may not have children.
+records, and a daemonic process may not have children. So does a process running other
+threads (the portal, when a librarian's retry syncs the index): a fork copies only the
+calling thread, and a lock another thread held at that moment (the database driver's,
+the logging module's) would stay locked in the child forever. `thuvien index` and the
+harvest worker's sync run alone.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import multiprocessing as mp
 import queue
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -79,7 +84,11 @@ def prepared_batches(
 
 
 def _may_fork() -> bool:
-    return sys.platform.startswith("linux") and not mp.current_process().daemon
+    return (
+        sys.platform.startswith("linux")
+        and not mp.current_process().daemon
+        and threading.active_count() == 1
+    )
 
 
 def _next(channel: Any, child: Any) -> tuple[str, Any]:

@@ -33,6 +33,21 @@ def test_small_jobs_stay_in_process():
     assert {pid for batch in batches for _n, pid in batch} == {os.getpid()}
 
 
+def test_a_process_running_other_threads_stays_in_process():
+    """A fork copies one thread; a lock another held would never be released."""
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        batches = list(prepared_batches(_batches, _tagged, records=10**9))
+    finally:
+        stop.set()
+        other.join()
+    assert {pid for batch in batches for _n, pid in batch} == {os.getpid()}
+
+
 def test_the_child_runs_after_fork_first():
     seen = []
 
