@@ -48,7 +48,7 @@ from indexer.query import (
 )
 from indexer.spelling import best_correction, rewrite
 from indexer.suggestions import Suggestion, rank_suggestions
-from indexer.tantivy_query import QueryBuilder, restrict
+from indexer.tantivy_query import QueryBuilder, Should, restrict
 from indexer.tantivy_schema import (
     FACET_FIELDS,
     SAMPLES,
@@ -348,7 +348,11 @@ class TantivyIndex:
         if not order:
             return []
         nums = [num for num, _score, _address in order]
-        members = tantivy.Query.term_set_query(self.schema, "work_num", nums)
+        # The page's works' posting lists, a few records each: a union of them is read in
+        # place, where a term set would first mark them in a bitset of the whole index.
+        members = tantivy.Query.boolean_query(
+            [(Should, tantivy.Query.term_query(self.schema, "work_num", num)) for num in nums]
+        )
         visible = restrict(members, self._builder.filters({}, query.visibility))
         by_work: dict[int, list[dict[str, Any]]] = {num: [] for num in nums}
         found = searcher.search(visible, min(len(nums) * 200, 10_000), count=False)
