@@ -608,9 +608,11 @@ class Store:
                 s.execute(update(RecordRow).where(RecordRow.id == record_id).values(work_key=key))
 
     def counter(self, name: str) -> int:
-        with self.session() as s:
-            row = s.get(CounterRow, name)
-            return row.value if row else 0
+        """A named counter's value (0 if never set). One Core select: the portal asks
+        for the licence rules' version on every request."""
+        query = select(CounterRow.value).where(CounterRow.name == name)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar() or 0
 
     def set_counter(self, name: str, value: int) -> None:
         with self.session() as s:

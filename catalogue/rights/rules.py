@@ -54,9 +54,7 @@ def load_policy(store: Store, onsite_networks: Iterable[str] = ()) -> Policy:
 
 def rules_version(store: Store) -> int:
     """Changes with every write to the rules: cheap to poll, to refresh a cached Policy."""
-    with store.session() as s:
-        row = s.get(CounterRow, RULES_VERSION)
-        return row.value if row else 0
+    return store.counter(RULES_VERSION)
 
 
 # -- writing -------------------------------------------------------------------------
