@@ -36,8 +36,10 @@ from portal.access import may_see_record, visibility_for_request
 from portal.app import services
 from portal.errors import ApiError, is_api_request
 from portal.openapi import openapi_document
-from portal.record import THUMBNAIL_PX, author_query, source_of
-from portal.search import iiif_image, iiif_thumbnail, preview_size
+from portal.record_description import author_query
+from portal.record_holdings import source_of
+from portal.record_images import THUMBNAIL_PX
+from portal.search_hits import iiif_image, iiif_thumbnail, preview_size
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 

@@ -41,7 +41,7 @@ from portal.admin.charts import Bar, columns, horizontal_bars
 from portal.admin.labels import status_label
 from portal.app import services
 from portal.i18n import datetime_text
-from portal.search import format_label, language_label
+from portal.search_labels import format_label, language_label
 
 CHART_ROWS = 12  # categories drawn in a chart; the table beside it lists them all
 WEEK = 7  # days in "this week" of the summary: today and the six before

@@ -16,7 +16,7 @@ from catalogue import audit, users
 from catalogue.rights import Conditions, Outcomes, RuleError, preset_rules
 from portal.accounts import role_name
 from portal.i18n import date_text
-from portal.search import format_label
+from portal.search_labels import format_label
 
 LEVEL_LABELS = {
     "public": _l("everyone"),

@@ -46,7 +46,7 @@ from indexer.sync import reindex_records
 from portal.admin import bp, console_settings, record_change
 from portal.admin.labels import level_label
 from portal.app import services
-from portal.search import format_label
+from portal.search_labels import format_label
 
 log = logging.getLogger(__name__)
 

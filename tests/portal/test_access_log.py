@@ -10,7 +10,7 @@ from catalogue import audit
 from catalogue.rights import AccessDecision
 from portal.access import ACCESS_LOG_WINDOW, log_content_access
 from portal.app import services
-from portal.record import _whole_page_thumbnail
+from portal.record_images import _whole_page_thumbnail
 from tests.indexer.sample_records import sample_records
 
 

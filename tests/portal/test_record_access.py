@@ -27,7 +27,7 @@ from catalogue.store import HarvestedItem, Store
 from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal.app import create_app
-from portal.record import KNOWN_REASONS
+from portal.record_notices import KNOWN_REASONS
 from tests.portal.test_record_page import log_in, sel
 
 LIBRARY = "Thư viện Hà Nội"

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import lxml.html
 import pytest
 
-from portal.search import SearchState
+from portal.search_state import SearchState
 from tests.portal.test_record_page import sel
 
 SEARCH = [("q", "Tuyển tập thơ Việt Nam"), ("sort", "year_asc"), ("per_page", "10")]
@@ -137,7 +137,7 @@ def test_hostile_contexts_are_parsed_not_echoed(client):
 
 
 def test_search_context_url_is_what_the_results_page_would_put_on_a_hit(app):
-    from portal.record import search_context_url
+    from portal.record_context import search_context_url
 
     with app.test_request_context("/search?" + urlencode(SEARCH)):
         from flask import request

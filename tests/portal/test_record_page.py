@@ -27,13 +27,9 @@ from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal import record as record_module
 from portal.app import create_app
-from portal.record import (
-    author_query,
-    duration_text,
-    is_librarian,
-    rights_label,
-    subject_query,
-)
+from portal.record import is_librarian
+from portal.record_description import author_query, rights_label, subject_query
+from portal.record_files import duration_text
 from tests.indexer.sample_records import HN, KIEU_ISBN, NL, SECRET, VNU
 from tests.portal.conftest import WITHDRAWN_ID
 from tests.support import accounts

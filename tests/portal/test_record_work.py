@@ -20,7 +20,8 @@ from catalogue.store import HarvestedItem, Store
 from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal.app import create_app
-from portal.record import distinct_call_numbers, marc_fields, pretty_xml
+from portal.record_description import distinct_call_numbers
+from portal.record_raw import marc_fields, pretty_xml
 from tests.indexer.sample_records import HN, NL, SECRET, VNU
 from tests.portal.test_record_page import field_values, log_in, page, sel, table_rows
 

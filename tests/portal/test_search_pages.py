@@ -20,10 +20,14 @@ from flask.testing import FlaskClient
 from catalogue import Holding, Record
 from indexer import SearchQuery, TantivyIndex, index_records
 from indexer.query import MAX_QUERY_CHARS, And, Or, Range, parse
+from indexer.text import fold
 from portal import search as search_module
 from portal.app import create_app
 from portal.i18n import number_text
-from portal.search import build_query, row_clause, safe_highlight, within_year_range
+from portal.search_facets import year_histogram
+from portal.search_hits import PageLinks, safe_highlight
+from portal.search_labels import format_label, status_text, works_text
+from portal.search_state import SearchState, build_query, row_clause, within_year_range
 from tests.indexer.sample_records import HN, NL, SECRET, VNU
 from tests.portal.test_record_access import rights_app  # noqa: F401 — a fixture
 from tests.support.accounts import browser, log_in, make_user
@@ -616,7 +620,7 @@ def test_browse_a_facet_lists_every_value_and_orders_by_name(client):
     doc = page(client, "/browse/subject", order="name")
     assert h1(doc) == "Chủ đề"
     names = [text(a) for a in doc.xpath("//tbody/tr/th/a")]
-    assert names == sorted(names, key=lambda n: search_module.fold(n))
+    assert names == sorted(names, key=lambda n: fold(n))
     assert len(names) == len(api_facets(client, q="")["subject"])
     assert doc.xpath("//a[@aria-current='true']")
     assert page(client, "/browse/nonsense", status=404).xpath("//h1")
@@ -779,7 +783,7 @@ def test_advanced_search_with_nothing_marks_the_first_row(client):
 )
 def test_page_links_match_url_for(app, record_id):
     with app.test_request_context("/search"):
-        links = search_module.PageLinks.current()
+        links = PageLinks.current()
         assert links.record_url(record_id) == url_for("record.show", record_id=record_id)
         q = f'author:"{record_id}"'
         assert links.search_url(q) == url_for("search.results", q=q)
@@ -791,13 +795,13 @@ def test_cached_numbers_and_labels_follow_the_language(app):
             session["lang"] = lang
             assert number_text(12345) == expected
             assert number_text(12345) == expected  # the second from the cache
-            assert search_module.works_text(12345).startswith(expected)
+            assert works_text(12345).startswith(expected)
     with app.test_request_context("/search"):
         session["lang"] = "en"
-        assert search_module.format_label("map") == "Map"
-        assert search_module.status_text("on_loan", 2) == "2 copies on loan"
+        assert format_label("map") == "Map"
+        assert status_text("on_loan", 2) == "2 copies on loan"
     with app.test_request_context("/search"):
-        assert search_module.format_label("map") == "Bản đồ"
+        assert format_label("map") == "Bản đồ"
         assert number_text(1.5) == "1,5"  # not an integer: formatted, not cached
 
 
@@ -1194,7 +1198,7 @@ def test_no_histogram_without_year_values(client):
     assert doc.xpath("//fieldset[contains(@class,'facet--year')]//input[@name='year_from']")
     assert not doc.xpath("//ul[@class='year-histogram']")
     assert not doc.xpath("//*[@class='year-histogram__caption']")
-    assert search_module.year_histogram(search_module.SearchState(), []) == []
+    assert year_histogram(SearchState(), []) == []
 
 
 def test_the_histogram_in_english(client):

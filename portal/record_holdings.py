@@ -1,0 +1,153 @@
+"""Holdings as the record page shows them: one row per copy with its status and a link
+to the copy's record in its library's own catalogue (OPAC), grouped by library across
+the whole work; and the names of the libraries (a record's source, read once per request).
+
+Kept apart from the page so the JSON API can name a source the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from catalogue.record import Holding, Record
+from catalogue.sources import Source
+from portal import citations
+from portal.app import services
+from portal.i18n import date_text
+from portal.record_text import data_lang, foreign_language, with_data
+from portal.search_labels import status_text
+
+# Best first: what a reader most wants to know about a work's copies in one word.
+_STATUS_ORDER = ("available", "reference_only", "on_loan", "in_repair", "unknown")
+
+
+def source_of(source_key: str) -> Source | None:
+    """A record's source, read once per request (None when it has been deleted)."""
+    sources = g.setdefault("_thuvien_sources", {})
+    if source_key not in sources:
+        sources[source_key] = services().store.get_source(source_key)
+    return sources[source_key]
+
+
+def library_name(source_key: str) -> str:
+    """A source's name as readers know it (its key when the source is gone)."""
+    source = source_of(source_key)
+    return source.name if source else source_key
+
+
+def holding_libraries(record: Record) -> list[str]:
+    """The libraries holding the record (its source's name when it lists no copies)."""
+    names = sorted({h.library for h in record.holdings if h.library})
+    return names or [library_name(record.source_key)]
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "available": _("Available"),
+        "on_loan": _("On loan"),
+        "in_repair": _("In repair"),
+        "reference_only": _("Reference only"),
+        "unknown": _("Status unknown"),
+    }
+    return labels.get(status, labels["unknown"])
+
+
+@dataclass
+class HoldingRow:
+    library: str
+    location: str
+    call_number: str
+    status: str
+    status_label: str
+    status_date: str  # localised, "" when unknown
+    status_iso: str  # for <time datetime>
+    due: str = ""  # localised date a copy on loan is due back
+    due_iso: str = ""
+    record_id: str = ""  # the record the copy comes from
+    record_title: str = ""
+    record_lang: str = ""  # the record title's language, when not the page's
+    own: bool = True  # a copy of the record on this page
+    library_lang: str = ""
+    location_lang: str = ""
+    opac_url: str = ""  # the copy's record in its source's own catalogue, "" for none
+    opac_label: Markup | str = ""  # "View at <the source's library>"
+
+
+def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[HoldingRow]:
+    """One row per copy, sorted by library, location and call number.
+
+    With the record, each copy links to the record's page in the catalogue of the
+    record's own source (its record URL template), where a reader can place a hold.
+    """
+    source = source_of(record.source_key) if record else None
+    opac_label = with_data(_("View at %(library)s"), library=source.name) if source else ""
+    rows = []
+    for h in sorted(holdings, key=lambda h: (h.library, h.location, h.call_number)):
+        status = h.status if h.status in _STATUS_ORDER else "unknown"
+        when = h.status_read_at
+        library = h.library or (library_name(record.source_key) if record else "")
+        rows.append(
+            HoldingRow(
+                library=library,
+                location=h.location,
+                call_number=h.call_number,
+                status=status,
+                status_label=status_label(status),
+                status_date=date_text(when) if when else "",
+                status_iso=when.isoformat() if when else "",
+                due=date_text(h.due) if h.due and status == "on_loan" else "",
+                due_iso=h.due.isoformat() if h.due and status == "on_loan" else "",
+                library_lang=data_lang(library),
+                location_lang=data_lang(h.location),
+                opac_url=source.record_url(record.local_id, h.barcode) if source and record else "",
+                opac_label=opac_label,
+            )
+        )
+    return rows
+
+
+@dataclass
+class LibraryHoldings:
+    """One library's copies of the work, and the one-line summary of their status."""
+
+    library: str
+    lang: str
+    rows: list[HoldingRow]
+    summary: list[tuple[str, str]]  # (status, "1 copy available"), best status first
+
+
+def work_holdings(record: Record, others: list[Record]) -> list[LibraryHoldings]:
+    """Every visible copy of the work, grouped by library, this record's own copies first.
+
+    `others` are the work's other records the requester may see (`work_records`): a
+    hidden record's copies never reach this table.
+    """
+    title_lang = foreign_language(record)
+    rows: list[HoldingRow] = []
+    for source in (record, *others):
+        own = source is record
+        title = citations.full_title(source) or source.id
+        year = f" ({source.year})" if source.year is not None else ""
+        lang = foreign_language(source)
+        for row in holding_rows(source.holdings, source):
+            row.record_id, row.own = source.id, own
+            row.record_title = title + year
+            row.record_lang = title_lang if own else lang
+            rows.append(row)
+    groups: dict[str, list[HoldingRow]] = {}
+    for row in rows:  # this record's libraries come first: it is listed first
+        groups.setdefault(row.library, []).append(row)
+    ordered = sorted(groups.items(), key=lambda kv: (not kv[1][0].own, kv[0]))
+    out = []
+    for library, copies in ordered:
+        copies.sort(key=lambda r: (not r.own, r.record_id, r.location, r.call_number))
+        counts: dict[str, int] = {}
+        for row in copies:
+            counts[row.status] = counts.get(row.status, 0) + 1
+        summary = [(s, status_text(s, counts[s])) for s in _STATUS_ORDER if s in counts]
+        out.append(LibraryHoldings(library, data_lang(library), copies, summary))
+    return out
