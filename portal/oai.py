@@ -64,9 +64,11 @@ REPOSITORY_NAME = "thuvien"
 # A placeholder until settings name a real address (the schema requires one).
 ADMIN_EMAIL = "admin@example.org"
 NAMESPACE = "thuvien"  # set `oai_namespace` to the portal's domain name in production
-REPOSITORY_DESCRIPTION = (
-    "Mục lục liên hợp các thư viện Hà Nội / The union catalogue of Hanoi's libraries"
-)
+# One element per language: oai_dc has no xml:lang.
+REPOSITORY_DESCRIPTION = [
+    "Mục lục liên hợp các thư viện Hà Nội",
+    "The union catalogue of Hanoi's libraries",
+]
 SAMPLE_RECORD_ID = "thu-vien-quoc-gia:000123"  # what Identify's sampleIdentifier shows
 PAGE_SIZE = 100
 PAGE_SIZE_CONFIG = "THUVIEN_OAI_PAGE_SIZE"  # app.config key, for tests and tuning
@@ -174,7 +176,7 @@ class StoreRepository:
         about = dc_element(
             {
                 "title": [self.repository_name],
-                "description": [REPOSITORY_DESCRIPTION],
+                "description": REPOSITORY_DESCRIPTION,
                 "type": ["Collection"],
                 "language": ["vie", "eng"],
                 "identifier": [self.home_url],

@@ -8,6 +8,7 @@ Kept apart from the page so the JSON API can name a source the same way.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import g
 from flask_babel import gettext as _
@@ -67,6 +68,7 @@ class HoldingRow:
     status_iso: str  # for <time datetime>
     due: str = ""  # localised date a copy on loan is due back
     due_iso: str = ""
+    overdue: bool = False  # due back before today
     record_id: str = ""  # the record the copy comes from
     record_title: str = ""
     record_lang: str = ""  # the record title's language, when not the page's
@@ -101,6 +103,7 @@ def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[
                 status_iso=when.isoformat() if when else "",
                 due=date_text(h.due) if h.due and status == "on_loan" else "",
                 due_iso=h.due.isoformat() if h.due and status == "on_loan" else "",
+                overdue=bool(h.due and status == "on_loan" and h.due < date.today()),
                 library_lang=data_lang(library),
                 location_lang=data_lang(h.location),
                 opac_url=source.record_url(record.local_id, h.barcode) if source and record else "",

@@ -23,6 +23,7 @@ from portal.search_labels import (
 from portal.search_state import FACET_FETCH, PAGE_FACETS, SearchState
 
 YEAR_BIN = 10  # a decade; a result within one decade is shown year by year
+MAX_YEAR_BINS = 40  # rows the histogram may fill in between its first and last bin
 FACET_SHOWN = 8  # shown at once; the rest behind "more"
 
 
@@ -111,6 +112,8 @@ def year_histogram(
     Built from the year facet the page's one search already counted (no second search).
     A work whose records carry different years counts in each of their decades. When
     every year falls in one decade the bins are single years, so the list still narrows.
+    Empty decades between the first and the last are listed too (a timeline shows its
+    gaps), unless that would make more than MAX_YEAR_BINS rows; they link nowhere.
     """
     language = language or current_language()
     years: Counter[int] = Counter()
@@ -128,8 +131,11 @@ def year_histogram(
     for year, count in years.items():
         bins[year - year % width] += count
     largest = max(bins.values())
+    lows = sorted(bins)
+    if (lows[-1] - lows[0]) // width < MAX_YEAR_BINS:
+        lows = list(range(lows[0], lows[-1] + 1, width))
     out = []
-    for low in sorted(bins):
+    for low in lows:
         high = low + width - 1
         count = bins[low]
         out.append(
@@ -138,10 +144,10 @@ def year_histogram(
                 high=high,
                 count=count,
                 label=str(low) if width == 1 else f"{low}–{high}",
-                url=state.url(years=(low, high)),
+                url=state.url(years=(low, high)) if count else "",
                 count_text=number_text(count, language),
                 works_text=works_text_in(language, count),
-                width=max(5, round(count * 20 / largest) * 5),
+                width=max(5, round(count * 20 / largest) * 5) if count else 0,
                 current=(state.year_from, state.year_to) == (low, high),
             )
         )

@@ -421,7 +421,7 @@ def _harvests() -> Table:
         )
     return Table(
         name="harvests",
-        title=_("Harvest health"),
+        title=_("Harvests by source"),
         caption=_("The harvests of each source: the last run, the last success, the last 30 days"),
         headers=[
             _("Source"),

@@ -249,13 +249,28 @@
   // hits as a "Filter results" disclosure, open in the HTML so they work without this
   // script; closed here, so the first hit is near the top and not after every facet.
   // Beside the hits (two columns) they stay open.
+  // Closed by us on one column; opened again by us if the page becomes two columns (a
+  // tablet turned, a window widened), unless the reader has opened or closed it since.
   function foldFilters() {
     var filters = document.getElementById("filters");
     var main = document.getElementById("results-main");
     if (!filters || !main || !filters.open || !main.querySelector(".hit-list")) return;
-    if (main.getBoundingClientRect().top >= filters.getBoundingClientRect().bottom - 1) {
-      filters.open = false;
-    }
+    if (main.getBoundingClientRect().top < filters.getBoundingClientRect().bottom - 1) return;
+    var ours = 1; // toggle events still to come from our own changes
+    var folded = true;
+    filters.addEventListener("toggle", function () {
+      if (ours > 0) ours -= 1;
+      else folded = false; // the reader's choice from now on
+    });
+    filters.open = false;
+    window.addEventListener("resize", function () {
+      if (!folded) return;
+      if (main.getBoundingClientRect().left >= filters.getBoundingClientRect().right - 1) {
+        folded = false;
+        ours += 1;
+        filters.open = true;
+      }
+    });
   }
 
   function start() {

@@ -122,3 +122,26 @@ def test_a_decade_bar_narrows_the_results_to_that_decade(page: Page, site: Site)
     meta = page.locator("ol.hit-list .hit__meta li").all_inner_texts()
     years = [int(m) for m in (t.split(":")[-1].strip() for t in meta) if re.fullmatch(r"\d{4}", m)]
     assert len(years) == min(count, 20) and all(2010 <= y <= 2019 for y in years)
+
+
+def test_filters_folded_on_a_narrow_screen_open_again_when_it_widens(
+    narrow: Page, site: Site
+) -> None:
+    narrow.goto(site.url + RESULTS)
+    filters = narrow.locator("details#filters")
+    expect(filters).not_to_have_attribute("open", "")
+    narrow.set_viewport_size({"width": 1280, "height": 800})  # a tablet turned, a window widened
+    expect(filters).to_have_attribute("open", "")
+    expect(narrow.locator("fieldset.facet--format input[type=checkbox]").first).to_be_visible()
+
+
+def test_filters_the_reader_closed_stay_closed_when_the_screen_widens(
+    narrow: Page, site: Site
+) -> None:
+    narrow.goto(site.url + RESULTS)
+    toggle = narrow.locator("summary.filters__toggle")
+    toggle.click()  # opened
+    toggle.click()  # and closed again, by the reader
+    narrow.set_viewport_size({"width": 1280, "height": 800})
+    narrow.wait_for_timeout(300)
+    expect(narrow.locator("details#filters")).not_to_have_attribute("open", "")

@@ -278,6 +278,8 @@ def test_the_dashboard_shows_each_figure_as_a_chart_and_a_table(known: Known):
     assert headings[0] == 1 and all(
         b - a <= 1 for a, b in zip(headings, headings[1:], strict=False)
     )
+    texts = [" ".join(h.text_content().split()) for h in doc.xpath("//main//h2|//main//h3")]
+    assert len(texts) == len(set(texts)), texts  # no heading says the same twice
 
     for name in TABLE_NAMES:
         figure = doc.xpath(f"//section[@id='figure-{name}']")[0]

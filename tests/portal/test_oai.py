@@ -238,6 +238,11 @@ def test_identify(oai):
     (about,) = description
     assert about.tag == f"{{{OAI_DC_NS}}}dc"
     assert about.findtext(f"{{{DC_NS}}}title") == "thuvien"
+    descriptions = [d.text for d in about.findall(f"{{{DC_NS}}}description")]
+    assert descriptions == [
+        "Mục lục liên hợp các thư viện Hà Nội",
+        "The union catalogue of Hanoi's libraries",
+    ]
     home = about.findtext(f"{{{DC_NS}}}identifier")
     assert requests.get(home, timeout=10).status_code == 200
 

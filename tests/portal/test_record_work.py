@@ -5,7 +5,7 @@ reading order, each call number once, and the raw record as librarians read it."
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -217,6 +217,26 @@ def test_holding_without_a_library_name_uses_the_source_name(tmp_path):
     app = create_app(settings, store=store, index=index)
     rows = table_rows(page(app.test_client(), "/record/lib-b:1"), "table.holdings")
     assert rows[0][:3] == ["Thư viện B", "Kho", "A1"]
+    store.close()
+
+
+def test_a_copy_past_its_due_date_says_overdue(tmp_path):
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings.db_url)
+    today = date.today()
+    late = Holding("Thư viện C", "Kho", "A1", "on_loan", due=today - timedelta(days=1))
+    soon = Holding("Thư viện C", "Kho", "A2", "on_loan", due=today + timedelta(days=14))
+    record = Record("lib-c", "1", title="Sách", holdings=[late, soon])
+    store.put_source(Source(key="lib-c", name="Thư viện C", type="marc", url="/dev/null"))
+    run = store.start_run("lib-c", "full")
+    store.save_items(run, "lib-c", [HarvestedItem("1", b"", "marc21", record)])
+    store.finish_run(run, "succeeded")
+    index = TantivyIndex(settings.index_dir)
+    sync_index(store, index)
+    doc = page(create_app(settings, store=store, index=index).test_client(), "/record/lib-c:1")
+    cells = {row[2]: row[3] for row in table_rows(doc, "table.holdings")}
+    assert cells["A1"].endswith("(quá hạn)")
+    assert "quá hạn" not in cells["A2"] and "hạn trả" in cells["A2"]
     store.close()
 
 

@@ -1160,6 +1160,20 @@ def test_the_decades_add_up_the_year_facet_over_the_whole_catalogue(client):
     assert list(bins) == sorted(bins)  # oldest first
 
 
+def test_the_histogram_shows_empty_decades_between_as_rows_without_links(client):
+    doc = page(client, "/search", q="")
+    rows = doc.xpath("//ul[@class='year-histogram']/li")
+    labels = [text(r.xpath(".//span[@class='year-histogram__label']")[0]) for r in rows]
+    lows = [int(label.split("–")[0]) for label in labels]
+    assert lows == list(range(lows[0], lows[-1] + 1, 10))  # every decade, none skipped
+    empty = [r for r in rows if "year-histogram__empty" in (r.get("class") or "")]
+    assert empty and len(empty) + len(year_bins(doc)) == len(rows)
+    for row in empty:
+        assert not row.xpath(".//a") and not row.xpath(".//*[contains(@class,'__bar')]")
+        spoken = "".join(row.xpath(".//text()[not(ancestor::*[@aria-hidden='true'])]"))
+        assert spoken.endswith(", 0 tác phẩm")
+
+
 def test_a_decade_link_narrows_the_search_to_it(client):
     bins = year_bins(page(client, "/search", q="tuyển tập thơ", sort="year_asc"))
     count, href = bins["1990–1999"]
