@@ -12,6 +12,13 @@ from indexer.sync import INDEX_MARK, sync_index
 from tests.indexer.test_sync import book, save, store  # noqa: F401 — the store fixture
 
 
+@pytest.fixture
+def forking(monkeypatch):
+    """Fork even though this test process runs other threads (servers and search pools
+    left by earlier tests): these children touch no lock those threads could hold."""
+    monkeypatch.setattr(module, "_may_fork", lambda: True)
+
+
 def _batches():
     for start in range(0, 50, 10):
         yield [{"n": n} for n in range(start, start + 10)]
@@ -21,7 +28,7 @@ def _tagged(doc):
     return doc["n"], os.getpid()
 
 
-def test_forked_batches_come_in_order_made_in_another_process():
+def test_forked_batches_come_in_order_made_in_another_process(forking):
     batches = list(prepared_batches(_batches, _tagged, records=10**9))
     assert [n for batch in batches for n, _pid in batch] == list(range(50))
     assert all(pid != os.getpid() for batch in batches for _n, pid in batch)
@@ -48,7 +55,7 @@ def test_a_process_running_other_threads_stays_in_process():
     assert {pid for batch in batches for _n, pid in batch} == {os.getpid()}
 
 
-def test_the_child_runs_after_fork_first():
+def test_the_child_runs_after_fork_first(forking):
     seen = []
 
     def after_fork():
@@ -66,7 +73,7 @@ def _failing():
     raise ValueError("record 2 is broken")
 
 
-def test_a_failure_in_the_child_is_raised_here_after_what_it_made():
+def test_a_failure_in_the_child_is_raised_here_after_what_it_made(forking):
     got = []
     with pytest.raises(PipelineError, match="ValueError: record 2 is broken"):
         for batch in prepared_batches(_failing, lambda d: d["n"], records=10**9):
@@ -74,16 +81,19 @@ def test_a_failure_in_the_child_is_raised_here_after_what_it_made():
     assert got == [[1]]
 
 
-def test_a_child_that_dies_is_noticed():
+def test_a_child_that_dies_is_noticed(forking):
+    parent = os.getpid()
+
     def batches():
         yield [{"n": 1}]
+        assert os.getpid() != parent, "meant to run in the child"
         os._exit(3)  # killed without a word
 
     with pytest.raises(PipelineError, match="exit 3"):
         list(prepared_batches(batches, lambda d: d["n"], records=10**9))
 
 
-def test_a_rebuild_through_the_child_matches_one_made_in_process(store, monkeypatch):  # noqa: F811
+def test_a_rebuild_through_the_child_matches_one_made_in_process(store, monkeypatch, forking):  # noqa: F811
     save(store, *(book("hn", str(i), f"Truyện số {i}", isbn=None) for i in range(30)))
     save(store, book("qg", "k", "Truyện Kiều", library="Thư viện Quốc gia"))
     monkeypatch.setattr(module, "PIPELINE_MIN", 10**9)
@@ -98,7 +108,7 @@ def test_a_rebuild_through_the_child_matches_one_made_in_process(store, monkeypa
     assert [h.id for h in a.hits] == [h.id for h in b.hits] and a.facets == b.facets
 
 
-def test_a_rebuild_whose_child_fails_leaves_the_mark_at_zero(store, monkeypatch):  # noqa: F811
+def test_a_rebuild_whose_child_fails_leaves_the_mark_at_zero(store, monkeypatch, forking):  # noqa: F811
     save(store, book("hn", "1", "Truyện Kiều"))
     index = TantivyIndex(None)
     sync_index(store, index)
