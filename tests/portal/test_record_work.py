@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import lxml.html
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from catalogue import Holding, Record
 from catalogue.settings import Settings
@@ -204,36 +205,36 @@ def own_app(tmp_path: Path) -> Iterator[Flask]:
     store.close()
 
 
-def test_holding_without_a_library_name_uses_the_source_name(tmp_path):
+def _one_record(tmp_path, record: Record, library: str) -> tuple[FlaskClient, Store]:
+    """A portal over a catalogue of one harvested record, its source named `library`."""
     settings = Settings(data_dir=tmp_path)
     store = Store(settings.db_url)
-    record = Record("lib-b", "1", title="Sách", holdings=[Holding("", "Kho", "A1", "available")])
-    store.put_source(Source(key="lib-b", name="Thư viện B", type="marc", url="/dev/null"))
-    run = store.start_run("lib-b", "full")
-    store.save_items(run, "lib-b", [HarvestedItem("1", b"", "marc21", record)])
+    store.put_source(Source(key=record.source_key, name=library, type="marc", url="/dev/null"))
+    run = store.start_run(record.source_key, "full")
+    store.save_items(
+        run, record.source_key, [HarvestedItem(record.local_id, b"", "marc21", record)]
+    )
     store.finish_run(run, "succeeded")
     index = TantivyIndex(settings.index_dir)
     sync_index(store, index)
-    app = create_app(settings, store=store, index=index)
-    rows = table_rows(page(app.test_client(), "/record/lib-b:1"), "table.holdings")
+    return create_app(settings, store=store, index=index).test_client(), store
+
+
+def test_holding_without_a_library_name_uses_the_source_name(tmp_path):
+    record = Record("lib-b", "1", title="Sách", holdings=[Holding("", "Kho", "A1", "available")])
+    client, store = _one_record(tmp_path, record, "Thư viện B")
+    rows = table_rows(page(client, "/record/lib-b:1"), "table.holdings")
     assert rows[0][:3] == ["Thư viện B", "Kho", "A1"]
     store.close()
 
 
 def test_a_copy_past_its_due_date_says_overdue(tmp_path):
-    settings = Settings(data_dir=tmp_path)
-    store = Store(settings.db_url)
     today = date.today()
     late = Holding("Thư viện C", "Kho", "A1", "on_loan", due=today - timedelta(days=1))
     soon = Holding("Thư viện C", "Kho", "A2", "on_loan", due=today + timedelta(days=14))
     record = Record("lib-c", "1", title="Sách", holdings=[late, soon])
-    store.put_source(Source(key="lib-c", name="Thư viện C", type="marc", url="/dev/null"))
-    run = store.start_run("lib-c", "full")
-    store.save_items(run, "lib-c", [HarvestedItem("1", b"", "marc21", record)])
-    store.finish_run(run, "succeeded")
-    index = TantivyIndex(settings.index_dir)
-    sync_index(store, index)
-    doc = page(create_app(settings, store=store, index=index).test_client(), "/record/lib-c:1")
+    client, store = _one_record(tmp_path, record, "Thư viện C")
+    doc = page(client, "/record/lib-c:1")
     cells = {row[2]: row[3] for row in table_rows(doc, "table.holdings")}
     assert cells["A1"].endswith("(quá hạn)")
     assert "quá hạn" not in cells["A2"] and "hạn trả" in cells["A2"]
@@ -242,17 +243,9 @@ def test_a_copy_past_its_due_date_says_overdue(tmp_path):
 
 def test_a_copy_on_loan_says_when_it_is_due_back(tmp_path):
     """Koha's date due (952 $q) reaches the holdings table and the API, dated."""
-    settings = Settings(data_dir=tmp_path)
-    store = Store(settings.db_url)
     on_loan = Holding("Thư viện C", "Kho", "A1", "on_loan", due=date(2026, 6, 13))
     record = Record("lib-c", "1", title="Sách", holdings=[on_loan, Holding("Thư viện C", "Kho")])
-    store.put_source(Source(key="lib-c", name="Thư viện C", type="marc", url="/dev/null"))
-    run = store.start_run("lib-c", "full")
-    store.save_items(run, "lib-c", [HarvestedItem("1", b"", "marc21", record)])
-    store.finish_run(run, "succeeded")
-    index = TantivyIndex(settings.index_dir)
-    sync_index(store, index)
-    client = create_app(settings, store=store, index=index).test_client()
+    client, store = _one_record(tmp_path, record, "Thư viện C")
     doc = page(client, "/record/lib-c:1")
     due = sel(doc, "table.holdings .holdings__due time")
     assert len(due) == 1 and due[0].get("datetime") == "2026-06-13"
