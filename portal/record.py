@@ -92,7 +92,6 @@ def show(record_id: str) -> Response | str | tuple[str, int]:
         content_notice = access_notice(record, decide_for_request(record, "view_content"))
     if any(obj.stored_path for obj in record.digital_objects):
         download_notice = access_notice(record, decide_for_request(record, "download"))
-    holdings = work_holdings(record, others)
     return render_template(
         "record/show.html",
         record=record,
@@ -102,8 +101,7 @@ def show(record_id: str) -> Response | str | tuple[str, int]:
         format_name=format_label(record.format),
         permalink=permalink,
         description=describe(record),
-        holdings=holdings,
-        opac_links=any(row.opac_url for group in holdings for row in group.rows),
+        holdings=work_holdings(record, others),
         others=other_records(record, others),
         files=file_rows(record),
         viewer=viewer,

@@ -110,3 +110,19 @@ def test_the_raw_marc_table_for_a_librarian(page: Page, site: Site):
     expect(page.locator("table.marc-fields")).to_be_visible()
     assert "245" in page.locator("table.marc-fields tbody th").all_inner_texts()
     no_violations(page)
+
+
+def test_on_a_phone_each_copy_links_to_its_library_without_scrolling_sideways(
+    page: Page, site: Site
+):
+    """The link to place a hold stands beside the copy's status, inside the first screen
+    width at 320 px (later columns of the holdings table would be off screen)."""
+    hit = next(h for h in api(site, "q=&per_page=100")["hits"] if h["holdings"])
+    page.set_viewport_size({"width": 320, "height": 700})
+    page.goto(f"{site.url}/record/{hit['id']}")
+    link = page.locator("table.holdings a.holdings__opac").first
+    expect(link).to_be_visible()
+    box = link.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + min(box["width"], 40) <= 320
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    no_violations(page)
