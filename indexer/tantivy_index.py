@@ -238,7 +238,7 @@ class TantivyIndex:
         filters = self._builder.filters(query.filters, query.visibility)
         user_query = self._builder.build(tree) or tantivy.Query.all_query()
         matching = self._builder.build(tree, scored=False) or tantivy.Query.all_query()
-        counting = self._pool().submit(self._counts, searcher, matching, query)
+        counting = self._pool().submit(self._counts, searcher, matching, filters, query)
         full = restrict(user_query, filters)
         first, records = self._first(searcher, full, query)
         fuzzy_used = False
@@ -252,7 +252,7 @@ class TantivyIndex:
                     user_query, full, fuzzy_used = fuzzy_query, fuzzy_full, True
                     first, records = fuzzy_first, fuzzy_records
                     matching = self._builder.build(fuzzy_tree, scored=False) or fuzzy_query
-                    counting = self._pool().submit(self._counts, searcher, matching, query)
+                    counting = self._pool().submit(self._counts, searcher, matching, filters, query)
 
         order, known, seen = self._collapse(searcher, full, records, query, first)
         hits = self._hits(searcher, order, user_query, tree, query)
@@ -284,10 +284,14 @@ class TantivyIndex:
         return self._executor
 
     def _counts(
-        self, searcher: tantivy.Searcher, matching: tantivy.Query, query: SearchQuery
+        self,
+        searcher: tantivy.Searcher,
+        matching: tantivy.Query,
+        filters: list[tantivy.Query],
+        query: SearchQuery,
     ) -> tuple[int, dict[str, list[FacetCount]], bool]:
         """(works, facets, whether the total is exact) for the match-only user query."""
-        full = restrict(matching, self._builder.filters(query.filters, query.visibility))
+        full = restrict(matching, filters)
         records = _count(searcher, full)
         total, facets, exact = self._tally(searcher, full, query, records)
         facets.update(self._own_filter_free(searcher, matching, query, records))
