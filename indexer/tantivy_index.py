@@ -30,7 +30,7 @@ import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ from indexer.query import (
 )
 from indexer.spelling import best_correction, rewrite
 from indexer.suggestions import Suggestion, rank_suggestions
-from indexer.tantivy_query import QueryBuilder, Should, restrict
+from indexer.tantivy_query import Clause, Must, QueryBuilder, Should, restrict
 from indexer.tantivy_schema import (
     FACET_FIELDS,
     SAMPLES,
@@ -83,6 +83,9 @@ _SORTS = {
 _MARKER = "thuvien-index.json"
 
 
+Counts = tuple[int, dict[str, list[FacetCount]], bool]  # (works, facets, total exact)
+
+
 class IndexSchemaError(RuntimeError):
     """The folder holds an index built by another version: rebuild it."""
 
@@ -109,6 +112,8 @@ class TantivyIndex:
         self._commits = 0  # this process's commits: part of the index version
         self._version: tuple = ()
         self._cache = _ResultCache(cache_size)
+        self._counted = _Kept(cache_size)
+        self._flights = _Flights()
         self._shares: _Shares | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._executor_pid = 0
@@ -196,16 +201,32 @@ class TantivyIndex:
     # --- searching ----------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """A cached result, or one search per result however many ask for it at once.
+
+        When the cache is cold (a server just started, or a commit emptied it) a popular
+        search arrives again while its first asking is still being answered; those
+        askers wait for that answer instead of each computing it, which is what lets a
+        cold server catch up with its queue instead of falling further behind."""
         searcher, version = self._current()
+        if self._cache.size <= 0:
+            return self._search(searcher, version, query)
         key = _cache_key(query)
         cached = self._cache.get(version, key)
         if cached is not None:
             return cached
-        result = self._search(searcher, query)
-        if self._cache.size > 0:
+        flight, first = self._flights.join((version, key))
+        if not first:
+            return _handed_out(flight.result())
+        try:
+            result = self._search(searcher, version, query)
             self._cache.put(version, key, result)
-            return _handed_out(result)
-        return result
+            flight.set_result(result)
+        except BaseException as error:
+            flight.set_exception(error)
+            raise
+        finally:
+            self._flights.land((version, key))
+        return _handed_out(result)
 
     def version(self) -> str:
         """Changes with every commit, from any process: what a cached page depends on."""
@@ -230,7 +251,9 @@ class TantivyIndex:
             self._version = version
         return self._index.searcher(), version
 
-    def _search(self, searcher: tantivy.Searcher, query: SearchQuery) -> SearchResult:
+    def _search(
+        self, searcher: tantivy.Searcher, version: tuple, query: SearchQuery
+    ) -> SearchResult:
         """Ranking and counting run side by side: tantivy lets go of the GIL while it
         searches, so the page's hits (this thread) and the total and facets (a pool
         thread, on the cheaper match-only query) take the longer of the two, not both."""
@@ -238,7 +261,7 @@ class TantivyIndex:
         filters = self._builder.filters(query.filters, query.visibility)
         user_query = self._builder.build(tree) or tantivy.Query.all_query()
         matching = self._builder.build(tree, scored=False) or tantivy.Query.all_query()
-        counting = self._pool().submit(self._counts, searcher, matching, filters, query)
+        counting = self._counting(searcher, version, matching, filters, query, fuzzy=False)
         full = restrict(user_query, filters)
         first, records = self._first(searcher, full, query)
         fuzzy_used = False
@@ -252,7 +275,9 @@ class TantivyIndex:
                     user_query, full, fuzzy_used = fuzzy_query, fuzzy_full, True
                     first, records = fuzzy_first, fuzzy_records
                     matching = self._builder.build(fuzzy_tree, scored=False) or fuzzy_query
-                    counting = self._pool().submit(self._counts, searcher, matching, filters, query)
+                    counting = self._counting(
+                        searcher, version, matching, filters, query, fuzzy=True
+                    )
 
         order, known, seen = self._collapse(searcher, full, records, query, first)
         hits = self._hits(searcher, order, user_query, tree, query)
@@ -275,6 +300,42 @@ class TantivyIndex:
             fuzzy=fuzzy_used,
         )
 
+    def _counting(
+        self,
+        searcher: tantivy.Searcher,
+        version: tuple,
+        matching: tantivy.Query,
+        filters: list[Clause],
+        query: SearchQuery,
+        *,
+        fuzzy: bool,
+    ) -> Future[Counts]:
+        """The total and facets, counted in a pool thread, or already known: they do not
+        depend on the page, its size or the sort, so paging through a result or sorting
+        it again costs only the ranking."""
+        key = (*_counts_key(query), fuzzy)
+        known = self._counted.get(version, key)
+        if known is None:
+            return self._pool().submit(
+                self._counts_kept, searcher, (version, key), matching, filters, query
+            )
+        done: Future[Counts] = Future()
+        done.set_result(known)
+        return done
+
+    def _counts_kept(
+        self,
+        searcher: tantivy.Searcher,
+        slot: tuple[tuple, tuple],
+        matching: tantivy.Query,
+        filters: list[Clause],
+        query: SearchQuery,
+    ) -> Counts:
+        counts = self._counts(searcher, matching, filters, query)
+        if self._counted.size > 0:
+            self._counted.put(*slot, counts)
+        return counts
+
     def _pool(self) -> ThreadPoolExecutor:
         """This process's counting threads (made again in a forked server worker,
         which inherits the object but not the threads)."""
@@ -287,9 +348,9 @@ class TantivyIndex:
         self,
         searcher: tantivy.Searcher,
         matching: tantivy.Query,
-        filters: list[tantivy.Query],
+        filters: list[Clause],
         query: SearchQuery,
-    ) -> tuple[int, dict[str, list[FacetCount]], bool]:
+    ) -> Counts:
         """(works, facets, whether the total is exact) for the match-only user query."""
         full = restrict(matching, filters)
         records = _count(searcher, full)
@@ -357,7 +418,7 @@ class TantivyIndex:
         members = tantivy.Query.boolean_query(
             [(Should, tantivy.Query.term_query(self.schema, "work_num", num)) for num in nums]
         )
-        visible = restrict(members, self._builder.filters({}, query.visibility))
+        visible = restrict(members, self._builder.visibility_clauses(query.visibility))
         by_work: dict[int, list[dict[str, Any]]] = {num: [] for num in nums}
         found = searcher.search(visible, min(len(nums) * 200, 10_000), count=False)
         addresses = [address for _score, address in found.hits]
@@ -510,7 +571,7 @@ class TantivyIndex:
             # Posting lists, not a range over the fast field: they lead the intersection.
             samples = list(range(round(fraction * SAMPLES)))
             sample = tantivy.Query.term_set_query(self.schema, "sample", samples)
-            target = restrict(full, [tantivy.Query.const_score_query(sample, 0.0)])
+            target = restrict(full, [(Must, tantivy.Query.const_score_query(sample, 0.0))])
         try:
             return searcher.aggregate(target, aggs)
         except ValueError:  # past tantivy's bucket limit: estimate instead
@@ -528,11 +589,11 @@ class TantivyIndex:
         searcher: tantivy.Searcher,
         tree: Node,
         query: SearchQuery,
-        filters: list[tantivy.Query],
+        filters: list[Clause],
         records: int,
         fuzzy_used: bool,
     ) -> str | None:
-        visible = filters[0]  # the visibility filter
+        visible = self._builder.visible(query.visibility)
         corrections: dict[str, str] = {}
         for term in positive_words(tree):
             for part in words(term.text):
@@ -561,7 +622,7 @@ class TantivyIndex:
         if prefix[-1:].isspace():
             key += " "
         searcher = self._index.searcher()
-        visible = self._builder.filters({}, list(visibility))[0]
+        visible = self._builder.visible(visibility)
         terms = searcher.terms_with_prefix("suggest", key, filter_query=visible, limit=2000)
         return rank_suggestions(terms, limit)
 
@@ -615,33 +676,64 @@ class _Shares:
         return min(1.0, max(held, 1) / self.docs)
 
 
-class _ResultCache:
-    """A small LRU of search results, emptied whenever the index version moves."""
+class _Kept:
+    """A small LRU per index version: any commit empties it."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self.version: tuple = ()
-        self.entries: OrderedDict[tuple, SearchResult] = OrderedDict()
+        self.entries: OrderedDict[tuple, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, version: tuple, key: tuple) -> SearchResult | None:
+    def get(self, version: tuple, key: tuple) -> Any:
         with self.lock:
             if version != self.version:
                 return None
-            result = self.entries.get(key)
-            if result is None:
-                return None
-            self.entries.move_to_end(key)
-        return _handed_out(result)
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
 
-    def put(self, version: tuple, key: tuple, result: SearchResult) -> None:
+    def put(self, version: tuple, key: tuple, value: Any) -> None:
         with self.lock:
             if version != self.version:
                 self.entries.clear()
                 self.version = version
-            self.entries[key] = result
+            self.entries[key] = value
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
+
+
+class _Flights:
+    """Searches being answered now, each with the Future its later askers wait on."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.flying: dict[tuple, Future[SearchResult]] = {}
+        self.pid = os.getpid()
+
+    def join(self, key: tuple) -> tuple[Future[SearchResult], bool]:
+        """The search's Future, and whether this caller is the first (who answers it)."""
+        if self.pid != os.getpid():  # a forked worker: its parent's flights never land here
+            self.lock, self.flying, self.pid = threading.Lock(), {}, os.getpid()
+        with self.lock:
+            flight = self.flying.get(key)
+            if flight is not None:
+                return flight, False
+            flight = self.flying[key] = Future()
+            return flight, True
+
+    def land(self, key: tuple) -> None:
+        with self.lock:
+            self.flying.pop(key, None)
+
+
+class _ResultCache(_Kept):
+    """Search results, each handed out as a copy its caller may change."""
+
+    def get(self, version: tuple, key: tuple) -> SearchResult | None:
+        result = super().get(version, key)
+        return None if result is None else _handed_out(result)
 
 
 def _handed_out(result: SearchResult) -> SearchResult:
@@ -657,17 +749,19 @@ def _handed_out(result: SearchResult) -> SearchResult:
     )
 
 
-def _cache_key(query: SearchQuery) -> tuple:
+def _counts_key(query: SearchQuery) -> tuple:
+    """What a result's total and facets depend on."""
     return (
         query.q,
         tuple(sorted((name, tuple(values)) for name, values in query.filters.items())),
         tuple(query.facets),
         query.facet_limit,
-        query.sort,
-        query.page,
-        query.per_page,
         tuple(sorted(query.visibility)),
     )
+
+
+def _cache_key(query: SearchQuery) -> tuple:
+    return (*_counts_key(query), query.sort, query.page, query.per_page)
 
 
 def _works(agg: dict[str, Any]) -> float:

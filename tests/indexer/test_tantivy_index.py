@@ -283,3 +283,128 @@ def test_match_only_query_matches_exactly_the_scored_records(q):
         ids[kind] = {searcher.doc(a).get_first("id") for _s, a in found.hits}
     assert ids["scored"] == ids["matching"]
     assert ids["scored"] or q in ("NOT ha",)
+
+
+def test_each_set_of_levels_sees_exactly_the_records_at_those_levels():
+    """Visibility is applied as an exclusion of the other levels (cheaper at scale): the
+    same records as requiring the reader's levels, for every set of levels."""
+    from itertools import combinations
+
+    from indexer.protocol import VISIBILITY_LEVELS
+
+    records = _big_catalogue(works=len(VISIBILITY_LEVELS), copies=1)
+    level_of = {r.id: VISIBILITY_LEVELS[int(r.local_id)] for r in records}
+    index = TantivyIndex(None, cache_size=0)
+    index_records(index, records, visibility=lambda r: level_of[r.id])
+    for size in range(len(VISIBILITY_LEVELS) + 1):
+        for levels in combinations(VISIBILITY_LEVELS, size):
+            query = SearchQuery(q="truyện ngắn", visibility=[*levels, "not-a-level"], per_page=10)
+            found = {hit.id for hit in index.search(query).hits}
+            assert found == {rid for rid, level in level_of.items() if level in levels}, levels
+            assert (index.suggest("tuyen", visibility=list(levels)) != []) == bool(levels)
+
+
+def test_another_page_or_sort_of_a_result_is_not_counted_again(monkeypatch):
+    index = TantivyIndex(None)
+    index_records(index, _big_catalogue(works=30, copies=2))
+    first = index.search(SearchQuery(q="truyện ngắn", facets=["library", "year"], per_page=10))
+    counted = []
+    real = TantivyIndex._counts
+
+    def counting(self, *args):
+        counted.append(args[-1].page)
+        return real(self, *args)
+
+    monkeypatch.setattr(TantivyIndex, "_counts", counting)
+    for page, sort in ((2, "relevance"), (3, "relevance"), (1, "year_asc"), (2, "title")):
+        again = index.search(
+            SearchQuery(
+                q="truyện ngắn", facets=["library", "year"], page=page, sort=sort, per_page=10
+            )
+        )
+        assert (again.total, again.facets) == (first.total, first.facets) == (30, again.facets)
+        assert len(again.hits) == 10
+    assert counted == []
+    narrowed = index.search(
+        SearchQuery(q="truyện ngắn", facets=["library", "year"], filters={"year": ["1901"]})
+    )
+    assert narrowed.total == 1 and counted == [1]  # other filters: counted
+    index_records(index, _big_catalogue(works=31, copies=2))
+    assert index.search(SearchQuery(q="truyện ngắn", facets=["library"], page=2)).total == 31
+
+
+def _held_search(monkeypatch, fail: bool = False):
+    """TantivyIndex._search that counts its calls and waits for `release` (set by the
+    test) before answering, or failing when `fail`."""
+    import threading
+
+    calls, release = [], threading.Event()
+    real = TantivyIndex._search
+
+    def held(self, *args):
+        calls.append(args[-1].q)
+        assert release.wait(10)
+        if fail:
+            raise RuntimeError("the index broke")
+        return real(self, *args)
+
+    monkeypatch.setattr(TantivyIndex, "_search", held)
+    return calls, release
+
+
+def _in_thread(fn):
+    import threading
+
+    out: dict = {}
+
+    def run():
+        try:
+            out["result"] = fn()
+        except Exception as error:  # handed to the test
+            out["error"] = error
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, out
+
+
+def test_a_search_asked_again_while_it_is_answered_is_answered_once(monkeypatch):
+    import time
+
+    index = TantivyIndex(None)
+    index_records(index, _big_catalogue(works=5, copies=1))
+    calls, release = _held_search(monkeypatch)
+    ask = lambda: index.search(SearchQuery(q="truyện ngắn"))  # noqa: E731
+    first, first_out = _in_thread(ask)
+    while not calls:
+        time.sleep(0.01)
+    second, second_out = _in_thread(ask)
+    other, other_out = _in_thread(lambda: index.search(SearchQuery(q="tuyển tập")))
+    time.sleep(0.3)
+    assert second.is_alive()  # waiting for the first asking's answer
+    release.set()
+    for thread in (first, second, other):
+        thread.join(10)
+    assert calls == ["truyện ngắn", "tuyển tập"]  # the same search once, another apart
+    assert first_out["result"].total == second_out["result"].total == 5
+    assert first_out["result"].hits is not second_out["result"].hits  # each its own copy
+    assert other_out["result"].total == 5
+
+
+def test_a_failed_search_fails_its_waiters_and_is_tried_again_next_time(monkeypatch):
+    import time
+
+    index = TantivyIndex(None)
+    index_records(index, _big_catalogue(works=5, copies=1))
+    calls, release = _held_search(monkeypatch, fail=True)
+    ask = lambda: index.search(SearchQuery(q="truyện ngắn"))  # noqa: E731
+    first, first_out = _in_thread(ask)
+    while not calls:
+        time.sleep(0.01)
+    second, second_out = _in_thread(ask)
+    time.sleep(0.3)
+    release.set()
+    first.join(10), second.join(10)
+    assert str(first_out["error"]) == str(second_out["error"]) == "the index broke"
+    monkeypatch.undo()
+    assert ask().total == 5  # nothing cached from the failure
