@@ -80,6 +80,7 @@ def create_app(
         preferences,
         record,
         search,
+        warming,
     )
 
     accounts.init_accounts(app)
@@ -98,6 +99,7 @@ def create_app(
         app.register_blueprint(blueprint)
     init_iiif(app, settings)
     page_cache.init_app(app)
+    warming.init_app(app, app.extensions[EXTENSION].index, settings.data_dir)
     # The API and OAI-PMH are read-only and cookie-free: nothing there to forge.
     app.extensions["csrf"].exempt(api.bp)
     app.extensions["csrf"].exempt(oai.bp)

@@ -62,6 +62,7 @@ from indexer.protocol import (
 )
 from indexer.query import MAX_QUERY_CHARS
 from indexer.text import fold
+from portal import warming
 from portal.access import may_see_record, visibility_for_request
 from portal.app import services
 from portal.i18n import current_language, language_tag, number_text
@@ -113,16 +114,16 @@ SUGGEST_MAX_CHARS = 100
 def home() -> ResponseReturnValue:
     counts: dict[str, list[FacetCount]] = {}
     total = None
+    query = SearchQuery(
+        q="",
+        facets=["library", "collection", "format"],
+        facet_limit=HOME_FACET_LIMIT,
+        per_page=1,
+        visibility=visibility_for_request(),
+    )
+    warming.tally(current_app).note(query)
     try:
-        result = services().index.search(
-            SearchQuery(
-                q="",
-                facets=["library", "collection", "format"],
-                facet_limit=HOME_FACET_LIMIT,
-                per_page=1,
-                visibility=visibility_for_request(),
-            )
-        )
+        result = services().index.search(query)
         counts, total = result.facets, result.total
     except Exception:
         current_app.logger.exception("search backend failed building the home page")
@@ -188,6 +189,8 @@ def results() -> ResponseReturnValue:
     if canonical is not None:
         return redirect(canonical, code=302)
     visibility = visibility_for_request()
+    query = state.search_query(visibility=visibility)
+    warming.tally(current_app).note(query)  # asked, whether answered from a cache or not
     revalidate = _may_revalidate()
     version = _index_version() if revalidate else None
     if version is not None and request.if_none_match and _unchanged(version, visibility):
@@ -196,7 +199,7 @@ def results() -> ResponseReturnValue:
     if kept is not None:
         return _revalidated(make_response(kept), version, visibility)
     try:
-        result = services().index.search(state.search_query(visibility=visibility))
+        result = services().index.search(query)
     except Exception:
         current_app.logger.exception("search backend failed for %r", state)
         return unavailable(state.q)

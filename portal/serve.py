@@ -8,6 +8,8 @@ own reader of the index folder, which the operating system's page cache shares.
 
 from __future__ import annotations
 
+import signal
+import sys
 from typing import Any
 
 from catalogue.settings import Settings
@@ -24,6 +26,7 @@ def serve_portal(
     store: Store | None = None,
     workers: int = 1,
 ) -> None:
+    from portal import warming
     from portal.app import create_app
 
     if workers > 1:
@@ -34,6 +37,10 @@ def serve_portal(
     import waitress
 
     app = create_app(settings, store=store)
+    warming.start(app)
+    # A service manager stops a server with SIGTERM: exit as Ctrl-C does, so what is
+    # kept at exit (the popular searches) is kept.
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     print(f"thuvien is serving on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
     waitress.serve(app, host=host, port=port, threads=THREADS, ident="thuvien")
 
@@ -41,6 +48,7 @@ def serve_portal(
 def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from portal import warming
     from portal.app import create_app
 
     class Portal(BaseApplication):
@@ -57,7 +65,9 @@ def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
                 self.cfg.set(key, value)
 
         def load(self):  # noqa: ANN202 — a WSGI app
-            return create_app(settings)
+            app = create_app(settings)  # in each worker process
+            warming.start(app)
+            return app
 
     print(
         f"thuvien is serving on http://{host}:{port}/ with {workers} worker processes "
