@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from catalogue.record import Record
+from harvesters.crosswalk.rules import split_contents
 from indexer.identifiers import compact, isbn_search_forms, issn_search_forms
 from indexer.names import clean_name, direct_name, name_variants
 from indexer.protocol import FACETS, SearchIndex
@@ -66,6 +67,17 @@ def _texts(values: Iterable[str]) -> list[str]:
         if value and value not in out:
             out.append(value)
     return out
+
+
+def subject_terms(headings: Iterable[str]) -> list[str]:
+    """The subject facet's values: each heading's main part and each subdivision, once.
+
+    "Hà Nội (Việt Nam) -- Lịch sử" gives "Hà Nội (Việt Nam)" and "Lịch sử" (VuFind's
+    topic_facet), so a reader can narrow by "Lịch sử" whatever heading it ends. Headings
+    join their parts with a spaced " -- " (crosswalk.marc.join_heading, mods); the
+    crosswalks' own splitter keeps "1945--1954" inside a part whole.
+    """
+    return _texts(part for heading in headings for part in split_contents(nfc(heading)))
 
 
 def values(value: Any) -> list[str]:
@@ -159,7 +171,7 @@ def to_document(record: Record, *, work_key: str, visibility: str = "public") ->
         "language": _texts(record.languages),
         "languages": _texts(record.languages),
         "year": record.year,
-        "subject": _texts(record.subjects),
+        "subject": subject_terms(record.subjects),
         "collection": _texts(record.collections),
         "online": bool(record.digital_objects),
         # sorting, autocomplete, display

@@ -34,7 +34,8 @@ from indexer.documents import (
 from indexer.suggestions import document_entries
 from indexer.text import exact, fold, same_i, words
 
-SCHEMA_VERSION = 3  # 2: `sample`; no place or source key in `misc`; kí = ký. 3: `any`
+SCHEMA_VERSION = 4  # 2: `sample`; no place or source key in `misc`; kí = ký. 3: `any`.
+# 4: `subject` holds heading parts (main heading, each subdivision), not whole headings.
 
 FOLD = "vi_fold"
 EXACT = "vi_exact"

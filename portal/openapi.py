@@ -26,7 +26,7 @@ _FACET_HELP = {
     "format": "record format: book, periodical, article, thesis, map, audiobook, …",
     "language": "ISO 639-2 code: vie, eng, fre, chi, …",
     "year": "publication year, a whole number such as 1998 (ranges: `q=year:1990-2000`)",
-    "subject": "subject heading as catalogued, e.g. `Việt Nam -- Lịch sử`",
+    "subject": "a subject heading's main part or one of its subdivisions, e.g. `Lịch sử`",
     "collection": "collection name, e.g. `Sách nói`",
     "online": "`true` for works with digitised content, `false` for the others",
 }
@@ -35,7 +35,7 @@ _FACET_EXAMPLES = {
     "format": "book",
     "language": "vie",
     "year": "2015",
-    "subject": "Việt Nam -- Lịch sử",
+    "subject": "Lịch sử",
     "collection": "Sách nói",
     "online": "true",
 }

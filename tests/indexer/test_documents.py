@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from catalogue import DigitalObject, Holding, Record
 from catalogue.identifiers import isbn13_to_10, normalise_isbn, normalise_issn
-from indexer.documents import DISPLAY_FIELDS, display_fields, documents_for, to_document
+from indexer.documents import (
+    DISPLAY_FIELDS,
+    display_fields,
+    documents_for,
+    searched_texts,
+    subject_terms,
+    to_document,
+)
 from indexer.names import clean_name, direct_name, name_key, name_variants
 
 
@@ -103,3 +112,51 @@ def test_documents_for_clusters_and_skips_deleted():
     assert [d["id"] for d in docs] == ["a:1", "b:1"]
     assert {d["work_key"] for d in docs} == {"isbn:9786041234567"}
     assert [d["visibility"] for d in docs] == ["public", "hidden"]
+
+
+# --- subject facet: a heading's parts ------------------------------------------------
+
+
+def test_subject_facet_holds_each_part_of_a_heading():
+    record = Record("a", "1", title="Hà Nội xưa", subjects=["Hà Nội (Việt Nam) -- Lịch sử"])
+    doc = to_document(record, work_key="rec:a:1")
+    assert doc["subject"] == ["Hà Nội (Việt Nam)", "Lịch sử"]
+    # the whole heading stays what is searched, shown and linked
+    assert doc["subjects"] == ["Hà Nội (Việt Nam) -- Lịch sử"]
+    assert searched_texts(doc)["subjects"] == ["Hà Nội (Việt Nam) -- Lịch sử"]
+    assert display_fields(doc)["subjects"] == ["Hà Nội (Việt Nam) -- Lịch sử"]
+
+
+def test_subject_parts_are_counted_once_per_record():
+    subjects = ["Việt Nam -- Lịch sử -- Thế kỷ 20", "Hà Nội -- Lịch sử", "Việt Nam -- Văn hóa"]
+    doc = to_document(Record("a", "1", title="X", subjects=subjects), work_key="rec:a:1")
+    assert doc["subject"] == ["Việt Nam", "Lịch sử", "Thế kỷ 20", "Hà Nội", "Văn hóa"]
+
+
+def test_a_heading_without_subdivisions_is_one_value():
+    doc = to_document(Record("a", "1", title="X", subjects=["Phố cổ"]), work_key="rec:a:1")
+    assert doc["subject"] == ["Phố cổ"]
+    assert subject_terms(["Văn học dân gian"]) == ["Văn học dân gian"]
+    assert subject_terms([]) == []
+
+
+def test_a_date_range_inside_a_part_is_not_split():
+    # only a spaced " -- " separates parts (as for contents notes, crosswalk.rules)
+    assert subject_terms(["Việt Nam -- Lịch sử -- 1945--1954"]) == [
+        "Việt Nam",
+        "Lịch sử",
+        "1945--1954",
+    ]
+    assert subject_terms(["Chiến tranh 1945--1954"]) == ["Chiến tranh 1945--1954"]
+
+
+def test_subject_parts_are_nfc_trimmed_and_keep_their_case():
+    nfd = unicodedata.normalize("NFD", "  Hà Nội  --  Lịch sử ")
+    assert subject_terms([nfd, "hà nội -- Lịch sử", "--", ""]) == ["Hà Nội", "Lịch sử", "hà nội"]
+
+
+def test_genres_do_not_enter_the_subject_facet():
+    record = Record("a", "1", title="X", subjects=["Hà Nội"], genres=["Tiểu thuyết -- 1990"])
+    doc = to_document(record, work_key="rec:a:1")
+    assert doc["subject"] == ["Hà Nội"]
+    assert "Tiểu thuyết -- 1990" in searched_texts(doc)["subjects"]
