@@ -42,7 +42,8 @@ import requests
 from catalogue.record import DigitalObject
 from catalogue.settings import HarvestSettings
 from catalogue.sources import Source
-from catalogue.store import Store, StoredObject
+from catalogue.store import Store
+from catalogue.store_objects import StoredObject
 from harvesters.crosswalk.vocab import has_file_extension
 from harvesters.http import USER_AGENT
 

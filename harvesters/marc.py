@@ -34,7 +34,7 @@ from urllib.parse import urlparse
 import pymarc
 from lxml import etree
 
-from catalogue.store import HarvestedItem
+from catalogue.runs import HarvestedItem
 from harvesters.crosswalk import CrosswalkError, marc_to_record
 from harvesters.errors import HarvestFailed
 from harvesters.http import RetryPolicy, new_session, request_with_retries

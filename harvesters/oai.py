@@ -20,7 +20,7 @@ from sickle.models import Identify, MetadataFormat, Set
 from sickle.models import Record as OaiRecord
 
 from catalogue.record import Record
-from catalogue.store import HarvestedItem
+from catalogue.runs import HarvestedItem
 from harvesters.crosswalk import (
     MODS_PREFIXES,
     CrosswalkError,

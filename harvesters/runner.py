@@ -19,10 +19,11 @@ from datetime import datetime
 from tqdm import tqdm
 
 from catalogue.record import Holding
+from catalogue.runs import HarvestedItem, HarvestRun
 from catalogue.schedule import RETRY_MODE
 from catalogue.settings import HarvestSettings
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, HarvestRun, Store
+from catalogue.store import Store
 from harvesters import marc as marc_files
 from harvesters.errors import HarvestFailed
 from harvesters.http import RetryPolicy

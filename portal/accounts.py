@@ -37,10 +37,11 @@ from flask_login import logout_user as _logout_user
 from sqlalchemy import select
 
 from catalogue import audit, users
+from catalogue.account_policy import ROLES, AccountError
 from catalogue.convert import aware
 from catalogue.store import Store
 from catalogue.tables import AuditEntryRow
-from catalogue.users import ROLES, AccountError, User
+from catalogue.user_rows import User
 from portal.app import services
 
 bp = Blueprint("account", __name__)

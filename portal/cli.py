@@ -135,7 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_users_parser(sub: argparse._SubParsersAction) -> None:
-    from catalogue.users import ROLES
+    from catalogue.account_policy import ROLES
 
     users = sub.add_parser("users", help="create and manage portal accounts")
     users_sub = users.add_subparsers(dest="action", required=True, metavar="ACTION")

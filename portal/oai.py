@@ -39,7 +39,8 @@ from flask import Blueprint, Flask, Response, current_app, request, url_for
 from lxml import etree
 
 from catalogue.record import Record
-from catalogue.store import ChangedRecord, Store
+from catalogue.store import Store
+from catalogue.store_changes import ChangedRecord
 from harvesters.marcxml import element_to_marc, find_marc_record
 from harvesters.oai_provider import CONTENT_TYPE, OAI_NS, identifier_description, respond
 from harvesters.oai_repository import (

@@ -26,9 +26,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import TypeVar
 
+from catalogue.runs import HarvestRun
 from catalogue.schedule import DueSource, clear_harvest_request, due
 from catalogue.settings import Settings
-from catalogue.store import HarvestRun, Store
+from catalogue.store import Store
 from harvesters.runner import HarvestOptions, harvest_source, summary_line
 from indexer.backends import open_index
 from indexer.sync import INDEX_MARK, sync_index

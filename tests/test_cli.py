@@ -256,9 +256,10 @@ def test_users_commands_are_audited_and_check_audit_finds_tampering(
 
 def test_check_fixity_without_stored_copies(data_dir, capsys):
     from catalogue import DigitalObject, Record
+    from catalogue.runs import HarvestedItem
     from catalogue.settings import Settings
     from catalogue.sources import Source
-    from catalogue.store import HarvestedItem, Store
+    from catalogue.store import Store
 
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "check", "--fixity")
     assert code == 0 and "nothing to check" in out

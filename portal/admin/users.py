@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalogue import audit, users
-from catalogue.users import ROLES, AccountError
+from catalogue.account_policy import ROLES, AccountError
 from portal.accounts import account_error_message, role_name, role_required
 from portal.admin import bp, record_change
 from portal.app import services

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from catalogue.record import DigitalObject, Record
 from catalogue.rights import Conditions, LicenceRule, Outcomes, save_rule
+from catalogue.runs import HarvestedItem
 from catalogue.settings import Settings
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from harvesters.demo.audio import AUDIO_DIR, books
 from indexer import TantivyIndex
 from indexer.sync import sync_index

@@ -31,8 +31,9 @@ from catalogue.rights import (
     rules_version,
     save_rule,
 )
+from catalogue.runs import HarvestedItem
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from catalogue.tables import LicenceRuleRow
 
 NOW = datetime(2025, 6, 1, 12, 0)

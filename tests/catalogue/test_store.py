@@ -9,8 +9,9 @@ from alembic.util.exc import CommandError
 
 from catalogue import DigitalObject, Holding, Record
 from catalogue.migrate import alembic_config
+from catalogue.runs import HarvestedItem
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ from sqlalchemy import create_engine, inspect, select
 
 from catalogue import DigitalObject, Holding, Record, stats
 from catalogue.migrate import alembic_config
+from catalogue.runs import HarvestedItem
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from catalogue.tables import Base, HoldingRow, RecordRow
 
 HANOI = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=7)))

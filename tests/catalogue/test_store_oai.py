@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import update
 
 from catalogue import Record
+from catalogue.runs import HarvestedItem
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from catalogue.tables import RecordRow
 
 BASE = datetime(2024, 1, 1, tzinfo=UTC)

@@ -8,9 +8,10 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from catalogue import users
+from catalogue.account_policy import AccountError
 from catalogue.store import Store
 from catalogue.tables import LoginAttemptRow, UserRow
-from catalogue.users import AccountError, User
+from catalogue.user_rows import User
 
 # Cheap argon2 parameters, so the many attempts below take milliseconds.
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -394,8 +395,8 @@ def test_attempt_rows_are_kept_per_username_and_address(store):
 
 def _a_record(store: Store) -> str:
     from catalogue.record import Record
+    from catalogue.runs import HarvestedItem
     from catalogue.sources import Source
-    from catalogue.store import HarvestedItem
 
     store.put_source(Source(key="sach-noi", name="Sách nói", type="oai", url="http://x/oai"))
     run = store.start_run("sach-noi", "full")

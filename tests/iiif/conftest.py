@@ -26,9 +26,10 @@ from flask import Flask
 from catalogue import users
 from catalogue.record import DigitalObject, Holding, Record
 from catalogue.rights import Conditions, LicenceRule, Outcomes, save_rule
+from catalogue.runs import HarvestedItem
 from catalogue.settings import RightsSettings, Settings
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from harvesters.ingest import Ingester
 from iiif.render import convert_to_pyramid
 from iiif.server import init_app

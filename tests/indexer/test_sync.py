@@ -3,8 +3,9 @@
 import pytest
 
 from catalogue import Holding, Record
+from catalogue.runs import HarvestedItem
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from indexer import SearchQuery, TantivyIndex
 from indexer.sync import INDEX_MARK, sync_index
 

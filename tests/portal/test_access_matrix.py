@@ -53,9 +53,10 @@ from flask.testing import FlaskClient
 from catalogue import users
 from catalogue.record import DigitalObject, Record
 from catalogue.rights import Conditions, LicenceRule, Outcomes, save_rule
+from catalogue.runs import HarvestedItem
 from catalogue.settings import RightsSettings, Settings
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal.app import create_app

@@ -27,9 +27,10 @@ from werkzeug.datastructures import MultiDict
 from catalogue import audit, schedule, users
 from catalogue.record import Record
 from catalogue.rights import load_rules
+from catalogue.runs import HarvestedItem
 from catalogue.settings import HarvestSettings, Settings
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from harvesters.oai_provider import make_wsgi_app
 from harvesters.oai_repository import OAI_DC, MemoryRepository, OaiItem, dc_element
 from indexer import TantivyIndex

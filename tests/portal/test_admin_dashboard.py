@@ -23,9 +23,10 @@ from sqlalchemy import event, update
 from catalogue import audit, stats, users
 from catalogue.record import DigitalObject, Record
 from catalogue.rights import load_rules
+from catalogue.runs import HarvestedItem
 from catalogue.settings import Settings
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from catalogue.tables import HarvestRunRow
 from indexer import TantivyIndex
 from indexer.sync import sync_index

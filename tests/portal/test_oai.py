@@ -22,9 +22,10 @@ from sickle import Sickle, oaiexceptions
 from sqlalchemy import update
 
 from catalogue import Holding, Record
+from catalogue.runs import HarvestedItem
 from catalogue.settings import HarvestSettings, Settings
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from catalogue.tables import RecordRow
 from harvesters.oai_provider import identifier_description, respond
 from harvesters.oai_repository import (
