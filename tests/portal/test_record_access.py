@@ -21,9 +21,10 @@ from catalogue.rights import (
     preset_rules,
     save_rule,
 )
+from catalogue.runs import HarvestedItem
 from catalogue.settings import Settings
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal.app import create_app

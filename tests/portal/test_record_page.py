@@ -20,9 +20,10 @@ from pymarc import Record as MarcRecord
 
 from catalogue import DigitalObject, Holding, Record
 from catalogue.rights import Conditions, LicenceRule, Outcomes, save_rule
+from catalogue.runs import HarvestedItem
 from catalogue.settings import Settings
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal import record as record_module

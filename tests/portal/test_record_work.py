@@ -15,9 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from catalogue import Holding, Record
+from catalogue.runs import HarvestedItem
 from catalogue.settings import Settings
 from catalogue.sources import Source
-from catalogue.store import HarvestedItem, Store
+from catalogue.store import Store
 from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal.app import create_app
