@@ -2,6 +2,11 @@
 to the copy's record in its library's own catalogue (OPAC), grouped by library across
 the whole work; and the names of the libraries (a record's source, read once per request).
 
+A copy with a barcode shows it, so two copies on the same shelf can be told apart; copies
+that would read exactly alike (no barcode, every shown column equal) are one row that says
+how many copies it stands for ("2 copies"), as VuFind lists items. The JSON API still
+lists every copy: merging is only how the page shows them.
+
 Kept apart from the page so the JSON API can name a source the same way.
 """
 
@@ -12,6 +17,7 @@ from datetime import date
 
 from flask import g
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from catalogue.record import Holding, Record
@@ -77,10 +83,50 @@ class HoldingRow:
     location_lang: str = ""
     opac_url: str = ""  # the copy's record in its source's own catalogue, "" for none
     opac_label: Markup | str = ""  # "View at <the source's library>"
+    barcode: str = ""  # tells copies on the same shelf apart, "" when the library gave none
+    copies: int = 1  # how many copies, that read exactly alike, this row stands for
+    copies_text: str = ""  # "2 copies" for a row standing for several, "" for one
+
+    def shown(self) -> tuple[object, ...]:
+        """What a reader sees of the row (and where its link goes): equal means alike."""
+        return (
+            self.library,
+            self.location,
+            self.call_number,
+            self.status,
+            self.status_date,
+            self.due,
+            self.overdue,
+            self.barcode,
+            self.opac_url,
+        )
+
+
+def copies_text(count: int) -> str:
+    return ngettext("%(num)d copy", "%(num)d copies", count)
+
+
+def merge_alike(rows: list[HoldingRow]) -> list[HoldingRow]:
+    """One row, with its count, for copies a reader could not tell apart; order kept.
+
+    Rows differing in anything shown (barcode, status, due date, location, call number,
+    the day the status was read, the link) stay apart.
+    """
+    merged: dict[tuple[object, ...], HoldingRow] = {}
+    for row in rows:
+        first = merged.setdefault(row.shown(), row)
+        if first is not row:
+            first.copies += row.copies
+    return list(merged.values())
+
+
+def _shelf_order(h: Holding) -> tuple[str, str, str, str]:
+    return h.library, h.location, h.call_number, h.barcode.strip()
 
 
 def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[HoldingRow]:
-    """One row per copy, sorted by library, location and call number.
+    """One row per copy (copies alike merged, see `merge_alike`), sorted by library,
+    location, call number and barcode.
 
     With the record, each copy links to the record's page in the catalogue of the
     record's own source (its record URL template), where a reader can place a hold.
@@ -88,7 +134,7 @@ def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[
     source = source_of(record.source_key) if record else None
     opac_label = with_data(_("View at %(library)s"), library=source.name) if source else ""
     rows = []
-    for h in sorted(holdings, key=lambda h: (h.library, h.location, h.call_number)):
+    for h in sorted(holdings, key=_shelf_order):
         status = h.status if h.status in _STATUS_ORDER else "unknown"
         when = h.status_read_at
         library = h.library or (library_name(record.source_key) if record else "")
@@ -108,8 +154,12 @@ def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[
                 location_lang=data_lang(h.location),
                 opac_url=source.record_url(record.local_id, h.barcode) if source and record else "",
                 opac_label=opac_label,
+                barcode=h.barcode.strip(),
             )
         )
+    rows = merge_alike(rows)
+    for row in rows:
+        row.copies_text = copies_text(row.copies) if row.copies > 1 else ""
     return rows
 
 
@@ -150,7 +200,7 @@ def work_holdings(record: Record, others: list[Record]) -> list[LibraryHoldings]
         copies.sort(key=lambda r: (not r.own, r.record_id, r.location, r.call_number))
         counts: dict[str, int] = {}
         for row in copies:
-            counts[row.status] = counts.get(row.status, 0) + 1
+            counts[row.status] = counts.get(row.status, 0) + row.copies  # copies, not rows
         summary = [(s, status_text(s, counts[s])) for s in _STATUS_ORDER if s in counts]
         out.append(LibraryHoldings(library, data_lang(library), copies, summary))
     return out
