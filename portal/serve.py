@@ -8,6 +8,7 @@ own reader of the index folder, which the operating system's page cache shares.
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 from typing import Any
@@ -37,12 +38,21 @@ def serve_portal(
     import waitress
 
     app = create_app(settings, store=store)
+    settle()
     warming.start(app)
     # A service manager stops a server with SIGTERM: exit as Ctrl-C does, so what is
     # kept at exit (the popular searches) is kept.
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
     print(f"thuvien is serving on http://{host}:{port}/ (Ctrl-C stops it)", flush=True)
     waitress.serve(app, host=host, port=port, threads=THREADS, ident="thuvien")
+
+
+def settle() -> None:
+    """Leave what starting made (modules, templates, the app) out of every later full
+    garbage collection: they live as long as the process, and walking their hundred
+    thousand objects again and again paused every request in it for tens of ms."""
+    gc.collect()
+    gc.freeze()
 
 
 def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
@@ -66,6 +76,7 @@ def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
 
         def load(self):  # noqa: ANN202 — a WSGI app
             app = create_app(settings)  # in each worker process
+            settle()
             warming.start(app)
             return app
 
