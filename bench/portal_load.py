@@ -3,7 +3,7 @@
     .venv/bin/python bench/search.py --records 1000000 --index DATA/index --keep
     .venv/bin/python bench/portal_load.py --data-dir DATA [--seconds 30] [--connections 16]
         [--traffic distinct|zipf|both] [--zipf-s 1.0] [--vocabulary 1000] [--workers 2] [--python]
-        [--rate R [--warm S]]
+        [--rate R [--warm S]] [--restart S]
 
 Starts `thuvien serve --workers N` (gunicorn; 1: waitress) on 127.0.0.1 over the data
 folder, then requests results pages (`/search?…`, six facets each) for a fixed time:
@@ -17,7 +17,11 @@ folder, then requests results pages (`/search?…`, six facets each) for a fixed
   result cache of the worker process that gets them (each worker has its own cache).
 
 Each traffic kind gets a freshly started server (nothing cached from the other kind),
-warmed up on queries outside the measured ones. Requests carry no cookies, so no page is
+warmed up on queries outside the measured ones, and started as for the first time: the
+popular searches an earlier server kept (portal.warming) are removed first. With
+--restart S the same traffic first runs S seconds on another server, which keeps its
+popular searches when stopped, and the measured server is a restart that warms itself
+from them. Requests carry no cookies, so no page is
 revalidated with a 304: every response is a full page. With --rate R the requests are
 due at R per second (an open loop, Python; latency counted from when each was due), the
 way to read "R requests/s with p95 ≤ X": a closed loop at saturation reports its own
@@ -54,6 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import machine  # noqa: E402
 from bench.search import query_mix  # noqa: E402
+from portal.warming import FILE as POPULAR_FILE  # noqa: E402
 
 MIX = 1000  # the zipf traffic's vocabulary: the search benchmark's 1,000 queries
 WARM_SEED = 97  # warm-up queries come from another draw than the measured ones
@@ -320,6 +325,18 @@ def run(args: argparse.Namespace, traffic: str) -> None:
     warm = mix_paths(60, seed=WARM_SEED)
     measured = set(sequence)
     warm = [p for p in warm if p not in measured]
+    popular = args.data_dir / POPULAR_FILE
+    popular.unlink(missing_ok=True)  # no earlier run's popular searches: a first start
+    if args.restart:
+        # A server that has been up: it keeps its readers' popular searches when it
+        # stops, and the measured server (a restart) warms itself from them.
+        with serving(args.data_dir, args.port, args.workers):
+            python_load(args.port, 5, 4, warm)
+            if args.rate:
+                paced_load(args.port, args.restart, args.connections, sequence, args.rate, 0)
+            else:
+                python_load(args.port, args.restart, args.connections, sequence)
+        print(f"  restarted after {args.restart:g} s of the same traffic on a first server")
     with serving(args.data_dir, args.port, args.workers):
         python_load(args.port, 5, 4, warm)  # imports, templates, the index's first reads
         if args.rate:
@@ -369,6 +386,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--warm", type=float, default=0, help="with --rate: seconds run first, unmeasured"
+    )
+    parser.add_argument(
+        "--restart",
+        type=float,
+        default=0,
+        help="seconds of the same traffic on a first server, which is then restarted",
     )
     args = parser.parse_args()
     print(machine())
