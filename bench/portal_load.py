@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import math
 import os
 import random
 import re
@@ -50,7 +51,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -64,6 +65,7 @@ MIX = 1000  # the zipf traffic's vocabulary: the search benchmark's 1,000 querie
 WARM_SEED = 97  # warm-up queries come from another draw than the measured ones
 SEQUENCE_SEED = 5
 WRK_THREADS = 2
+WINDOW = 10  # seconds: the open loop's p95 is also given per window (a cold start's course)
 WRK_TIMEOUT = 30  # seconds: a slow page is measured, not dropped (wrk's default is 2 s)
 
 
@@ -116,6 +118,7 @@ class Load:
     p99: float
     errors: int
     p95: float | None = None  # wrk does not report it
+    windows: list[float] = field(default_factory=list)  # open loop: p95 per WINDOW seconds
 
     @property
     def rate(self) -> float:
@@ -179,7 +182,7 @@ def python_load(port: int, seconds: float, connections: int, sequence: list[str]
     def worker() -> None:
         nonlocal errors, position
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
+        mine: list[tuple[int, float]] = []
         bad = 0
         while time.perf_counter() < stop:
             with lock:
@@ -220,7 +223,7 @@ def paced_load(
     seconds of the same traffic run before, unmeasured (a portal that has been up)."""
     skipped = int(warm * rate)
     due_count = skipped + int(seconds * rate)
-    times: list[float] = []
+    times: list[tuple[int, float]] = []  # (request number, latency in ms)
     errors = 0
     lock = threading.Lock()
     position = 0
@@ -229,7 +232,7 @@ def paced_load(
     def worker() -> None:
         nonlocal errors, position
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine: list[float] = []
+        mine: list[tuple[int, float]] = []
         bad = 0
         while True:
             with lock:
@@ -244,7 +247,7 @@ def paced_load(
             conn, outcome = fetch(conn, port, sequence[i % len(sequence)])
             bad += outcome != "ok"
             if outcome != "lost" and i >= skipped:
-                mine.append((time.perf_counter() - due) * 1000)
+                mine.append((i - skipped, (time.perf_counter() - due) * 1000))
         with lock:
             times.extend(mine)
             errors += bad
@@ -255,8 +258,19 @@ def paced_load(
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - start - warm
-    q = statistics.quantiles(times, n=100, method="inclusive") if len(times) > 1 else [0.0] * 99
-    return Load(len(times), elapsed, q[49], q[89], q[98], errors, p95=q[94])
+    q = _percentiles([ms for _i, ms in times])
+    per_window = int(WINDOW * rate)
+    windows = [
+        _percentiles([ms for i, ms in times if i // per_window == w])[94]
+        for w in range(math.ceil(len(times) / per_window))
+    ]
+    return Load(len(times), elapsed, q[49], q[89], q[98], errors, p95=q[94], windows=windows)
+
+
+def _percentiles(values: list[float]) -> list[float]:
+    if len(values) < 2:
+        return [values[0] if values else 0.0] * 99
+    return statistics.quantiles(values, n=100, method="inclusive")
 
 
 WRK_SCRIPT = """
@@ -363,6 +377,11 @@ def run(args: argparse.Namespace, traffic: str) -> None:
         f"p99 {load.p99:.0f} ms · errors {load.errors}"
     )
     print(f"  {distinct:,} pages asked for the first time, {repeat_share:.0%} of requests repeats")
+    if load.windows:
+        spans = (
+            f"{w * WINDOW:g}–{(w + 1) * WINDOW:g} s {p95:.0f}" for w, p95 in enumerate(load.windows)
+        )
+        print(f"  p95 by {WINDOW:g} s (ms): " + " · ".join(spans))
 
 
 def main() -> None:
