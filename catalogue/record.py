@@ -46,6 +46,7 @@ class Holding:
     status_read_at: datetime | None = None
     barcode: str = ""
     due: date | None = None  # when a copy on loan is due back (Koha 952 $q)
+    copy_number: str = ""  # the library's number for this copy of the title ("2"; 952/852 $t)
 
 
 @dataclass

@@ -153,6 +153,7 @@ class HoldingRow(Base):
     status_read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     barcode: Mapped[str] = mapped_column(String(100), default="")
     due: Mapped[date | None] = mapped_column(Date)
+    copy_number: Mapped[str] = mapped_column(String(50), default="")
 
 
 class DigitalObjectRow(Base):

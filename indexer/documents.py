@@ -113,6 +113,7 @@ def _holding(record: Record, holding: Any) -> dict[str, Any]:
         "status": holding.status,
         "status_read_at": read_at,
         "due": holding.due.isoformat() if holding.due else None,
+        "copy_number": holding.copy_number,
         "record_id": record.id,
     }
 

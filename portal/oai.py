@@ -481,7 +481,8 @@ def record_marc(record: Record, url: str = "") -> pymarc.Record:
         add("773", "0 ", ("t", collection))
     for holding in record.holdings:
         add("852", "  ", ("a", holding.library), ("b", holding.location),
-            ("h", holding.call_number))  # fmt: skip
+            ("h", holding.call_number), ("p", holding.barcode),
+            ("t", holding.copy_number))  # fmt: skip
     if url:  # ind2 2: a related resource (the record page), not the item itself
         add("856", "42", ("u", url), ("y", REPOSITORY_NAME))
     return marc

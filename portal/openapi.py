@@ -162,6 +162,11 @@ def _schemas() -> dict[str, Any]:
             },
             "record_id": {"type": "string", "description": "the record this copy belongs to"},
             "barcode": {"type": "string"},
+            "copy_number": {
+                "type": "string",
+                "description": "the library's number for this copy of the title "
+                '("2" for "Copy 2"; MARC 852/Koha 952 $t), "" when it gave none',
+            },
             "links": {
                 "type": "object",
                 "description": "on /api/records only, when the library's catalogue is known",

@@ -2,16 +2,18 @@
 to the copy's record in its library's own catalogue (OPAC), grouped by library across
 the whole work; and the names of the libraries (a record's source, read once per request).
 
-A copy with a barcode shows it, so two copies on the same shelf can be told apart; copies
-that would read exactly alike (no barcode, every shown column equal) are one row that says
-how many copies it stands for ("2 copies"), as VuFind lists items. The JSON API still
-lists every copy: merging is only how the page shows them.
+A copy with a copy number or a barcode shows them ("Copy 2", "Barcode …"), so two copies on
+the same shelf can be told apart; copies that would read exactly alike (no copy number, no
+barcode, every shown column equal) are one row that says how many copies it stands for
+("2 copies"), as VuFind lists items. The JSON API still lists every copy: merging is only
+how the page shows them.
 
 Kept apart from the page so the JSON API can name a source the same way.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,6 +86,8 @@ class HoldingRow:
     opac_url: str = ""  # the copy's record in its source's own catalogue, "" for none
     opac_label: Markup | str = ""  # "View at <the source's library>"
     barcode: str = ""  # tells copies on the same shelf apart, "" when the library gave none
+    copy_number: str = ""  # the library's number for the copy ("2"), "" when it gave none
+    copy_label: str = ""  # "Copy 2", "" without a copy number
     copies: int = 1  # how many copies, that read exactly alike, this row stands for
     copies_text: str = ""  # "2 copies" for a row standing for several, "" for one
 
@@ -97,6 +101,7 @@ class HoldingRow:
             self.status_date,
             self.due,
             self.overdue,
+            self.copy_number,
             self.barcode,
             self.opac_url,
         )
@@ -109,8 +114,8 @@ def copies_text(count: int) -> str:
 def merge_alike(rows: list[HoldingRow]) -> list[HoldingRow]:
     """One row, with its count, for copies a reader could not tell apart; order kept.
 
-    Rows differing in anything shown (barcode, status, due date, location, call number,
-    the day the status was read, the link) stay apart.
+    Rows differing in anything shown (copy number, barcode, status, due date, location,
+    call number, the day the status was read, the link) stay apart.
     """
     merged: dict[tuple[object, ...], HoldingRow] = {}
     for row in rows:
@@ -120,13 +125,24 @@ def merge_alike(rows: list[HoldingRow]) -> list[HoldingRow]:
     return list(merged.values())
 
 
-def _shelf_order(h: Holding) -> tuple[str, str, str, str]:
-    return h.library, h.location, h.call_number, h.barcode.strip()
+def _number_order(text: str) -> tuple[tuple[int, int, str], ...]:
+    """Copy "2" before copy "10": digit runs compare as numbers, the rest as text."""
+    parts = re.split(r"(\d+)", text.strip())
+    return tuple((1, 0, p) if not p.isdigit() else (0, int(p), p) for p in parts if p)
+
+
+def _shelf_order(h: Holding) -> tuple[object, ...]:
+    return h.library, h.location, h.call_number, _number_order(h.copy_number), h.barcode.strip()
+
+
+def copy_label(copy_number: str) -> str:
+    """ "Copy 2" / "Bản số 2": how a reader names one copy of the title at the desk."""
+    return _("Copy %(number)s", number=copy_number) if copy_number else ""
 
 
 def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[HoldingRow]:
     """One row per copy (copies alike merged, see `merge_alike`), sorted by library,
-    location, call number and barcode.
+    location, call number, copy number and barcode.
 
     With the record, each copy links to the record's page in the catalogue of the
     record's own source (its record URL template), where a reader can place a hold.
@@ -155,6 +171,8 @@ def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[
                 opac_url=source.record_url(record.local_id, h.barcode) if source and record else "",
                 opac_label=opac_label,
                 barcode=h.barcode.strip(),
+                copy_number=h.copy_number.strip(),
+                copy_label=copy_label(h.copy_number.strip()),
             )
         )
     rows = merge_alike(rows)

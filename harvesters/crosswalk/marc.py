@@ -228,20 +228,26 @@ class HoldingLayout:
     status: tuple[tuple[str, str], ...] = ()  # (subfield, status) if set and not "0"
     default_status: str = "unknown"
     due: str = ""  # the date a copy on loan is due back (YYYY-MM-DD, or YYYYMMDD)
+    copy_number: str = ""  # the library's number for the copy ("2"), first non-empty
 
 
 HOLDING_LAYOUTS = (
     # The library is the source's (the harvest names it); branch codes describe where
     # in that library the copy is, so they lead the location.
-    # MARC holdings: $a institution/branch, $b sublocation, $c shelving location, $k$h$i$m call no.
-    HoldingLayout("852", library="", location="abc", call_number="khim", barcode="p"),
-    # Koha items: $b holding branch (where it is now), $c shelving location, $o call number.
+    # MARC holdings: $a institution/branch, $b sublocation, $c shelving location, $k$h$i$m call no.,
+    # $p barcode, $t copy number.
+    HoldingLayout(
+        "852", library="", location="abc", call_number="khim", barcode="p", copy_number="t"
+    ),
+    # Koha items: $b holding branch (where it is now), $c shelving location, $o call number,
+    # $p barcode, $t copy number (items.copynumber).
     HoldingLayout(
         "952",
         library="",
         location="bc",
         call_number="o",
         barcode="p",
+        copy_number="t",
         status=(
             ("1", "unknown"),  # itemlost: Record has no "lost" status
             ("0", "unknown"),  # withdrawn
@@ -293,7 +299,13 @@ def _holding(
         status_read_at=read_at if layout.status else None,
         barcode=" ".join(values(layout.barcode)),
         due=_due(values(layout.due)) if layout.due and status == "on_loan" else None,
+        copy_number=_first(values(layout.copy_number)) if layout.copy_number else "",
     )
+
+
+def _first(values: list[str]) -> str:
+    """The first value with text in it, trimmed ("" when there is none)."""
+    return next((v.strip() for v in values if v.strip()), "")
 
 
 _DUE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")

@@ -402,7 +402,8 @@ def _statuses(work: Work, rng: DemoRandom) -> tuple[str, str, str, str]:
 
 
 def _holdings_952(work: Work, local_id: str, rng: DemoRandom) -> list[Field]:
-    """Koha items: $a home, $b holding branch, $c location, $o call number, $p barcode."""
+    """Koha items: $a home, $b holding branch, $c location, $o call number, $p barcode,
+    $t copy number."""
     copies = 1 if work.format in RARE else rng.weighted(COPIES, COPY_WEIGHTS)
     call_number = f"{work.ddc} {_cutter(work)}"
     out = []

@@ -708,6 +708,35 @@ def test_koha_date_due_in_either_form_and_never_an_impossible_date(q, due):
     assert record.holdings[0].status == "on_loan" and record.holdings[0].due == due
 
 
+def test_copy_number_from_koha_952_t_and_marc_852_t_trimmed():
+    """Koha's items.copynumber (952 $t) and MARC holdings' copy number (852 $t), through
+    an ISO 2709 file as a library exports it; a copy without $t has none."""
+    written = titled(
+        df("852", "  ", "a", "ĐHQGHN", "b", "Kho mở", "h", "895.9221", "p", "VNU-1", "t", " 1 "),
+        df("952", "  ", "b", "HNLIB", "o", "V23 NG-D", "p", "HN000123", "t", "  2  "),
+        df("952", "  ", "b", "HNLIB", "o", "V23 NG-D", "p", "HN000124", "t", "c. 3"),
+        df("952", "  ", "b", "HNLIB", "o", "V23 NG-D", "p", "HN000125"),
+    )
+    exported = next(iter(pymarc.MARCReader(io.BytesIO(written.as_marc()), to_unicode=True)))
+    record = crosswalk(exported)
+    assert [(h.barcode, h.copy_number) for h in record.holdings] == [
+        ("VNU-1", "1"),
+        ("HN000123", "2"),
+        ("HN000124", "c. 3"),
+        ("HN000125", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("t_values", "copy_number"),
+    [((), ""), (("",), ""), (("   ",), ""), (("", "4"), "4"), (("5", "6"), "5")],
+)
+def test_copy_number_is_the_first_t_with_text(t_values, copy_number):
+    t_pairs = [part for value in t_values for part in ("t", value)]
+    record = crosswalk(titled(df("952", "  ", "b", "HNLIB", "p", "HN1", *t_pairs)))
+    assert record.holdings[0].copy_number == copy_number
+
+
 # --- format ------------------------------------------------------------------------------------
 
 

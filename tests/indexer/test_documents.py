@@ -6,6 +6,7 @@ import unicodedata
 
 from catalogue import DigitalObject, Holding, Record
 from catalogue.identifiers import isbn13_to_10, normalise_isbn, normalise_issn
+from indexer import SearchQuery, TantivyIndex
 from indexer.documents import (
     DISPLAY_FIELDS,
     display_fields,
@@ -89,9 +90,31 @@ def test_document():
         "status": "on_loan",
         "status_read_at": None,
         "due": None,
+        "copy_number": "",
         "record_id": "hanoi-library:42",
     }
     assert set(display_fields(doc)) == set(DISPLAY_FIELDS)
+
+
+def test_each_holding_carries_its_copy_number_into_the_index_and_back():
+    """Stored holdings are JSON: the copy number comes back with a hit, no schema change."""
+    record = Record(
+        "hanoi-library",
+        "7",
+        title="Truyện Kiều",
+        holdings=[
+            Holding("Thư viện Hà Nội", "Kho mở", "V23", "available", copy_number="1"),
+            Holding("Thư viện Hà Nội", "Kho mở", "V23", "available", copy_number="2"),
+            Holding("Thư viện Hà Nội", "Kho mở", "V23", "available"),
+        ],
+    )
+    doc = to_document(record, work_key="rec:hanoi-library:7")
+    assert [h["copy_number"] for h in doc["holdings"]] == ["1", "2", ""]
+    index = TantivyIndex(None)
+    index.add([doc])
+    index.commit()
+    (hit,) = index.search(SearchQuery(q="kieu")).hits
+    assert [h["copy_number"] for h in hit.holdings] == ["1", "2", ""]
 
 
 def test_library_falls_back_to_source():

@@ -85,7 +85,14 @@ def _record(i: int, title: str = "") -> Record:
         subjects=["Văn học Việt Nam"],
         collections=_collections(i),
         format="audiobook" if i % 5 == 0 else "book",
-        holdings=[Holding(library=LIBRARIES[_library(i)], call_number=f"895.922 {i}")],
+        holdings=[
+            Holding(
+                library=LIBRARIES[_library(i)],
+                call_number=f"895.922 {i}",
+                barcode=f"MV-{i}",
+                copy_number=str(i % 3 + 1),
+            )
+        ],
     )
 
 
@@ -403,6 +410,8 @@ def test_get_record_as_marcxml_is_built_for_other_records(oai, prefix):
     assert marc.findtext("m:datafield[@tag='773']/m:subfield[@code='t']", namespaces=NS) == (
         "Sách nói"
     )
+    copy = {s.get("code"): s.text for s in marc.findall("m:datafield[@tag='852']/m:subfield", NS)}
+    assert copy == {"a": LIBRARIES[_library(5)], "h": "895.922 5", "p": "MV-5", "t": "3"}
 
 
 def test_a_deleted_record_is_a_header_marked_deleted(oai):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import fields
 from typing import Any
 
 import pytest
 
+from catalogue import Holding
 from indexer import FACETS, SORTS
 from portal import api
 from tests.portal.conftest import WITHDRAWN_ID
@@ -185,6 +187,13 @@ def test_record_schema_lists_every_record_field(doc, catalogue):
     props = doc["components"]["schemas"]["Record"]["properties"]
     record = catalogue.store.get_record("hanoi-library:hn-so-do")
     assert set(record.to_dict()) | {"links"} == set(props)
+
+
+def test_holding_schema_lists_every_holding_field(doc):
+    """Every copy field the API hands out (copy_number, barcode, due…) is documented."""
+    props = doc["components"]["schemas"]["Holding"]["properties"]
+    assert {f.name for f in fields(Holding)} <= set(props)
+    assert props["copy_number"]["type"] == "string"
 
 
 # --- true: real responses validate against the documented schemas ----------------------

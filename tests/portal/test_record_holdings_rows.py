@@ -241,3 +241,102 @@ def test_a_demo_record_tells_its_two_copies_apart(tmp_path: Path, barcodes: bool
             assert len(rows) == 1 and copies == ["2 bản"]
     finally:
         store.close()
+
+
+# --- copy numbers ("Copy 2"), the library's own name for one copy ------------------------
+
+
+def test_a_copy_number_is_on_its_row_in_either_language(app: Flask):
+    (row,) = rows_of(app, [a_copy(copy_number=" 2 ")])
+    assert (row.copy_number, row.copy_label) == ("2", "Bản số 2")
+    assert rows_of(app, [a_copy(copy_number="2")], "en")[0].copy_label == "Copy 2"
+    assert rows_of(app, [a_copy()])[0].copy_label == ""  # none given: nothing said
+
+
+def test_copies_differing_only_in_copy_number_stay_apart_in_number_order(app: Flask):
+    rows = rows_of(app, [a_copy(copy_number="10"), a_copy(copy_number="2"), a_copy()])
+    assert [(r.copy_number, r.copies) for r in rows] == [("", 1), ("2", 1), ("10", 1)]
+    alike = rows_of(app, [a_copy(copy_number="2"), a_copy(copy_number="2")])
+    assert len(alike) == 1 and alike[0].copies == 2  # the same number twice reads alike
+
+
+def copies_site(tmp_path: Path) -> Site:
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings.db_url)
+    copies = [
+        Holding("Thư viện Hà Nội", *SHELF, "available", READ, "HN2", copy_number="2"),
+        Holding("Thư viện Hà Nội", *SHELF, "available", READ, "HN1", copy_number="1"),
+        Holding("Thư viện Hà Nội", *SHELF, "available", READ, copy_number="3"),
+    ]
+    source = Source("hn", "Thư viện Hà Nội", "marc", "/dev/null")
+    save(store, source, Record("hn", "K1", title="Truyện Kiều", holdings=copies))
+    return Site(create_app(settings, store=store, index=TantivyIndex(settings.index_dir)), store)
+
+
+@pytest.mark.parametrize(
+    ("lang", "cells", "first"),
+    [
+        (
+            "vi",
+            ["Có sẵn Bản số 1 Mã vạch HN1", "Có sẵn Bản số 2 Mã vạch HN2", "Có sẵn Bản số 3"],
+            ["Bản số 1", "Mã vạch HN1"],
+        ),
+        (
+            "en",
+            ["Available Copy 1 Barcode HN1", "Available Copy 2 Barcode HN2", "Available Copy 3"],
+            ["Copy 1", "Barcode HN1"],
+        ),
+    ],
+)
+def test_the_page_names_each_copy_by_its_number_before_its_barcode(tmp_path, lang, cells, first):
+    site = copies_site(tmp_path)
+    try:
+        client = site.app.test_client()
+        client.get(f"/?lang={lang}")
+        doc = page(client, "/record/hn:K1")
+        assert status_cells(doc) == cells  # in number order, whatever order they came in
+        row = sel(doc, "table.holdings tbody tr")[0]
+        spans = [" ".join(s.text_content().split()) for s in sel(row, "span.holdings__copy")]
+        assert spans == first  # text of its own, the number first
+    finally:
+        site.store.close()
+
+
+def test_the_api_lists_each_copys_number(tmp_path):
+    site = copies_site(tmp_path)
+    try:
+        data = site.app.test_client().get("/api/records/hn:K1").get_json()
+        assert [(h["copy_number"], h["barcode"]) for h in data["holdings"]] == [
+            ("2", "HN2"),
+            ("1", "HN1"),
+            ("3", ""),
+        ]
+    finally:
+        site.store.close()
+
+
+def test_the_demo_koha_library_numbers_its_copies_and_the_page_shows_them(tmp_path: Path):
+    """The demo's Koha items carry 952 $t: harvested, a copy's number reaches its row."""
+    catalogue = generate(seed=2026, works=40)
+    library = catalogue.library(v.HANOI)
+    source = Source(library.key, library.name, "marc", "/dev/null")
+    for sample in catalogue.records(v.HANOI):
+        if sample.marc and not sample.deleted and len(sample.marc.get_fields("952")) >= 2:
+            break
+    else:
+        pytest.fail("the demo has a Koha record with two copies")
+    record = marc_to_record(sample.marc, source_key=source.key, datestamp=sample.datestamp)
+    record = held_by(HarvestedItem(record.local_id, b"", "marc21", record), source).record
+    written = [f.get("t") for f in sample.marc.get_fields("952")]
+    assert [h.copy_number for h in record.holdings] == written and all(written)
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings.db_url)
+    try:
+        save(store, source, record)
+        app = create_app(settings, store=store, index=TantivyIndex(settings.index_dir))
+        doc = page(app.test_client(), f"/record/{record.id}")
+        shown = [" ".join(s.text_content().split()) for s in sel(doc, "span.holdings__copy")]
+        for number in written:
+            assert f"Bản số {number}" in shown
+    finally:
+        store.close()
