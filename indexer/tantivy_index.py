@@ -47,6 +47,7 @@ from indexer.query import (
     parse,
     positive_words,
 )
+from indexer.shared_results import SharedResults
 from indexer.spelling import best_correction, rewrite
 from indexer.suggestions import Suggestion, rank_suggestions
 from indexer.tantivy_query import Clause, Must, QueryBuilder, Should, restrict
@@ -115,6 +116,7 @@ class TantivyIndex:
         self._cache = _Kept(cache_size)  # search results
         self._counted = _Kept(cache_size)
         self._flights = _Flights()
+        self._shared: SharedResults | None = None  # other processes' results (share_results)
         self._shares: _Shares | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._executor_pid = 0
@@ -219,7 +221,7 @@ class TantivyIndex:
         if not first:
             return _handed_out(flight.result())
         try:
-            result = self._search(searcher, version, query)
+            result = self._answer(searcher, version, key, query)
             self._cache.put(version, key, result)
             flight.set_result(result)
         except BaseException as error:
@@ -228,6 +230,24 @@ class TantivyIndex:
         finally:
             self._flights.land((version, key))
         return _handed_out(result)
+
+    def share_results(self, folder: Path) -> None:
+        """Share search results with the other worker processes of this server through
+        `folder` (indexer.shared_results): each is then answered once for all of them."""
+        self._shared = SharedResults(folder, self._cache.size)
+
+    def _answer(
+        self, searcher: tantivy.Searcher, version: tuple, key: tuple, query: SearchQuery
+    ) -> SearchResult:
+        """The result another process already shared, or this one's own search."""
+        if self._shared is None:
+            return self._search(searcher, version, query)
+        with self._shared.answering(version, key) as shared:
+            if shared is not None:
+                return shared
+            result = self._search(searcher, version, query)
+            self._shared.put(version, key, result)
+            return result
 
     def version(self) -> str:
         """Changes with every commit, from any process: what a cached page depends on."""

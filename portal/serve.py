@@ -9,6 +9,8 @@ own reader of the index folder, which the operating system's page cache shares.
 from __future__ import annotations
 
 import gc
+import os
+import shutil
 import signal
 import sys
 from typing import Any
@@ -58,8 +60,11 @@ def settle() -> None:
 def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
     from gunicorn.app.base import BaseApplication
 
+    from indexer.shared_results import shared_folder
     from portal import warming
-    from portal.app import create_app
+    from portal.app import EXTENSION, create_app
+
+    server = os.getpid()
 
     class Portal(BaseApplication):
         def load_config(self) -> None:
@@ -76,13 +81,21 @@ def _gunicorn(settings: Settings, host: str, port: int, workers: int) -> None:
 
         def load(self):  # noqa: ANN202 — a WSGI app
             app = create_app(settings)  # in each worker process
+            index = app.extensions[EXTENSION].index
+            if hasattr(index, "share_results"):  # tantivy: the workers answer once for all
+                index.share_results(shared)
             settle()
             warming.start(app)
             return app
 
-    print(
-        f"thuvien is serving on http://{host}:{port}/ with {workers} worker processes "
-        "(Ctrl-C stops it)",
-        flush=True,
-    )
-    Portal().run()
+    shared = shared_folder()
+    try:
+        print(
+            f"thuvien is serving on http://{host}:{port}/ with {workers} worker processes "
+            "(Ctrl-C stops it)",
+            flush=True,
+        )
+        Portal().run()
+    finally:
+        if os.getpid() == server:  # a worker leaving this function is not the server
+            shutil.rmtree(shared, ignore_errors=True)
