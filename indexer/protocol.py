@@ -16,6 +16,10 @@ from indexer.suggestions import Suggestion
 
 # Facet name → the search-document key holding its values (see documents.to_document).
 FACETS = ("library", "format", "language", "year", "subject", "collection", "online")
+# Facets whose picked values must all hold (each narrows: a work on Hà Nội AND on history),
+# counted within the result; in the others picked values are alternatives (this library OR
+# that one), each counted without its own facet's filter so the alternatives stay listed.
+ALL_OF_FACETS = ("subject",)
 SORTS = ("relevance", "year_desc", "year_asc", "title")
 VISIBILITY_LEVELS = ("public", "registered", "onsite", "staff", "hidden")
 

@@ -17,7 +17,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from indexer.protocol import SearchQuery
+from indexer.protocol import ALL_OF_FACETS, SearchQuery
 from indexer.query import Node, parse, positive_words
 from indexer.solr_lucene import MAX_TOKEN, bounded, build_query, clean, highlight_query
 from indexer.solr_schema import FACET_FIELDS, MARK_POST, MARK_PRE
@@ -56,13 +56,16 @@ BASE_PARAMS: dict[str, str] = {
 # --- filters -----------------------------------------------------------------------------
 
 
-def _terms_filter(field: str, values: Iterable[object], params: dict[str, str]) -> str:
-    """A filter on literal values passed by parameter; NOTHING when none is usable."""
+def _terms_filter(
+    field: str, values: Iterable[object], params: dict[str, str], slot: int | None = None
+) -> str:
+    """A filter on literal values passed by parameter (named for the field, and `slot`
+    when a field has several filters); NOTHING when none is usable."""
     kept = [clean(str(v)).replace(SEP, "") for v in values]
     kept = list(dict.fromkeys(v for v in kept if v))
     if not kept:
         return NOTHING
-    name = f"fv_{field}"
+    name = f"fv_{field}" if slot is None else f"fv_{field}_{slot}"
     params[name] = SEP.join(kept)
     params["fv_sep"] = SEP
     return f"{{!terms f={field} separator=$fv_sep v=${name}}}"
@@ -77,6 +80,9 @@ def filter_params(
     for name, values in filters.items():
         field = FACET_FIELDS.get(name)
         if field is None:
+            continue
+        if name in ALL_OF_FACETS:  # each value its own filter, all must hold; untagged
+            fqs.extend(_terms_filter(field, [value], params, n) for n, value in enumerate(values))
             continue
         if field == "year":
             fq = _terms_filter(field, [int(v) for v in values if re_year(v)], params)
@@ -110,7 +116,8 @@ def facet_json(names: Sequence[str], limit: int) -> str:
     """Top values per facet by number of works: top by records first, then unique works.
 
     Each facet is counted without the collapse (every record) and without its own filter
-    (values within a facet are OR-ed: a reader who picked one library sees the others)."""
+    (values within a facet are OR-ed: a reader who picked one library sees the others),
+    except an ALL_OF_FACETS facet, whose values narrow the result and are counted in it."""
     facets = {
         name: {
             "type": "terms",
@@ -120,7 +127,9 @@ def facet_json(names: Sequence[str], limit: int) -> str:
             "prelim_sort": "count desc",
             "sort": "works desc",
             "refine": True,
-            "domain": {"excludeTags": [WORK_TAG, filter_tag(name)]},
+            "domain": {
+                "excludeTags": [WORK_TAG] if name in ALL_OF_FACETS else [WORK_TAG, filter_tag(name)]
+            },
             "facet": {"works": "unique(work_key)"},
         }
         for name in names

@@ -38,7 +38,7 @@ from typing import Any
 
 import tantivy
 
-from indexer.protocol import FacetCount, Hit, SearchQuery, SearchResult
+from indexer.protocol import ALL_OF_FACETS, FacetCount, Hit, SearchQuery, SearchResult
 from indexer.query import (
     MatchAll,
     Node,
@@ -546,7 +546,7 @@ class TantivyIndex:
         """
         out = {}
         for name in query.facets:
-            if name not in query.filters:
+            if name not in query.filters or name in ALL_OF_FACETS:
                 continue
             others = {key: values for key, values in query.filters.items() if key != name}
             broader = restrict(user_query, self._builder.filters(others, query.visibility))

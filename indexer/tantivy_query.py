@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import tantivy
 
 from indexer.identifiers import compact
-from indexer.protocol import VISIBILITY_LEVELS
+from indexer.protocol import ALL_OF_FACETS, VISIBILITY_LEVELS
 from indexer.query import And, MatchAll, Node, Not, Or, Phrase, Range, Term, typed_together
 from indexer.tantivy_schema import EXACT, FACET_FIELDS, FOLD, IDENT
 from indexer.text import has_word, nfc, same_i
@@ -214,7 +214,7 @@ class QueryBuilder:
 
     def filters(self, filters: dict[str, list[str]], visibility: list[str]) -> list[Clause]:
         """The clauses every match must pass: visibility, then one per facet (its values
-        OR-ed), each constant-score."""
+        OR-ed), or one per value of an ALL_OF_FACETS facet; each constant-score."""
         out = self.visibility_clauses(visibility)
         for name, values in filters.items():
             field = FACET_FIELDS.get(name)
@@ -223,6 +223,8 @@ class QueryBuilder:
             if field == "year":
                 years = [int(v) for v in values if re_year(v)]
                 out.append((Must, self._set("year", years)))
+            elif name in ALL_OF_FACETS:
+                out.extend((Must, self._set(field, [value])) for value in values)
             else:
                 out.append((Must, self._set(field, values)))
         return out

@@ -316,6 +316,20 @@ class SearchIndexContract:
         both = self.search(index, "truyện kiều", filters={"library": [NL, VNU]}, facets=["library"])
         assert both.total == 1 and dict(both.facets["library"]) == {HN: 2, NL: 1, VNU: 1}
 
+    def test_picked_subjects_all_hold(self, index):
+        """Subject values narrow together (a work on Hà Nội AND on history), and the
+        subject facet is counted within the result: each count is what picking it gives."""
+        hanoi = self.search(index, filters={"subject": ["Hà Nội"]}, facets=["subject"])
+        assert sorted(titles(hanoi)) == [
+            "Hà Nội ba mươi sáu phố phường",
+            "Thăng Long ngàn năm văn hiến",
+        ]
+        counts = dict(hanoi.facets["subject"])
+        assert counts == {"Hà Nội": 2, "Văn hóa": 1, "Phố cổ": 1, "Lịch sử": 1}
+        both = self.search(index, filters={"subject": ["Hà Nội", "Lịch sử"]})
+        assert titles(both) == ["Thăng Long ngàn năm văn hiến"]
+        assert self.search(index, filters={"subject": ["Phố cổ", "Lịch sử"]}).total == 0
+
     def test_facet_limit_and_order(self, index):
         result = self.search(index, facets=["library", "year", "online"], facet_limit=2)
         libraries = result.facets["library"]

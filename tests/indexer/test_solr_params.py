@@ -16,6 +16,7 @@ import pytest
 from lxml import etree
 
 from indexer import SearchQuery, documents_for, parse, tantivy_schema
+from indexer.protocol import ALL_OF_FACETS
 from indexer.query import MatchAll, Term, leaves, lucene_escape
 from indexer.solr_index import SearchBackendError, SolrIndex
 from indexer.solr_lucene import bounded, build_query, escape, keywords
@@ -69,7 +70,7 @@ def _assert_safe_q(q: str) -> None:
 
 
 _TEMPLATES = [
-    re.compile(r"\{!terms (?:tag=ff_\w+ )?f=(\w+) separator=\$fv_sep v=\$fv_\1\}"),
+    re.compile(r"\{!terms (?:tag=ff_\w+ )?f=(\w+) separator=\$fv_sep v=\$fv_\1(?:_\d+)?\}"),
     re.compile(r"\{!tag=ff_\w+\}" + re.escape(NOTHING)),
     re.compile(r"\{!collapse tag=work field=work_key( sort='\w+ (asc|desc),id asc')?\}"),
     re.compile(re.escape(NOTHING)),
@@ -165,7 +166,11 @@ def test_filter_values_travel_by_parameter(filters):
     for name in filters:
         field = FACET_FIELDS[name]
         fq = f"{{!terms tag=ff_{name} f={field} separator=$fv_sep v=$fv_{field}}}"
+        if name in ALL_OF_FACETS:  # one untagged filter per value
+            fq = f"{{!terms f={field} separator=$fv_sep v=$fv_{field}_0}}"
         assert fq in params["fq"]
+    if "subject" in filters:
+        assert params["fv_subject_0"] == "${fv_visibility}"  # a literal value, not a macro
     if "library" in filters:
         assert params["fv_library"].split(SEP) == ["x} OR *:*", "{!func}1", "ab"]
     if "year" in filters:
@@ -446,3 +451,23 @@ def test_a_facet_is_counted_without_its_own_filter():
     facets = json.loads(params["json.facet"])
     assert facets["library"]["domain"]["excludeTags"] == ["work", "ff_library"]
     assert facets["format"]["domain"]["excludeTags"] == ["work", "ff_format"]
+
+
+def test_subject_values_each_narrow_and_are_counted_within_the_result():
+    """An ALL_OF_FACETS facet: one untagged filter per value (all must hold), and its
+    counts keep every filter (only the collapse is left out)."""
+    params = build_search_params(
+        SearchQuery(
+            filters={"subject": ["Hà Nội", "Lịch sử"], "library": ["a"]},
+            facets=["subject", "library"],
+        )
+    )
+    fqs = params["fq"]
+    assert "{!terms f=subject separator=$fv_sep v=$fv_subject_0}" in fqs
+    assert "{!terms f=subject separator=$fv_sep v=$fv_subject_1}" in fqs
+    assert (params["fv_subject_0"], params["fv_subject_1"]) == ("Hà Nội", "Lịch sử")
+    assert not any("ff_subject" in fq for fq in fqs)
+    facets = json.loads(params["json.facet"])
+    assert facets["subject"]["domain"]["excludeTags"] == ["work"]
+    assert facets["library"]["domain"]["excludeTags"] == ["work", "ff_library"]
+    _assert_safe_params(params, "Hà Nội", "Lịch sử")

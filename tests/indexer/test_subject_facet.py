@@ -105,3 +105,30 @@ def test_whole_headings_are_still_searched_as_phrases(index):
     assert _titles(_search(index, 'subject:"lich su"')) == {"Hà Nội xưa", "Kháng chiến chống Pháp"}
     hit = next(iter(_search(index, f'subject:"{HANOI_HISTORY}"').hits))
     assert hit.fields["subjects"] == [HANOI_HISTORY]  # shown and linked whole
+
+
+def _picked(index, *subjects: str, **filters: list[str]):
+    query = SearchQuery(
+        filters={"subject": list(subjects), **filters}, facets=["subject", "library"]
+    )
+    return index.search(query)
+
+
+def test_picked_subjects_all_hold_and_the_facet_counts_within_the_result(index):
+    """Two picked subjects narrow (a work on Hà Nội AND on history), and each count beside
+    a subject is what picking it as well gives."""
+    hanoi = _picked(index, "Hà Nội (Việt Nam)")
+    both = _picked(index, "Hà Nội (Việt Nam)", "Lịch sử")
+    assert _titles(hanoi) == {"Hà Nội xưa", "Phố cổ Hà Nội"}
+    assert _titles(both) == {"Hà Nội xưa"}
+    counts = dict(hanoi.facets["subject"])
+    assert counts == {"Hà Nội (Việt Nam)": 2, "Lịch sử": 1, "Phố cổ": 1}
+    for value, count in counts.items():
+        assert _picked(index, "Hà Nội (Việt Nam)", value).total == count, value
+    assert _picked(index, "Phố cổ", "Lịch sử").total == 0
+
+
+def test_other_facets_stay_alternatives_beside_picked_subjects(index):
+    """Libraries are still OR-ed and counted without their own filter."""
+    poetry = _picked(index, "Thơ", library=["hn"])
+    assert dict(poetry.facets["library"]) == {"hn": 2, "vnu": 1}
