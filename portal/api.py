@@ -40,6 +40,7 @@ from portal.record_description import author_query
 from portal.record_holdings import source_of
 from portal.record_images import THUMBNAIL_PX
 from portal.search_hits import iiif_image, iiif_thumbnail, preview_size
+from portal.search_state import filter_parts
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -137,8 +138,7 @@ def _filter_values(name: str, facet: str, values: list[str]) -> list[str]:
             value = value.lower()
             if value not in ("true", "false"):
                 raise _bad(name, f"{name} must be true or false, not {value!r}")
-        if value not in out:
-            out.append(value)
+        out.extend(part for part in filter_parts(facet, value) if part not in out)
     return out
 
 

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from flask import url_for
 from werkzeug.datastructures import MultiDict
 
+from indexer.documents import subject_terms
 from indexer.protocol import (
     DEFAULT_PER_PAGE,
     FACETS,
@@ -92,11 +93,11 @@ class SearchState:
         budget = MAX_FILTER_VALUES
         for facet in FACETS:
             for raw in args.getlist(FILTER_PREFIX + facet):
-                value = _clean_filter(facet, raw)
-                if value is None or value in filters.get(facet, []) or budget <= 0:
-                    continue
-                filters.setdefault(facet, []).append(value)
-                budget -= 1
+                for value in _filter_values(facet, raw):
+                    if value in filters.get(facet, []) or budget <= 0:
+                        continue
+                    filters.setdefault(facet, []).append(value)
+                    budget -= 1
         year_from = year_arg(args.get("year_from"))
         year_to = year_arg(args.get("year_to"))
         if year_from is not None and year_to is not None and year_from > year_to:
@@ -195,6 +196,20 @@ class SearchState:
 
 def clean_text(value: str) -> str:
     return _CONTROL.sub(" ", value or "").strip()
+
+
+def _filter_values(facet: str, raw: str) -> list[str]:
+    """The values one `f.<facet>` parameter stands for."""
+    value = _clean_filter(facet, raw)
+    return [] if value is None else filter_parts(facet, value)
+
+
+def filter_parts(facet: str, value: str) -> list[str]:
+    """A whole subject heading ("Hà Nội -- Lịch sử", as links and API clients gave it
+    before the subject facet held heading parts) is its parts, which all hold together,
+    so an old link still finds what it found; any other value is itself."""
+    parts = subject_terms([value]) if facet == "subject" else []
+    return parts if len(parts) > 1 else [value]
 
 
 def _clean_filter(facet: str, raw: str) -> str | None:

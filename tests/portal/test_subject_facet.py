@@ -43,3 +43,9 @@ def test_the_record_page_links_the_whole_heading_and_it_finds_the_record(client)
     assert [parse_qs(urlsplit(h).query)["q"] for h in hrefs] == [['subject:"Hà Nội -- Lịch sử"']]
     assert hit_titles(page(client, hrefs[0])) == ["Thăng Long ngàn năm văn hiến"]
     assert set(hit_titles(page(client, "/search", q='subject:"Lịch sử"'))) == HISTORY_WORKS
+
+
+def test_the_api_answers_a_whole_heading_filter_by_its_parts(client):
+    old = client.get("/api/search", query_string={"f.subject": "Hà Nội -- Lịch sử"}).get_json()
+    assert old["query"]["filters"] == {"subject": ["Hà Nội", "Lịch sử"]}
+    assert [hit["title"] for hit in old["hits"]] == ["Thăng Long ngàn năm văn hiến"]
