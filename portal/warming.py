@@ -9,13 +9,16 @@ searches itself: when it starts, those its predecessors kept in a small file in 
 folder; after a commit, those it tallied itself.
 
 Only a search asked at least KEEP_AFTER times is written to the file, with its count and
-nothing else: no reader, no address, no time, so no one reader's one-off search is kept.
-The file is a cache: a missing, unreadable or foreign one is ignored (and logged).
+nothing else: no reader, no address, no time of asking. Requests are counted, not
+readers (a reader coming back to a results page asks it again), so this keeps what was
+typed once from the disk, not what one reader asked. The file is a cache: a missing,
+unreadable or foreign one is ignored (and logged).
 """
 
 from __future__ import annotations
 
 import atexit
+import fcntl
 import json
 import logging
 import os
@@ -34,6 +37,7 @@ from indexer.protocol import SearchIndex, SearchQuery
 FILE = "popular-searches.json"
 POPULAR = 200  # searches warmed, most asked first
 KEEP_AFTER = 2  # asked fewer times than this: never written to disk
+HALF_LIFE = 24 * 3600.0  # seconds after which the file's counts halve
 TALLIED = 5_000  # distinct searches tallied in memory before the rarest half is dropped
 SAVE_EVERY = 300.0  # seconds between a process's writes of the file
 CHECK_EVERY = 2.0  # seconds between looks at the index version
@@ -68,20 +72,29 @@ class Tally:
             keys = [key for key, _n in self.counts.most_common(limit)]
         return [query for query in map(_query, keys) if query is not None]
 
-    def save(self, path: Path) -> None:
-        """Add what was asked since the last save to the file's counts, halved so that
-        what readers ask now outweighs what they asked before, and keep the POPULAR
-        most asked."""
+    def save(self, path: Path, now: float | None = None) -> None:
+        """Add what was asked since the last save to the file's counts and keep the
+        POPULAR most asked. The file's counts halve once a HALF_LIFE has passed, however
+        often processes save (each restart and each worker saves), so that what readers
+        ask now outweighs what they asked last week. Processes take turns (a lock
+        beside the file), so no save overwrites another's counts."""
+        now = time.time() if now is None else now
         with self.lock:
             mine, self.unsaved = self.unsaved, Counter()
-        merged = Counter({key: count / 2 for key, count in _read(path).items()})
-        merged.update(mine)
-        _write(path, {key: n for key, n in merged.most_common(POPULAR) if n >= KEEP_AFTER})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path.with_name(path.name + ".lock"), "a") as turn:
+            fcntl.flock(turn, fcntl.LOCK_EX)
+            kept, halved = _read(path)
+            periods = int((now - halved) // HALF_LIFE) if halved is not None else 0
+            merged = Counter({key: n / 2**periods for key, n in kept.items()})
+            merged.update(mine)
+            searches = {key: n for key, n in merged.most_common(POPULAR) if n >= KEEP_AFTER}
+            _write(path, searches, now if halved is None else halved + periods * HALF_LIFE)
 
 
 def load(path: Path, limit: int = POPULAR) -> list[SearchQuery]:
     """The searches the file keeps, most asked first."""
-    ranked = sorted(_read(path).items(), key=lambda item: -item[1])[:limit]
+    ranked = sorted(_read(path)[0].items(), key=lambda item: -item[1])[:limit]
     return [query for query in (_query(key) for key, _n in ranked) if query is not None]
 
 
@@ -199,31 +212,34 @@ def _query(key: str) -> SearchQuery | None:
 _FIELDS = tuple(SearchQuery.__dataclass_fields__)
 
 
-def _read(path: Path) -> dict[str, float]:
+def _read(path: Path) -> tuple[dict[str, float], float | None]:
+    """The file's searches and counts, and when its counts last halved (None: never
+    written, or unreadable)."""
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return {}
+        return {}, None
     except (OSError, ValueError):
         log.warning("ignoring an unreadable popular-searches file %s", path, exc_info=True)
-        return {}
+        return {}, None
     searches = data.get("searches") if isinstance(data, dict) else None
     if not isinstance(searches, dict):
-        return {}
-    return {
+        return {}, None
+    halved = data.get("halved")
+    kept = {
         key: float(n)
         for key, n in searches.items()
         if isinstance(key, str) and isinstance(n, int | float) and n > 0
     }
+    return kept, float(halved) if isinstance(halved, int | float) else None
 
 
-def _write(path: Path, searches: dict[str, float]) -> None:
-    """Replace the file at once (another process may be reading or writing it)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, searches: dict[str, float], halved: float) -> None:
+    """Replace the file at once (another process may be reading it)."""
     fd, temporary = tempfile.mkstemp(prefix=".popular-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({"searches": searches}, out, ensure_ascii=False)
+            json.dump({"halved": halved, "searches": searches}, out, ensure_ascii=False)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -58,21 +58,60 @@ def test_the_file_keeps_only_searches_asked_twice_with_nothing_but_their_count(t
     assert warming.load(path) == [KIEU]
 
 
-def test_each_save_adds_what_was_asked_since_to_the_files_counts_halved(tmp_path):
+def _counts(path) -> dict[str, float]:
+    searches = json.loads(path.read_text())["searches"]
+    return {json.loads(key)["q"]: n for key, n in searches.items()}
+
+
+def test_each_save_adds_what_was_asked_since_and_saving_often_forgets_nothing(tmp_path):
     path = tmp_path / warming.FILE
     first, second = warming.Tally(), warming.Tally()  # two server processes
+    day = 1_800_000_000.0
     for _ in range(8):
         first.note(KIEU)
-    first.save(path)
-    first.save(path)  # nothing asked since: the old count halves, nothing is added twice
-    for _ in range(6):
+    first.save(path, now=day)
+    first.save(path, now=day + 60)  # nothing asked since: nothing added, nothing lost
+    for _ in range(2):
         second.note(HANOI)
-    second.save(path)
-    counts = {
-        json.loads(key)["q"]: n for key, n in json.loads(path.read_text())["searches"].items()
-    }
-    assert counts == {"truyện kiều": 2, "hà nội": 6}
-    assert warming.load(path) == [HANOI, KIEU]  # most asked first
+    second.save(path, now=day + 300)  # a search asked twice survives the next saves
+    first.save(path, now=day + 301)
+    assert _counts(path) == {"truyện kiều": 8, "hà nội": 2}
+    assert warming.load(path) == [KIEU, HANOI]  # most asked first
+
+
+def test_the_files_counts_halve_once_a_day_whoever_saves(tmp_path):
+    path = tmp_path / warming.FILE
+    tally = warming.Tally()
+    day = 1_800_000_000.0
+    for _ in range(8):
+        tally.note(KIEU)
+    tally.note(HANOI), tally.note(HANOI)
+    tally.save(path, now=day)
+    tally.save(path, now=day + warming.HALF_LIFE - 1)
+    assert _counts(path) == {"truyện kiều": 8, "hà nội": 2}
+    tally.save(path, now=day + warming.HALF_LIFE + 5)  # a day on: halved once
+    assert _counts(path) == {"truyện kiều": 4}  # "hà nội" fell to 1: below KEEP_AFTER
+    tally.save(path, now=day + 3 * warming.HALF_LIFE + 10)  # two more days: twice more
+    assert _counts(path) == {}
+    tally.note(KIEU), tally.note(KIEU)
+    tally.save(path, now=day + 3 * warming.HALF_LIFE + 20)  # asked again: kept again
+    assert _counts(path) == {"truyện kiều": 2}
+
+
+def test_processes_saving_at_once_lose_none_of_each_others_counts(tmp_path):
+    import threading
+
+    path = tmp_path / warming.FILE
+    tallies = [warming.Tally() for _ in range(8)]
+    for n, tally in enumerate(tallies):
+        for _ in range(2):
+            tally.note(SearchQuery(q=f"từ {n}"))
+    savers = [threading.Thread(target=tally.save, args=(path,)) for tally in tallies]
+    for saver in savers:
+        saver.start()
+    for saver in savers:
+        saver.join()
+    assert sorted(_counts(path)) == sorted(f"từ {n}" for n in range(8))
 
 
 def test_the_file_keeps_the_most_asked_only(tmp_path, monkeypatch):
