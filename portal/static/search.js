@@ -273,9 +273,27 @@
     });
   }
 
+  // Each filter group's own "Apply filters" button waits, hidden, until something in that
+  // group changes; then it is the next stop after the changed control.
+  function groupButtons() {
+    var groups = document.querySelectorAll("fieldset.facet");
+    for (var i = 0; i < groups.length; i++) {
+      var button = groups[i].querySelector(".facet__apply");
+      if (!button) continue;
+      button.hidden = true;
+      groups[i].addEventListener("change", function () {
+        this.querySelector(".facet__apply").hidden = false;
+      });
+      groups[i].addEventListener("input", function () {
+        this.querySelector(".facet__apply").hidden = false;
+      });
+    }
+  }
+
   function start() {
     var boxes = document.querySelectorAll(".query-box__input[data-suggest-url]");
     for (var i = 0; i < boxes.length; i++) setup(boxes[i]);
+    groupButtons();
     foldFilters();
   }
 

@@ -145,3 +145,40 @@ def test_filters_the_reader_closed_stay_closed_when_the_screen_widens(
     narrow.set_viewport_size({"width": 1280, "height": 800})
     narrow.wait_for_timeout(300)
     expect(narrow.locator("details#filters")).not_to_have_attribute("open", "")
+
+
+def test_a_ticked_group_is_applied_from_its_own_button_one_tab_away(page: Page, site: Site) -> None:
+    """A keyboard reader who ticks a subject need not tab past every other group: the
+    subject group's own "Apply filters" appears after its options once something in it
+    changed (hidden until then, so the groups read as before)."""
+    page.goto(site.url + "/search?q=")
+    group = page.locator("fieldset.facet--subject")
+    own = group.locator(".facet__apply")
+    expect(own).to_be_hidden()
+    expect(page.locator("fieldset.facet--format .facet__apply")).to_be_hidden()
+    boxes = group.locator(".facet__list").first.locator("input[type=checkbox]")
+    last = boxes.nth(boxes.count() - 1)
+    last.focus()
+    page.keyboard.press("Space")
+    expect(own).to_be_visible()
+    expect(page.locator("fieldset.facet--format .facet__apply")).to_be_hidden()
+    presses = 0
+    while not own.evaluate("b => b === document.activeElement") and presses < 4:
+        page.keyboard.press("Tab")
+        presses += 1
+    assert own.evaluate("b => b === document.activeElement"), "not reached within 4 Tabs"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert parse_qs(urlsplit(page.url).query)["f.subject"]
+    _axe_clean(page, "a group's own apply button")
+
+
+def test_without_javascript_every_group_has_its_apply_button(
+    narrow_without_js: Page, site: Site
+) -> None:
+    narrow_without_js.goto(site.url + RESULTS)
+    groups = narrow_without_js.locator("fieldset.facet")
+    expect(narrow_without_js.locator("fieldset.facet .facet__apply")).to_have_count(groups.count())
+    with narrow_without_js.expect_navigation():
+        narrow_without_js.locator("fieldset.facet--format .facet__apply").click()
+    assert parse_qs(urlsplit(narrow_without_js.url).query)["f.format"] == ["book"]
