@@ -11,9 +11,12 @@
 - `/audiobooks/<id>/position`, `/bookmarks`: a logged-in reader's place and bookmarks,
   JSON, CSRF-checked (the token travels in the X-CSRFToken header).
 
-Refusals: a record the requester may not see is a 404, exactly like an unknown id;
-audio refused to an anonymous visitor is a 401 (a page with a login link), to a
-logged-in reader a 403.
+Refusals: a record the requester may not see is a 404, exactly like an unknown id.
+A refused player page says why (the deciding rule's reason, as the record page does)
+and what the reader can do: it is a 401 offering to log in only when a reader account
+at this address would be allowed to listen, else a 403 that names the reading room when
+listening there is allowed, or says the book cannot be heard online. The audio files
+answer an anonymous visitor 401 and a logged-in reader 403.
 """
 
 from __future__ import annotations
@@ -47,15 +50,23 @@ from accessibility import progress
 from accessibility.chapters import AudioBook, Chapter, clock, read_audiobook
 from accessibility.manifest import audio_manifest
 from catalogue.record import Record
-from catalogue.rights import AccessDecision
+from catalogue.rights import AccessDecision, Actor
 from indexer.names import clean_name, direct_name
 from indexer.protocol import MAX_DEPTH, MAX_PER_PAGE, Hit, SearchQuery, SearchResult
 from indexer.query import MAX_QUERY_CHARS
-from indexer.text import fold
-from portal.access import decide_for_request, log_content_access, visibility_for_request
+from indexer.text import vietnamese_sort_key
+from portal.access import (
+    current_policy,
+    decide_for_request,
+    log_content_access,
+    visibility_for_request,
+)
 from portal.app import services
 from portal.errors import error_page
 from portal.i18n import language_tag
+from portal.record_holdings import holding_libraries
+from portal.record_notices import AccessAction, reason_text
+from portal.record_text import data_lang, with_data
 
 bp = Blueprint("audiobooks", __name__, url_prefix="/audiobooks")
 
@@ -182,11 +193,7 @@ def _group(books: list[BookView], by: str) -> dict[str, list[BookView]]:
         names = {"author": book.authors, "narrator": book.narrators, "genre": book.genres}[by]
         for name in dict.fromkeys(names):
             groups[name].append(book)
-    return dict(sorted(groups.items(), key=lambda item: _sort_key(item[0])))
-
-
-def _sort_key(text: str) -> tuple[str, str]:
-    return fold(text), text
+    return dict(sorted(groups.items(), key=lambda item: vietnamese_sort_key(item[0])))
 
 
 @bp.get("/")
@@ -313,7 +320,94 @@ def _content(record: Record) -> AccessDecision:
 
 
 def _refusal_status() -> int:
+    """The audio files' refusal: 401 to an anonymous visitor, 403 to a logged-in one."""
     return 403 if current_user.is_authenticated else 401
+
+
+@dataclass
+class Refusal:
+    """Why the requester may not listen here, and what would let them.
+
+    `login_helps`: the requester is anonymous and a reader account at this same address
+    would be allowed (the only case where "log in to listen" is offered, with a 401).
+    `reading_room`: a reader would be allowed at another address the policy knows, i.e.
+    on the library network or in a rule's reading room; `room_needs_login` when an
+    anonymous visitor there would still be refused.
+    """
+
+    login_helps: bool
+    reading_room: bool
+    room_needs_login: bool
+    reason: str
+    reason_lang: str  # "vi" for a librarian's Vietnamese reason on an English page
+    actions: list[AccessAction]
+
+    @property
+    def status(self) -> int:
+        return 401 if self.login_helps else 403
+
+
+def _allowed(actor: Actor, record: Record) -> bool:
+    return current_policy().decide(actor, record, "view_content").allowed
+
+
+def _refusal(record: Record, decision: AccessDecision) -> Refusal:
+    """Ask the policy what a reader would be allowed, here and on site.
+
+    The addresses tried are the policy's own probes (one per cell its networks and rules'
+    ranges cut the address space into), so every reading room a rule names is found.
+    """
+    ip = request.remote_addr or ""
+    anonymous = not current_user.is_authenticated
+    login_helps = anonymous and _allowed(Actor("reader", ip=ip), record)
+    rooms = [
+        str(a) for a in current_policy().probes if _allowed(Actor("reader", ip=str(a)), record)
+    ]
+    room_needs_login = not any(_allowed(Actor.anonymous(ip=a), record) for a in rooms)
+    here = request.full_path.rstrip("?")
+    library = ", ".join(holding_libraries(record))
+    actions: list[AccessAction] = []
+    if login_helps:
+        actions.append(AccessAction(_("Log in to listen"), url_for("account.login", next=here)))
+        actions.append(
+            AccessAction(_("Register as a reader"), url_for("account.register", next=here))
+        )
+    elif rooms and room_needs_login:
+        message = _(
+            "Listen to it in the reading room of %(library)s, logged in with your reader account."
+        )
+        actions.append(AccessAction(with_data(message, library=library)))
+    elif rooms:
+        message = _("Listen to it in the reading room of %(library)s.")
+        actions.append(AccessAction(with_data(message, library=library)))
+    else:
+        actions.append(
+            AccessAction(with_data(_("Ask %(library)s about access to it."), library=library))
+        )
+    if anonymous and not login_helps:
+        actions.append(
+            AccessAction(
+                _("Library staff can log in to listen anywhere."),
+                url_for("account.login", next=here),
+            )
+        )
+    reason, translated = reason_text(decision)
+    return Refusal(
+        login_helps=login_helps,
+        reading_room=bool(rooms) and not login_helps,
+        room_needs_login=room_needs_login,
+        reason=reason,
+        reason_lang="" if translated else data_lang(reason),
+        actions=actions,
+    )
+
+
+def _login_headers() -> dict[str, str]:
+    """What a 401 carries: the challenge and where to log in."""
+    return {
+        "WWW-Authenticate": 'Cookie realm="thuvien"',
+        "Link": f'<{url_for("account.login")}>; rel="login"',
+    }
 
 
 def _book(record: Record) -> AudioBook:
@@ -334,17 +428,19 @@ def show(record_id: str) -> ResponseReturnValue:
         "narrators": [direct_name(clean_name(c) or c) for c in record.contributors],
     }
     if not decision.allowed:
-        status = _refusal_status()
+        refusal = _refusal(record, decision)
         page = render_template(
             "audiobooks/refused.html",
             record=record,
             title=title,
             lang=lang,
-            status=status,
-            login_url=url_for("account.login", next=request.full_path.rstrip("?")),
+            refusal=refusal,
             **people,
         )
-        return page, status, {"Cache-Control": "private, no-store"}
+        headers = {"Cache-Control": "private, no-store"}
+        if refusal.login_helps:
+            headers.update(_login_headers())
+        return page, refusal.status, headers
     book = _book(record)
     files = [
         {
@@ -485,16 +581,20 @@ def audio(record_id: str, number: int) -> Response:
     record = _record(record_id)
     decision = _content(record)
     if not decision.allowed:
+        # The codes stay 401 (anonymous: a staff login always helps) and 403; the words
+        # say what would help a reader, like the player page.
         status = _refusal_status()
-        message = (
-            _("Log in to listen to this audiobook.")
-            if status == 401
-            else _("Your account may not listen to this audiobook.")
-        )
+        refusal = _refusal(record, decision)
+        if refusal.login_helps:
+            message = _("Log in to listen to this audiobook.")
+        elif refusal.reading_room:
+            message = _("This audiobook can be listened to only in the library's reading room.")
+        else:
+            message = _("This audiobook cannot be listened to online.")
         response = Response(message + "\n", status=status, mimetype="text/plain")
+        response.headers["Cache-Control"] = "private, no-store"
         if status == 401:
-            response.headers["WWW-Authenticate"] = 'Cookie realm="thuvien"'
-            response.headers["Link"] = f'<{url_for("account.login")}>; rel="login"'
+            response.headers.update(_login_headers())
         return response
     book = _book(record)
     if not 1 <= number <= len(book.files) or book.files[number - 1].path is None:
