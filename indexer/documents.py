@@ -16,7 +16,7 @@ from harvesters.crosswalk.rules import split_contents
 from indexer.identifiers import compact, isbn_search_forms, issn_search_forms
 from indexer.names import clean_name, direct_name, name_variants
 from indexer.protocol import FACETS, SearchIndex
-from indexer.text import filing_title, nfc, strip_isbd
+from indexer.text import nfc, strip_isbd, title_sort_key
 from indexer.works import cluster_works
 
 # Keys of a document a hit shows; backends store these and return them in Hit.fields.
@@ -176,7 +176,7 @@ def to_document(record: Record, *, work_key: str, visibility: str = "public") ->
         "collection": _texts(record.collections),
         "online": bool(record.digital_objects),
         # sorting, autocomplete, display
-        "title_sort": filing_title(record.title, record.languages),
+        "title_sort": title_sort_key(record.title, record.languages),
         "suggest_titles": _texts([title]),
         "suggest_authors": _texts(direct_name(a) for a in record.authors),
         "holdings": holdings,

@@ -34,8 +34,9 @@ from indexer.documents import (
 from indexer.suggestions import document_entries
 from indexer.text import exact, fold, same_i, words
 
-SCHEMA_VERSION = 4  # 2: `sample`; no place or source key in `misc`; kí = ký. 3: `any`.
+SCHEMA_VERSION = 5  # 2: `sample`; no place or source key in `misc`; kí = ký. 3: `any`.
 # 4: `subject` holds heading parts (main heading, each subdivision), not whole headings.
+# 5: `title_sort` holds a Vietnamese collation key (text.vietnamese_sort_key), not a folded title.
 
 FOLD = "vi_fold"
 EXACT = "vi_exact"

@@ -61,7 +61,7 @@ from indexer.protocol import (
     SearchResult,
 )
 from indexer.query import MAX_QUERY_CHARS
-from indexer.text import fold
+from indexer.text import vietnamese_sort_key
 from portal import warming
 from portal.access import may_see_record, visibility_for_request
 from portal.app import services
@@ -558,7 +558,7 @@ def browse_facet(facet: str) -> ResponseReturnValue:
     counts = list(result.facets.get(facet, []))
     rows = [_browse_row(facet, fc) for fc in counts]
     if order == "name":
-        rows.sort(key=lambda r: _sort_key(r["label"]))
+        rows.sort(key=lambda r: vietnamese_sort_key(r["label"]))
     last = max(1, -(-len(rows) // BROWSE_PER_PAGE))
     current = int_arg(request.args.get("page"), 1, 1, last)
     start = (current - 1) * BROWSE_PER_PAGE
@@ -625,10 +625,6 @@ def _browse_row(facet: str, fc: FacetCount) -> dict[str, Any]:
         "count_text": works_text(fc.count),
         "url": facet_url(facet, fc.value),
     }
-
-
-def _sort_key(label: str) -> tuple[str, str]:
-    return (fold(label), label)
 
 
 # --- suggestions (autocomplete) -------------------------------------------------------

@@ -33,7 +33,7 @@ from indexer import (
     fold,
     index_records,
 )
-from indexer.text import filing_title
+from indexer.text import title_sort_key
 from tests.indexer.sample_records import (
     HN,
     KIEU_ISBN,
@@ -348,7 +348,7 @@ class SearchIndexContract:
     def test_sort_by_title_uses_filing_form(self, index):
         result = self.search(index, sort="title", per_page=50)
         found = titles(result)
-        keys = [filing_title(h.fields["title"], h.fields["languages"]) for h in result.hits]
+        keys = [title_sort_key(h.fields["title"], h.fields["languages"]) for h in result.hits]
         assert keys == sorted(keys)
         assert found.index("Lịch sử Việt Nam") < found.index("Les Misérables")  # "Misérables"
         assert found.index("The Tale of Kieu") < found.index("Thăng Long ngàn năm văn hiến")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 
 from catalogue import DigitalObject, Holding, Record
@@ -16,6 +17,7 @@ from indexer.documents import (
     to_document,
 )
 from indexer.names import clean_name, direct_name, name_key, name_variants
+from indexer.text import title_sort_key, vietnamese_sort_key
 
 
 def test_isbn_normalisation():
@@ -74,7 +76,8 @@ def test_document():
     doc = to_document(record, work_key="isbn:9780300040517", visibility="registered")
     assert doc["id"] == "hanoi-library:42"
     assert doc["title"] == "The Tale of Kieu"
-    assert doc["title_sort"] == "tale of kieu"
+    assert doc["title_sort"] == title_sort_key("The Tale of Kieu /", ["eng"])
+    assert doc["title_sort"] == vietnamese_sort_key("Tale of Kieu")  # article left out
     assert doc["authors"] == ["Nguyễn Du"]
     assert "Du Nguyễn" in doc["author_search"]
     assert {"9780300040517", "0300040512", "08667373", "12345"} <= set(doc["identifiers"])
@@ -183,3 +186,60 @@ def test_genres_do_not_enter_the_subject_facet():
     doc = to_document(record, work_key="rec:a:1")
     assert doc["subject"] == ["Hà Nội"]
     assert "Tiểu thuyết -- 1990" in searched_texts(doc)["subjects"]
+
+
+# --- title sort: Vietnamese alphabetical order ----------------------------------------
+
+# Titles in Vietnamese order (a ă â b c d đ e ê …, tones after letters); a folded sort
+# would put "Ăn", "Ẩm" among the A's and "Đà Lạt", "Địa chí" among the D's.
+VI_TITLE_ORDER = [
+    ("Anh hùng xạ điêu", ["vie"]),
+    ("The Art of War", ["eng"]),  # files under "Art"
+    ("Ăn cưới", ["vie"]),
+    ("Ẩm thực Hà Nội", ["vie"]),
+    ("Dân ca quan họ", ["vie"]),
+    ("Di tích Hà Nội", ["vie"]),
+    ("Du ký", ["vie"]),
+    ("Đà Lạt", ["vie"]),
+    ("Địa chí Hà Nội", ["vie"]),
+    ("Em bé", ["vie"]),
+    ("Ê-đê", ["vie"]),
+    ("Ma", ["vie"]),
+    ("Má", ["vie"]),
+    ("Mạ", ["vie"]),
+    ("Les Misérables", ["fre"]),  # files under "Misérables"
+    ("Ô mai", ["vie"]),
+    ("Ơn nghĩa", ["vie"]),
+    ("Ước mơ", ["vie"]),
+]
+
+
+def test_title_sort_is_the_vietnamese_sort_key_of_the_filing_title():
+    record = Record("a", "1", title="Đại Việt sử ký toàn thư /", languages=["vie"])
+    doc = to_document(record, work_key="rec:a:1")
+    assert doc["title_sort"] == vietnamese_sort_key("Đại Việt sử ký toàn thư")
+    nfd = Record("a", "2", title=unicodedata.normalize("NFD", record.title), languages=["vie"])
+    assert to_document(nfd, work_key="rec:a:2")["title_sort"] == doc["title_sort"]
+    keys = [
+        to_document(Record("a", str(n), title=t, languages=lang), work_key=f"rec:a:{n}")[
+            "title_sort"
+        ]
+        for n, (t, lang) in enumerate(VI_TITLE_ORDER)
+    ]
+    assert keys == sorted(keys)
+
+
+def test_sort_by_title_through_a_tantivy_index_is_vietnamese_order():
+    order = list(range(len(VI_TITLE_ORDER)))
+    random.Random(5).shuffle(order)
+    records = [
+        Record("a", str(n), title=VI_TITLE_ORDER[n][0], languages=VI_TITLE_ORDER[n][1])
+        for n in order
+    ]
+    index = TantivyIndex(None)
+    index.add(documents_for(records))
+    index.commit()
+    result = index.search(SearchQuery(q="", sort="title", per_page=50))
+    assert [hit.fields["title"] for hit in result.hits] == [t for t, _ in VI_TITLE_ORDER]
+    page_two = index.search(SearchQuery(q="", sort="title", per_page=5, page=2))
+    assert [hit.fields["title"] for hit in page_two.hits] == [t for t, _ in VI_TITLE_ORDER[5:10]]

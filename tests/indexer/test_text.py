@@ -1,7 +1,8 @@
-"""Folding, words, filing titles, edit distance, HTML highlighting."""
+"""Folding, words, filing titles, Vietnamese sort keys, edit distance, HTML highlighting."""
 
 from __future__ import annotations
 
+import random
 import unicodedata
 
 import pytest
@@ -17,6 +18,8 @@ from indexer.text import (
     strip_article,
     strip_isbd,
     title_proper,
+    title_sort_key,
+    vietnamese_sort_key,
     words,
 )
 
@@ -96,6 +99,208 @@ def test_strip_article(title, languages, expected):
 def test_filing_title():
     assert filing_title("The Tale of Kieu", ["eng"]) == "tale of kieu"
     assert filing_title("Đại Việt sử ký toàn thư /", ["vie"]) == "dai viet su ki toan thu"
+
+
+# --- Vietnamese sort keys -------------------------------------------------------------
+# Expected orders follow CLDR's `vi` collation and Vũ Xuân Lương's dictionary rules:
+# a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z, letters before tones,
+# tones none < huyền < hỏi < ngã < sắc < nặng.
+
+
+def vi_sorted(texts):
+    return sorted(texts, key=vietnamese_sort_key)
+
+
+def letters_and_tones(text):
+    """The first two levels of a key: what is left when case and punctuation are set aside."""
+    return vietnamese_sort_key(text).split("\t")[:2]
+
+
+def shuffled(texts, seed=7):
+    out = list(texts)
+    random.Random(seed).shuffle(out)
+    return out
+
+
+VI_LETTERS = list("aăâbcdđeêghiklmnoôơpqrstuưvxy")  # the 29 letters of Vietnamese
+
+
+def test_vietnamese_letters_sort_in_alphabet_order():
+    assert vi_sorted(shuffled(VI_LETTERS)) == VI_LETTERS
+    upper = [letter.upper() for letter in VI_LETTERS]
+    assert vi_sorted(shuffled(upper)) == upper
+
+
+@pytest.mark.parametrize(
+    "ordered",
+    [
+        ["An", "Ăn", "Ân", "Bản", "Đà", "Em", "Ê"],
+        ["Dân", "Du", "Đa"],
+        ["Dân tộc", "Di tích", "Địa chí", "Địa lý", "Đình chùa", "Đô thị hóa", "Gia phả"],
+        ["Anh", "Ảnh", "Architecture", "Âm nhạc", "Ẩm thực", "Bản đồ"],
+        ["Ô mai", "Ôn", "Ở", "Ơi", "Ơn", "Pháp"],
+        ["Tu", "Túc", "Tư", "Tựa", "Tức", "Uống", "Ước", "Vua"],
+        ["Ta", "Tăm", "Tâm", "Tân", "Tem", "Tết"],
+    ],
+)
+def test_vietnamese_words_sort_letters_first(ordered):
+    assert vi_sorted(shuffled(ordered)) == ordered
+    assert vi_sorted(list(reversed(ordered))) == ordered
+
+
+def test_d_stroke_files_after_every_d():
+    ordered = ["Dzô", "Đ", "Đa", "Đà Nẵng", "Đzũng", "E"]
+    assert vi_sorted(shuffled(ordered)) == ordered
+
+
+def test_tones_are_a_secondary_level():
+    ordered = ["ma", "mà", "mả", "mã", "má", "mạ"]  # huyền, hỏi, ngã, sắc, nặng
+    assert vi_sorted(shuffled(ordered)) == ordered
+    assert vi_sorted(shuffled(["ba", "bà", "bả", "hai", "hài", "hại"])) == [
+        "ba",
+        "bà",
+        "bả",
+        "hai",
+        "hài",
+        "hại",
+    ]
+    # a tone never outweighs a letter: "mạ" still comes before "mac", "ác" before "ach"
+    assert vi_sorted(["mac", "mạ"]) == ["mạ", "mac"]
+    assert vi_sorted(["ách", "ác"]) == ["ác", "ách"]
+    assert vi_sorted(["anh", "ang"]) == ["ang", "anh"]
+    # tones compare letter by letter once the letters are equal
+    assert vi_sorted(["má ma", "ma má", "ma ma"]) == ["ma ma", "ma má", "má ma"]
+
+
+def test_words_are_compared_word_by_word_shorter_first():
+    ordered = ["An", "An toàn", "An toàn giao thông", "Anh", "Anh hùng"]
+    assert vi_sorted(shuffled(ordered)) == ordered
+    assert vi_sorted(["chan", "cha"]) == ["cha", "chan"]
+
+
+def test_case_is_ignored_but_lower_case_breaks_a_tie():
+    assert letters_and_tones("HÀ NỘI") == letters_and_tones("hà nội")
+    assert vi_sorted(["ĐÀ LẠT", "an", "Đà Lạt", "Bắc Ninh"]) == [
+        "an",
+        "Bắc Ninh",
+        "Đà Lạt",
+        "ĐÀ LẠT",
+    ]
+    assert vi_sorted(["A", "a"]) == ["a", "A"]  # lower case first, as CLDR and dictionaries
+
+
+def test_composed_and_decomposed_input_give_one_key():
+    for text in ["Đà Nẵng", "Ước mơ", "Thời đại Hùng Vương", "Ẩm thực Huế", "Les Misérables"]:
+        nfd = unicodedata.normalize("NFD", text)
+        assert nfd != text
+        assert vietnamese_sort_key(nfd) == vietnamese_sort_key(text)
+
+
+def test_other_latin_letters_file_under_their_base_letter():
+    # é, ü, ç, ñ, ø file as e, u, c, n, o; the accent only breaks a tie
+    assert vi_sorted(["Zurich", "Zürich", "Zuse"]) == ["Zurich", "Zürich", "Zuse"]
+    assert vi_sorted(["Façade", "Facade", "Fact"]) == ["Facade", "Façade", "Fact"]
+    assert vi_sorted(["Élan", "Ecole", "Eme", "École", "Ê"]) == [
+        "Ecole",
+        "École",
+        "Élan",
+        "Eme",
+        "Ê",
+    ]
+    assert vi_sorted(["Ørsted", "Osaka", "Orsted"]) == ["Orsted", "Ørsted", "Osaka"]
+    assert vi_sorted(["Straße", "Strasse", "Strat"]) == ["Strasse", "Straße", "Strat"]
+    assert vi_sorted(["Mañana", "Manana", "Manb"]) == ["Manana", "Mañana", "Manb"]
+    # French ê and ô are the Vietnamese letters, so they file after e and o
+    assert vi_sorted(["Fête", "Fez", "Fetz"]) == ["Fetz", "Fez", "Fête"]
+
+
+def test_digits_file_before_letters_and_other_scripts_after():
+    ordered = ["1945", "2000 năm Thăng Long", "A", "Zola", "Война и мир", "紅樓夢"]
+    assert vi_sorted(shuffled(ordered)) == ordered
+
+
+def test_punctuation_and_spacing_are_normalised():
+    assert letters_and_tones("Hà  Nội") == letters_and_tones("Hà-Nội")
+    assert letters_and_tones("«Hà Nội»") == letters_and_tones("Hà Nội")
+    assert vietnamese_sort_key("  Hà\tNội \n") == vietnamese_sort_key("Hà Nội")
+    # punctuation never sorts a title apart from its words
+    ordered = vi_sorted(["Hà Nội xưa", "[Hà Nội]", "Hải Phòng", "Hà Nội!", "(Hà Nội)"])
+    assert set(ordered[:3]) == {"[Hà Nội]", "Hà Nội!", "(Hà Nội)"}
+    assert ordered[3:] == ["Hà Nội xưa", "Hải Phòng"]
+    assert vietnamese_sort_key("") == vietnamese_sort_key("   ") == ""
+
+
+def test_different_texts_never_share_a_key():
+    texts = ["Hà Nội", "hà nội", "HÀ NỘI", "Hà-Nội", "Hà Nội.", "Ha Noi", "Hạ Nổi"]
+    assert len({vietnamese_sort_key(t) for t in texts}) == len(texts)
+
+
+def test_keys_compare_the_same_as_utf8_bytes():
+    """tantivy and Solr compare a string field's UTF-8 bytes: the order must not change."""
+    texts = ["Đà Nẵng", "Zürich", "紅樓夢", "Война", "1945", "Ước", "a", "A", "ạ"]
+    by_key = vi_sorted(texts)
+    assert sorted(texts, key=lambda t: vietnamese_sort_key(t).encode()) == by_key
+
+
+# An independent reference: each Vietnamese letter spelled out with its tones, compared as
+# (letters word by word, tones letter by letter, lower-case-first text).
+_REFERENCE_ROWS = [
+    "aàảãáạ", "ăằẳẵắặ", "âầẩẫấậ", "b", "c", "d", "đ", "eèẻẽéẹ", "êềểễếệ", "g", "h",
+    "iìỉĩíị", "k", "l", "m", "n", "oòỏõóọ", "ôồổỗốộ", "ơờởỡớợ", "p", "q", "r", "s", "t",
+    "uùủũúụ", "ưừửữứự", "v", "x", "yỳỷỹýỵ",
+]  # fmt: skip
+_REFERENCE = {
+    char: (row_number, tone)
+    for row_number, row in enumerate(_REFERENCE_ROWS)
+    for tone, char in enumerate(row)
+}
+
+
+def _reference_key(text):
+    words_ = text.lower().split()
+    letters = tuple(tuple(_REFERENCE[c][0] for c in w) for w in words_)
+    tones = tuple(_REFERENCE[c][1] for w in words_ for c in w)
+    return letters, tones, text.swapcase()
+
+
+def test_random_vietnamese_texts_sort_as_the_reference_says():
+    rng = random.Random(2024)
+    alphabet = "".join(_REFERENCE_ROWS)
+    alphabet += alphabet.upper()
+    texts = set()
+    while len(texts) < 3000:
+        count = rng.randint(1, 3)
+        texts.add(
+            " ".join(
+                "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3)))
+                for _ in range(count)
+            )
+        )
+    expected = sorted(texts, key=_reference_key)
+    assert vi_sorted(texts) == expected
+    nfd = {unicodedata.normalize("NFD", t): t for t in texts}
+    assert [nfd[t] for t in vi_sorted(nfd)] == expected
+
+
+def test_title_sort_key_keeps_non_filing_articles_out():
+    assert title_sort_key("The Tale of Kieu /", ["eng"]) == vietnamese_sort_key("Tale of Kieu")
+    assert title_sort_key("Les Misérables", ["fre"]) == vietnamese_sort_key("Misérables")
+    assert title_sort_key("La Thành", ["vie"]) == vietnamese_sort_key("La Thành")
+    titles = {
+        "The Tale of Kieu": ["eng"],
+        "Đại Việt sử ký toàn thư": ["vie"],
+        "Dân ca quan họ": ["vie"],
+        "Les Misérables": ["fre"],
+        "Thăng Long ngàn năm văn hiến": ["vie"],
+    }
+    ordered = sorted(titles, key=lambda t: title_sort_key(t, titles[t]))
+    assert ordered == [
+        "Dân ca quan họ",
+        "Đại Việt sử ký toàn thư",
+        "Les Misérables",
+        "The Tale of Kieu",
+        "Thăng Long ngàn năm văn hiến",
+    ]
 
 
 def test_edit_distance():

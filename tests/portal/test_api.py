@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from catalogue.settings import Settings
 from indexer import FACETS, MAX_DEPTH, MAX_PER_PAGE, SearchQuery
-from indexer.text import filing_title
+from indexer.text import title_sort_key
 from portal.app import Services, create_app
 from tests.indexer.sample_records import HN, NL, SECRET, VNU
 from tests.portal.conftest import WITHDRAWN_ID
@@ -148,7 +148,7 @@ def test_sort_by_year_both_ways(client):
 
 def test_sort_by_title_uses_filing_titles(client):
     body = search(client, sort="title", per_page=MAX_PER_PAGE, facet="")
-    keys = [filing_title(h["title"], h["languages"]) for h in body["hits"]]
+    keys = [title_sort_key(h["title"], h["languages"]) for h in body["hits"]]
     assert keys == sorted(keys)
     assert body["query"]["sort"] == "title"
 
