@@ -181,6 +181,18 @@ def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[
     return rows
 
 
+def summary_text(status: str, count: int, overdue: int = 0) -> str:
+    """ "2 copies on loan (1 overdue)": the summary says what the rows say of late copies."""
+    text = status_text(status, count)
+    if status != "on_loan" or not overdue:
+        return text
+    if overdue >= count:
+        return _("%(loans)s (overdue)", loans=text)
+    return ngettext(
+        "%(loans)s (%(num)d overdue)", "%(loans)s (%(num)d overdue)", overdue, loans=text
+    )
+
+
 @dataclass
 class LibraryHoldings:
     """One library's copies of the work, and the one-line summary of their status."""
@@ -219,6 +231,7 @@ def work_holdings(record: Record, others: list[Record]) -> list[LibraryHoldings]
         counts: dict[str, int] = {}
         for row in copies:
             counts[row.status] = counts.get(row.status, 0) + row.copies  # copies, not rows
-        summary = [(s, status_text(s, counts[s])) for s in _STATUS_ORDER if s in counts]
+        overdue = sum(row.copies for row in copies if row.overdue)
+        summary = [(s, summary_text(s, counts[s], overdue)) for s in _STATUS_ORDER if s in counts]
         out.append(LibraryHoldings(library, data_lang(library), copies, summary))
     return out

@@ -18,8 +18,9 @@ Where things are in the data:
 - collections: MARC 773 $t; dc:relation. Access restrictions: MARC 506 ($a, $f term,
   $g embargo date); dc:rights text. Rights URIs: MARC 540 $u; dc:rights.
 - holdings: Thư viện Hà Nội in Koha 952 ($a/$b branch code, $c location, $o call number,
-  $p barcode, $t copy number, $7 not for loan, $q date due, $4 damaged, $1 lost); ĐHQGHN
-  in 852 (no copy number).
+  $p barcode, $t copy number, $7 not for loan, $q date due 2-4 weeks after the record's
+  datestamp, $4 damaged, $1 lost); ĐHQGHN in 852 (no copy number; a few books from before
+  1995 have copies without barcodes that read alike, shown as one "2 copies" row).
 - page scans and audio chapters: MARC 856 40 $u relative path ($3 label, $q mime);
   dc:identifier (same relative paths, relative to the library's base URL).
 

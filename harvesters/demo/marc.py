@@ -69,7 +69,8 @@ VNU_BRANCHES = (
 )
 BARCODE_PREFIX = {"book": "VV", "thesis": "LA", "map": "BD", "periodical": "TC"}
 RARE = frozenset({"manuscript", "archival", "periodical", "image"})
-DUE_FROM = date(2026, 5, 1)
+LOAN_DAYS = (14, 28)  # Koha loan periods: a copy read on loan is due back 2-4 weeks later
+UNBARCODED_BEFORE = 1995  # older books the university never barcoded (see _holdings_852)
 COPIES, COPY_WEIGHTS = (1, 2, 3, 4), (50, 80, 95, 100)  # most titles: one or two copies
 _FOLD = str.maketrans({"đ": "d", "Đ": "D"})
 _INDICATORS: dict[str, Indicators] = {}
@@ -152,7 +153,7 @@ def build_marc(work: Work, library: str, local_id: str, stamp: datetime, rng: De
     fields += _links(work, local_id)
     if koha:
         fields.append(_f("942", "  ", ("c", _item_type(work))))
-        fields += _holdings_952(work, local_id, rng)
+        fields += _holdings_952(work, local_id, stamp, rng)
         fields.append(_f("999", "  ", ("c", local_id), ("d", local_id)))
     return Record(fields=fields, leader=leader)
 
@@ -385,15 +386,19 @@ def _access_points(work: Work, form: str, isbd: bool) -> list[Field]:
     return out
 
 
-def _statuses(work: Work, rng: DemoRandom) -> tuple[str, str, str, str]:
-    """Koha item status subfields ($7 not for loan, $q due, $4 damaged, $1 lost)."""
+def _statuses(work: Work, read: date, rng: DemoRandom) -> tuple[str, str, str, str]:
+    """Koha item status subfields ($7 not for loan, $q due, $4 damaged, $1 lost).
+
+    A copy on loan is due back a loan period after `read`, the day its status was read
+    (the record's datestamp: Koha stamps the record when a copy is checked out).
+    """
     if work.format in RARE or work.collection:
         return "1", "", "", ""
     roll = rng.random()
     if roll < 0.6:
         return "0", "", "", ""
     if roll < 0.85:
-        return "0", (DUE_FROM + timedelta(days=rng.randint(0, 60))).isoformat(), "", ""
+        return "0", (read + timedelta(days=_loan_days(rng.randint(0, 60)))).isoformat(), "", ""
     if roll < 0.93:
         return "1", "", "", ""
     if roll < 0.97:
@@ -401,7 +406,14 @@ def _statuses(work: Work, rng: DemoRandom) -> tuple[str, str, str, str]:
     return "0", "", "", "1"
 
 
-def _holdings_952(work: Work, local_id: str, rng: DemoRandom) -> list[Field]:
+def _loan_days(draw: int) -> int:
+    """A loan period in LOAN_DAYS from a draw of 0-60 (the draw the generator has always
+    made here, so every later random choice, and the rest of the demo, stays the same)."""
+    low, high = LOAN_DAYS
+    return low + draw * (high - low) // 60
+
+
+def _holdings_952(work: Work, local_id: str, stamp: datetime, rng: DemoRandom) -> list[Field]:
     """Koha items: $a home, $b holding branch, $c location, $o call number, $p barcode,
     $t copy number."""
     copies = 1 if work.format in RARE else rng.weighted(COPIES, COPY_WEIGHTS)
@@ -411,7 +423,7 @@ def _holdings_952(work: Work, local_id: str, rng: DemoRandom) -> list[Field]:
         home = rng.choice(HANOI_BRANCHES)
         held = home if rng.random() < 0.9 else rng.choice(HANOI_BRANCHES)
         location = HANOI_SPECIAL_LOCATIONS.get(work.format) or rng.choice(HANOI_LOCATIONS)
-        not_for_loan, due, damaged, lost = _statuses(work, rng)
+        not_for_loan, due, damaged, lost = _statuses(work, stamp.date(), rng)
         accessioned = f"{max(work.year, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         out.append(
             _f(
@@ -435,23 +447,35 @@ def _holdings_952(work: Work, local_id: str, rng: DemoRandom) -> list[Field]:
 
 
 def _holdings_852(work: Work, rng: DemoRandom) -> list[Field]:
-    """MARC holdings: $a institution, $b branch, $c shelving, $h class, $i item, $p barcode."""
+    """MARC holdings: $a institution, $b branch, $c shelving, $h class, $i item, $p barcode.
+
+    Books published before UNBARCODED_BEFORE with several copies were never barcoded:
+    their copies stand together in one branch's closed stacks and read exactly alike, so
+    the record page shows them as one row of "2 copies" (as a retro-converted catalogue
+    does). The random draws are made all the same, so the rest of the demo is unchanged.
+    """
     copies = 1 if work.format in RARE else rng.weighted(COPIES[:3], COPY_WEIGHTS[:3])
     prefix = BARCODE_PREFIX.get(work.format, "AV")
     initial = _cutter(work).replace("-", "")
+    unbarcoded = copies > 1 and work.format == "book" and work.year < UNBARCODED_BEFORE
     out = []
+    first: tuple[str, str] | None = None
     for copy in range(1, copies + 1):
         shelf = "Kho luận án" if work.format == "thesis" else rng.choice(("Kho mở", "Kho đóng"))
+        branch = rng.choice(VNU_BRANCHES)
+        if unbarcoded:
+            first = first or (branch, "Kho đóng")
+            branch, shelf = first
         out.append(
             _f(
                 "852",
                 "  ",
                 ("a", "VNU"),
-                ("b", rng.choice(VNU_BRANCHES)),
+                ("b", branch),
                 ("c", shelf),
                 ("h", work.ddc[:7]),
                 ("i", f"{initial}{work.year % 100:02d}"),
-                ("p", f"{prefix}.{work.index:07d}{copy}"),
+                ("p", "" if unbarcoded else f"{prefix}.{work.index:07d}{copy}"),
                 ("z", "Chỉ đọc tại chỗ" if shelf != "Kho mở" else ""),
             )
         )

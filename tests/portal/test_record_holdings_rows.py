@@ -201,15 +201,15 @@ def test_the_english_page_counts_copies_and_marks_vietnamese_data(site: Site):
 
 
 def demo_record(*, barcodes: bool) -> tuple[Source, Record]:
-    """A university record of the demo with two copies on the same shelf (G3's case),
-    crosswalked and named for its library as the harvest does."""
+    """A university record of the demo with two barcoded copies on the same shelf (G3's
+    case), crosswalked and named for its library as the harvest does."""
     catalogue = generate(seed=2026, works=40)
     library = catalogue.library(v.VNU)
     source = Source(library.key, library.name, "marc", "/dev/null", opac_url=UNI_OPAC)
     for sample in catalogue.records(v.VNU):
         fields = sample.marc.get_fields("852") if sample.marc and not sample.deleted else []
         shelves = [(f.get("b"), f.get("c")) for f in fields]
-        if len(shelves) == 2 and shelves[0] == shelves[1]:
+        if len(shelves) == 2 and shelves[0] == shelves[1] and all(f.get("p") for f in fields):
             break
     else:
         pytest.fail("the demo has a university record with two copies on one shelf")
@@ -338,5 +338,104 @@ def test_the_demo_koha_library_numbers_its_copies_and_the_page_shows_them(tmp_pa
         shown = [" ".join(s.text_content().split()) for s in sel(doc, "span.holdings__copy")]
         for number in written:
             assert f"Bản số {number}" in shown
+    finally:
+        store.close()
+
+
+# --- late copies in the summary (H8), and the demo's copies that read alike (H6) -------
+
+LATE, SOON = date.today() - timedelta(days=10), date.today() + timedelta(days=10)
+
+
+def summary_of(app: Flask, holdings: list[Holding], lang: str) -> list[tuple[str, str]]:
+    with app.test_request_context("/"):
+        session["lang"] = lang
+        (group,) = work_holdings(Record("hanoi-library", "r1", title="A", holdings=holdings), [])
+        return group.summary
+
+
+@pytest.mark.parametrize(
+    ("lang", "all_late", "one_late", "on_time"),
+    [
+        (
+            "vi",
+            "1 bản đang cho mượn (quá hạn)",
+            "3 bản đang cho mượn (1 bản quá hạn)",
+            "2 bản đang cho mượn",
+        ),
+        ("en", "1 copy on loan (overdue)", "3 copies on loan (1 overdue)", "2 copies on loan"),
+    ],
+)
+def test_the_summary_says_loans_are_overdue_as_the_rows_do(
+    app: Flask, lang: str, all_late: str, one_late: str, on_time: str
+):
+    assert summary_of(app, [a_copy("on_loan", due=LATE)], lang) == [("on_loan", all_late)]
+    # Two alike copies due soon are one row: the late count is of copies, not of rows.
+    three = [a_copy("on_loan", due=LATE), a_copy("on_loan", due=SOON), a_copy("on_loan", due=SOON)]
+    assert summary_of(app, three, lang) == [("on_loan", one_late)]
+    two = [a_copy("on_loan", due=SOON), a_copy("on_loan", due=SOON), a_copy("available")]
+    assert summary_of(app, two, lang)[1] == ("on_loan", on_time)  # nothing late: not said
+
+
+@pytest.mark.parametrize(
+    ("lang", "summary", "cell"),
+    [
+        ("vi", "Thư viện Hà Nội: 1 bản đang cho mượn (quá hạn)", "(quá hạn)"),
+        ("en", "Thư viện Hà Nội: 1 copy on loan (overdue)", "(overdue)"),
+    ],
+)
+def test_the_page_summary_and_row_both_say_overdue(tmp_path: Path, lang, summary, cell):
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings.db_url)
+    try:
+        late = Holding("Thư viện Hà Nội", *SHELF, "on_loan", READ, "HN1", due=LATE)
+        source = Source("hn", "Thư viện Hà Nội", "marc", "/dev/null")
+        save(store, source, Record("hn", "K2", title="Truyện Kiều", holdings=[late]))
+        app = create_app(settings, store=store, index=TantivyIndex(settings.index_dir))
+        client = app.test_client()
+        client.get(f"/?lang={lang}")
+        doc = page(client, "/record/hn:K2")
+        (li,) = sel(doc, "ul.availability-summary__list li")
+        assert " ".join(li.text_content().split()) == summary
+        assert cell in status_cells(doc)[0]
+    finally:
+        store.close()
+
+
+def unbarcoded_demo_record() -> tuple[Source, Record, int]:
+    """The demo university's older book whose copies were never barcoded, as harvested."""
+    catalogue = generate(seed=2026, works=40)
+    library = catalogue.library(v.VNU)
+    source = Source(library.key, library.name, "marc", "/dev/null", opac_url=UNI_OPAC)
+    for sample in catalogue.records(v.VNU):
+        fields = sample.marc.get_fields("852") if sample.marc and not sample.deleted else []
+        if len(fields) >= 2 and not any(f.get("p") for f in fields):
+            break
+    else:
+        pytest.fail("the demo has a university record with copies that read alike")
+    record = marc_to_record(sample.marc, source_key=source.key, datestamp=sample.datestamp)
+    item = held_by(HarvestedItem(record.local_id, b"", "marc21", record), source)
+    return source, item.record, len(fields)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_demo_shows_copies_that_read_alike_as_one_counted_row(tmp_path: Path, lang: str):
+    settings = Settings(data_dir=tmp_path)
+    store = Store(settings.db_url)
+    try:
+        source, record, copies = unbarcoded_demo_record()
+        save(store, source, record)
+        app = create_app(settings, store=store, index=TantivyIndex(settings.index_dir))
+        client = app.test_client()
+        client.get(f"/?lang={lang}")
+        doc = page(client, f"/record/{record.id}")
+        assert len(table_rows(doc, "table.holdings")) == 1  # every copy on one row
+        counted, unknown = {
+            "vi": (f"{copies} bản", f"{copies} bản chưa rõ tình trạng"),
+            "en": (f"{copies} copies", f"{copies} copies, status unknown"),
+        }[lang]
+        assert [s.text_content() for s in sel(doc, "span.holdings__copy")] == [counted]
+        summary = " ".join(sel(doc, "ul.availability-summary__list li")[0].text_content().split())
+        assert summary == f"{source.name}: {unknown}"
     finally:
         store.close()
