@@ -142,6 +142,7 @@ def to_document(record: Record, *, work_key: str, visibility: str = "public") ->
     for name in [*record.authors, *record.contributors]:
         author_search.extend(name_variants(name))
     title = strip_isbd(record.title)
+    languages = _texts(record.languages)
     return {
         # identity
         "id": record.id,
@@ -169,8 +170,8 @@ def to_document(record: Record, *, work_key: str, visibility: str = "public") ->
         # facets (exact values)
         "library": libraries,
         "format": record.format,
-        "language": _texts(record.languages),
-        "languages": _texts(record.languages),
+        "language": languages,
+        "languages": list(languages),
         "year": record.year,
         "subject": subject_terms(record.subjects),
         "collection": _texts(record.collections),
