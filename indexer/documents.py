@@ -9,6 +9,7 @@ Everything a results list shows is in the document, so a hit renders without the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 from catalogue.record import Record
@@ -77,7 +78,13 @@ def subject_terms(headings: Iterable[str]) -> list[str]:
     join their parts with a spaced " -- " (crosswalk.marc.join_heading, mods); the
     crosswalks' own splitter keeps "1945--1954" inside a part whole.
     """
-    return _texts(part for heading in headings for part in split_contents(nfc(heading)))
+    return _texts(part for heading in headings for part in _heading_parts(heading))
+
+
+@lru_cache(maxsize=1 << 16)
+def _heading_parts(heading: str) -> tuple[str, ...]:
+    """Cached: a catalogue uses the same few thousand headings over and over."""
+    return tuple(split_contents(nfc(heading)))
 
 
 def values(value: Any) -> list[str]:

@@ -241,33 +241,28 @@ def vietnamese_sort_key(text: str) -> str:
     at 1M records).
     Composed (NFC) and decomposed (NFD) input give the same key. Sources: see above.
     """
-    text = " ".join(nfc(text).split())
-    if not text:
+    keys = [_word_key(word) for word in _WORD.findall(nfc(text))]
+    if not keys:
         return ""
-    found = words(text)
-    keys = [_word_key(word.lower()) for word in found]
-    primary = _WORD_GAP.join(primary for primary, _weights in keys)
+    primary = _WORD_GAP.join(key[0] for key in keys)
     # The other levels word by word, each word's weights without their trailing "none"s
     # (they only ever meet the weights of the same letters), so a key stays short.
-    tones = _WORD_GAP.join(weights.rstrip(_NO_MARK) for _primary, weights in keys)
-    cases = _WORD_GAP.join(_case_bits(word) for word in found)
-    return f"{primary}{_LEVEL_GAP}{tones.rstrip()}{_LEVEL_GAP}{cases.rstrip()}"
+    tones = _WORD_GAP.join(key[1] for key in keys).rstrip()
+    cases = _WORD_GAP.join(key[2] for key in keys).rstrip()
+    return f"{primary}{_LEVEL_GAP}{tones}{_LEVEL_GAP}{cases}"
 
 
-def _case_bits(word: str) -> str:
-    """The tertiary weights of a word: 1 for each capital, lower case first."""
+@lru_cache(maxsize=1 << 17)
+def _word_key(word: str) -> tuple[str, str, str]:
+    """(primary letters, tones, case) of one word, the last two without trailing "none"s.
+    Kept per word, not per text: titles are nearly all different, but Vietnamese has a
+    few thousand syllables, so an index build computes each once (35 → 5 µs a title)."""
+    letters = list(_letters(word.lower()))
+    primary = "".join(p for p, _ in letters)
+    tones = "".join(w for _, w in letters).rstrip(_NO_MARK)
     if word == word.lower():
-        return ""
-    return "".join("1" if c.isupper() else "0" for c in word).rstrip("0")
-
-
-@lru_cache(maxsize=1 << 16)
-def _word_key(word: str) -> tuple[str, str]:
-    """(primary letters, secondary weights) of one lowercase word. Kept per word, not
-    per text: titles are nearly all different, but Vietnamese has a few thousand
-    syllables, so an index build computes each once (35 → 6 µs a title)."""
-    letters = list(_letters(word))
-    return "".join(p for p, _ in letters), "".join(w for _, w in letters)
+        return primary, tones, ""
+    return primary, tones, "".join("1" if c.isupper() else "0" for c in word).rstrip("0")
 
 
 def title_sort_key(title: str, languages: Sequence[str] = ()) -> str:
