@@ -78,14 +78,14 @@ class Tally:
         often processes save (each restart and each worker saves), so that what readers
         ask now outweighs what they asked last week. Processes take turns (a lock
         beside the file), so no save overwrites another's counts."""
-        now = time.time() if now is None else now
         with self.lock:
             mine, self.unsaved = self.unsaved, Counter()
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path.with_name(path.name + ".lock"), "a") as turn:
             fcntl.flock(turn, fcntl.LOCK_EX)
+            now = time.time() if now is None else now  # read in turn: never before the last
             kept, halved = _read(path)
-            periods = int((now - halved) // HALF_LIFE) if halved is not None else 0
+            periods = max(0, int((now - halved) // HALF_LIFE)) if halved is not None else 0
             merged = Counter({key: n / 2**periods for key, n in kept.items()})
             merged.update(mine)
             searches = {key: n for key, n in merged.most_common(POPULAR) if n >= KEEP_AFTER}

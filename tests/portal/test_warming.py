@@ -260,3 +260,19 @@ def test_a_server_stopped_by_its_service_manager_keeps_its_popular_searches(tmp_
         _out, err = server.communicate(timeout=30)
     assert server.returncode == 0, err.decode()
     assert [q.q for q in warming.load(data_dir / warming.FILE)] == ["sông hồng"]
+
+
+def test_a_save_dated_before_the_files_last_halving_halves_nothing(tmp_path):
+    """Clocks of two processes (or a save that waited its turn) may disagree a little: a
+    save seemingly before the file's date neither doubles counts nor moves the date back."""
+    path = tmp_path / warming.FILE
+    later, earlier = warming.Tally(), warming.Tally()
+    day = 1_800_000_000.0
+    later.note(KIEU), later.note(KIEU)
+    later.save(path, now=day)
+    earlier.note(HANOI), earlier.note(HANOI)
+    earlier.save(path, now=day - 5)
+    assert _counts(path) == {"truyện kiều": 2, "hà nội": 2}
+    assert json.loads(path.read_text())["halved"] == day
+    later.save(path, now=day + warming.HALF_LIFE - 1)  # not yet a day after the first
+    assert _counts(path) == {"truyện kiều": 2, "hà nội": 2}
