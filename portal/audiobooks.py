@@ -65,7 +65,7 @@ from portal.app import services
 from portal.errors import error_page
 from portal.i18n import language_tag
 from portal.record_holdings import holding_libraries
-from portal.record_notices import AccessAction, reason_text
+from portal.record_notices import AccessAction, reading_room, reason_text
 from portal.record_text import data_lang, with_data
 
 bp = Blueprint("audiobooks", __name__, url_prefix="/audiobooks")
@@ -347,23 +347,16 @@ class Refusal:
         return 401 if self.login_helps else 403
 
 
-def _allowed(actor: Actor, record: Record) -> bool:
-    return current_policy().decide(actor, record, "view_content").allowed
-
-
 def _refusal(record: Record, decision: AccessDecision) -> Refusal:
-    """Ask the policy what a reader would be allowed, here and on site.
-
-    The addresses tried are the policy's own probes (one per cell its networks and rules'
-    ranges cut the address space into), so every reading room a rule names is found.
-    """
+    """Ask the policy what a reader would be allowed, here and in the reading rooms."""
     ip = request.remote_addr or ""
     anonymous = not current_user.is_authenticated
-    login_helps = anonymous and _allowed(Actor("reader", ip=ip), record)
-    rooms = [
-        str(a) for a in current_policy().probes if _allowed(Actor("reader", ip=str(a)), record)
-    ]
-    room_needs_login = not any(_allowed(Actor.anonymous(ip=a), record) for a in rooms)
+    login_helps = (
+        anonymous
+        and current_policy().decide(Actor("reader", ip=ip), record, "view_content").allowed
+    )
+    room = reading_room(record, "view_content")
+    rooms, room_needs_login = room.reader, room.needs_login
     here = request.full_path.rstrip("?")
     library = ", ".join(holding_libraries(record))
     actions: list[AccessAction] = []
@@ -394,7 +387,7 @@ def _refusal(record: Record, decision: AccessDecision) -> Refusal:
     reason, translated = reason_text(decision)
     return Refusal(
         login_helps=login_helps,
-        reading_room=bool(rooms) and not login_helps,
+        reading_room=rooms and not login_helps,
         room_needs_login=room_needs_login,
         reason=reason,
         reason_lang="" if translated else data_lang(reason),

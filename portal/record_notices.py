@@ -16,7 +16,8 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from catalogue.record import Record
-from catalogue.rights import AccessDecision
+from catalogue.rights import AccessDecision, Actor
+from portal.access import current_policy
 from portal.record_holdings import holding_libraries
 from portal.record_text import data_lang, with_data
 
@@ -117,6 +118,37 @@ def reason_text(decision: AccessDecision) -> tuple[str, bool]:
     return reason, False
 
 
+@dataclass(frozen=True)
+class ReadingRoom:
+    """Whether a registered reader would be allowed the action somewhere the policy knows
+    (on the library network or in a rule's own reading room), and whether an anonymous
+    visitor there would be too."""
+
+    reader: bool
+    anonymous: bool
+
+    @property
+    def needs_login(self) -> bool:
+        return not self.anonymous
+
+
+def reading_room(record: Record, action: str) -> ReadingRoom:
+    """Ask the policy what a reader would be allowed in its reading rooms.
+
+    The addresses tried are the policy's own probes (one per cell its networks and rules'
+    ranges cut the address space into), so every reading room a rule names is found.
+    """
+    policy = current_policy()
+
+    def allowed(actor: Actor) -> bool:
+        return policy.decide(actor, record, action).allowed
+
+    rooms = [str(a) for a in policy.probes if allowed(Actor("reader", ip=str(a)))]
+    return ReadingRoom(
+        reader=bool(rooms), anonymous=any(allowed(Actor.anonymous(ip=a)) for a in rooms)
+    )
+
+
 def access_notice(record: Record, decision: AccessDecision) -> AccessNotice | None:
     """The notice for a refused content decision (None when it is allowed)."""
     if decision.allowed:
@@ -132,7 +164,9 @@ def access_notice(record: Record, decision: AccessDecision) -> AccessNotice | No
         actions.append(
             AccessAction(_("Register as a reader"), url_for("account.register", next=here))
         )
-    elif level == "onsite":
+    elif level == "onsite" or reading_room(record, decision.action).reader:
+        # "onsite", or a rule that lets readers in only on the library network or in its
+        # own reading room (the "inc" preset: the level off site is "staff").
         actions.append(
             AccessAction(
                 with_data(_("Read it in the reading room of %(library)s."), library=library)

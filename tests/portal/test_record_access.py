@@ -22,7 +22,7 @@ from catalogue.rights import (
     save_rule,
 )
 from catalogue.runs import HarvestedItem
-from catalogue.settings import Settings
+from catalogue.settings import RightsSettings, Settings
 from catalogue.sources import Source
 from catalogue.store import Store
 from indexer import TantivyIndex
@@ -49,9 +49,9 @@ def _scans(name: str) -> list[DigitalObject]:
     ]
 
 
-@pytest.fixture
-def rights_app(tmp_path: Path) -> Iterator[Flask]:
-    settings = Settings(data_dir=tmp_path)
+def build_rights_app(data_dir: Path, onsite_networks: tuple[str, ...] = ()) -> Flask:
+    """Six records under three own rules and the "embargo" and InC presets."""
+    settings = Settings(data_dir=data_dir, rights=RightsSettings(onsite_networks=onsite_networks))
     store = Store(settings.db_url)
     held = [Holding(LIBRARY, "Phòng đọc Hán Nôm", "HN 1", "reference_only")]
     records = [
@@ -138,13 +138,20 @@ def rights_app(tmp_path: Path) -> Iterator[Flask]:
             conditions=Conditions(collections=("Mở",)),
             outcomes=Outcomes(view_content="public", download="public"),
         ),
-        *preset_rules(["embargo", "inc"]),
+        # "inc" with its on-site half: without a library network that half never applies
+        *preset_rules(["embargo", "inc-registered-onsite", "inc"]),
     ):
         save_rule(store, rule)
     index = TantivyIndex(settings.index_dir)
     sync_index(store, index)
-    yield create_app(settings, store=store, index=index)
-    store.close()
+    return create_app(settings, store=store, index=index)
+
+
+@pytest.fixture
+def rights_app(tmp_path: Path) -> Iterator[Flask]:
+    app = build_rights_app(tmp_path)
+    yield app
+    app.extensions["thuvien"].store.close()
 
 
 def notices(client, record_id: str) -> list[lxml.html.HtmlElement]:
@@ -245,3 +252,40 @@ def test_embargoed_scans_are_for_staff_and_the_reader_is_told_to_ask(rights_app)
     )
     assert "Đang trong thời hạn chưa công bố" in reason(notice).text_content()
     assert f"Liên hệ {LIBRARY} để hỏi về quyền truy cập." in actions(notice)
+
+
+NETWORK = "192.0.2.0/24"  # the library network
+ELSEWHERE = "203.0.113.9"
+
+
+@pytest.mark.parametrize("role", ["", "reader"])
+def test_off_site_inc_content_points_to_the_reading_room_staff_only_still_asks(
+    tmp_path: Path, role: str
+) -> None:
+    """The "inc" preset lets readers in only on the library network: off site its level
+    is "staff", yet the reader is told where they could read it, not to ask the library."""
+    app = build_rights_app(tmp_path, onsite_networks=(NETWORK,))
+    try:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = ELSEWHERE
+        if role:
+            log_in(app, client, role)
+        [inc] = notices(client, "lib:inc")
+        assert f"Đọc tại phòng đọc của {LIBRARY}." in actions(inc)
+        assert "Liên hệ" not in actions(inc)
+        staff_link = "Cán bộ thư viện có thể đăng nhập để đọc ở bất cứ đâu."
+        assert (staff_link in actions(inc)) == (not role)  # only offered to the anonymous
+        [emb] = notices(client, "lib:emb")  # staff only, wherever the reader is
+        assert f"Liên hệ {LIBRARY} để hỏi về quyền truy cập." in actions(emb)
+        assert "phòng đọc" not in actions(emb)
+        client.get("/?lang=en")
+        [inc] = notices(client, "lib:inc")
+        assert f"Read it in the reading room of {LIBRARY}." in actions(inc)
+        assert "Ask " not in actions(inc)
+        library = sel(inc, ".access-notice__actions span")[0]
+        assert (library.text, library.get("lang")) == (LIBRARY, "vi")
+        [emb] = notices(client, "lib:emb")
+        assert f"Ask {LIBRARY} about access to it." in actions(emb)
+        assert "reading room" not in actions(emb)
+    finally:
+        app.extensions["thuvien"].store.close()
