@@ -99,7 +99,7 @@ def create_app(
         app.register_blueprint(blueprint)
     init_iiif(app, settings)
     page_cache.init_app(app)
-    warming.init_app(app, app.extensions[EXTENSION].index, settings.data_dir)
+    warming.init_app(app)
     # The API and OAI-PMH are read-only and cookie-free: nothing there to forge.
     app.extensions["csrf"].exempt(api.bp)
     app.extensions["csrf"].exempt(oai.bp)

@@ -33,6 +33,7 @@ from typing import Any
 from flask import Flask
 
 from indexer.protocol import SearchIndex, SearchQuery
+from portal.app import EXTENSION
 
 FILE = "popular-searches.json"
 POPULAR = 200  # searches warmed, most asked first
@@ -169,24 +170,21 @@ class Warmer:
             log.warning("could not keep the popular searches in %s", self.path, exc_info=True)
 
 
-def init_app(app: Flask, index: SearchIndex, data_dir: Path | None) -> Tally:
+def init_app(app: Flask) -> Tally:
     """The app's tally (noted by the pages that search). The warming thread is started
     by `start` only in a serving process, never in tests or commands."""
     tally = Tally()
     app.extensions[_EXTENSION] = tally
-    app.extensions[_EXTENSION + ".file"] = data_dir / FILE if data_dir is not None else None
-    app.extensions[_EXTENSION + ".index"] = index
     return tally
 
 
 def start(app: Flask) -> Warmer:
-    """Start this serving process's warming thread; it keeps its tally when the process
-    exits (a server stopped with Ctrl-C or SIGTERM)."""
-    warmer = Warmer(
-        app.extensions[_EXTENSION + ".index"],
-        app.extensions[_EXTENSION + ".file"],
-        app.extensions[_EXTENSION],
-    )
+    """Start this serving process's warming thread over the app's own index and data
+    folder; it keeps its tally when the process exits (Ctrl-C or SIGTERM)."""
+    services = app.extensions[EXTENSION]
+    data_dir = services.settings.data_dir
+    path = data_dir / FILE if data_dir is not None else None
+    warmer = Warmer(services.index, path, tally(app))
     warmer.start()
     atexit.register(warmer.stop)
     return warmer
