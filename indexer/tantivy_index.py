@@ -275,16 +275,18 @@ class TantivyIndex:
     def _search(
         self, searcher: tantivy.Searcher, version: tuple, query: SearchQuery
     ) -> SearchResult:
-        """Ranking and counting run side by side: tantivy lets go of the GIL while it
-        searches, so the page's hits (this thread) and the total and facets (a pool
-        thread, on the cheaper match-only query) take the longer of the two, not both."""
+        """The ranking counts the matching records as it goes; the total and facets are
+        then counted (a pool thread, on the cheaper match-only query, sized by that
+        count) while this thread collapses and reads the page's hits: tantivy lets go of
+        the GIL while it searches. Counting before the ranking was done would read every
+        match once more only to learn how large the result is."""
         tree = parse(query.q)
         filters = self._builder.filters(query.filters, query.visibility)
         user_query = self._builder.build(tree) or tantivy.Query.all_query()
-        matching = self._builder.build(tree, scored=False) or tantivy.Query.all_query()
-        counting = self._counting(searcher, version, matching, filters, query, fuzzy=False)
         full = restrict(user_query, filters)
         first, records = self._first(searcher, full, query)
+        matching = self._builder.build(tree, scored=False) or tantivy.Query.all_query()
+        counting = self._counting(searcher, version, matching, filters, records, query, fuzzy=False)
         fuzzy_used = False
         if records == 0 and positive_words(tree):
             fuzzy_tree = fuzzy(tree)
@@ -297,7 +299,7 @@ class TantivyIndex:
                     first, records = fuzzy_first, fuzzy_records
                     matching = self._builder.build(fuzzy_tree, scored=False) or fuzzy_query
                     counting = self._counting(
-                        searcher, version, matching, filters, query, fuzzy=True
+                        searcher, version, matching, filters, records, query, fuzzy=True
                     )
 
         order, known, seen = self._collapse(searcher, full, records, query, first)
@@ -327,18 +329,19 @@ class TantivyIndex:
         version: tuple,
         matching: tantivy.Query,
         filters: list[Clause],
+        records: int,
         query: SearchQuery,
         *,
         fuzzy: bool,
     ) -> Future[Counts]:
-        """The total and facets, counted in a pool thread, or already known: they do not
-        depend on the page, its size or the sort, so paging through a result or sorting
-        it again costs only the ranking."""
+        """The total and facets of `records` matching records, counted in a pool thread,
+        or already known: they do not depend on the page, its size or the sort, so
+        paging through a result or sorting it again costs only the ranking."""
         key = (*_counts_key(query), fuzzy)
         known = self._counted.get(version, key)
         if known is None:
             return self._pool().submit(
-                self._counts_kept, searcher, (version, key), matching, filters, query
+                self._counts_kept, searcher, (version, key), matching, filters, records, query
             )
         done: Future[Counts] = Future()
         done.set_result(known)
@@ -350,9 +353,10 @@ class TantivyIndex:
         slot: tuple[tuple, tuple],
         matching: tantivy.Query,
         filters: list[Clause],
+        records: int,
         query: SearchQuery,
     ) -> Counts:
-        counts = self._counts(searcher, matching, filters, query)
+        counts = self._counts(searcher, matching, filters, records, query)
         if self._counted.size > 0:
             self._counted.put(*slot, counts)
         return counts
@@ -370,11 +374,12 @@ class TantivyIndex:
         searcher: tantivy.Searcher,
         matching: tantivy.Query,
         filters: list[Clause],
+        records: int,
         query: SearchQuery,
     ) -> Counts:
-        """(works, facets, whether the total is exact) for the match-only user query."""
+        """(works, facets, whether the total is exact) for the match-only user query,
+        which `records` records match."""
         full = restrict(matching, filters)
-        records = _count(searcher, full)
         total, facets, exact = self._tally(searcher, full, query, records)
         facets.update(self._own_filter_free(searcher, matching, query, records))
         return total, facets, exact
