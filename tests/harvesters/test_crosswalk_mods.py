@@ -14,7 +14,8 @@ from harvesters.crosswalk import (
     mods_rights_note,
     mods_to_record,
 )
-from harvesters.crosswalk.mods import MODS_RULES, parse_path
+from harvesters.crosswalk.mods import MODS_RULES
+from harvesters.crosswalk.mods_paths import parse_path
 from harvesters.xml import XmlError, parse_xml
 
 HEAD = (

@@ -23,15 +23,9 @@ from catalogue.settings import HarvestSettings
 from catalogue.sources import Source
 from catalogue.store import Store
 from harvesters.demo.server import serve_wsgi
-from harvesters.ingest import (
-    IngestError,
-    file_sha256,
-    pyramid_path,
-    resolve_location,
-    sniff_mime,
-    write_pyramid,
-)
+from harvesters.ingest_checks import IngestError, resolve_location, sniff_mime
 from harvesters.runner import HarvestOptions, harvest_source
+from harvesters.stored_copies import file_sha256, pyramid_path, write_pyramid
 
 SETTINGS = HarvestSettings(
     timeout=2, max_retries=0, backoff=0.01, object_timeout=0.6, object_max_bytes=200_000
