@@ -15,13 +15,13 @@ from typing import Any, Protocol
 
 from lxml import etree
 
+from harvesters.crosswalk import MODS_NS
 from harvesters.xml import parse_xml
 
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 MARC_NS = "http://www.loc.gov/MARC21/slim"
-MODS_NS = "http://www.loc.gov/mods/v3"
 SECONDS = "YYYY-MM-DDThh:mm:ssZ"
 DAYS = "YYYY-MM-DD"
 DC_ELEMENTS = (

@@ -78,7 +78,7 @@ def _read_meta(path: Path, mtime_ns: int, size: int) -> ImageMeta:
     try:
         image = pyvips.Image.new_from_file(str(path), access="sequential")
     except pyvips.Error as exc:
-        raise BadRequest(f"the image file cannot be read: {_first_line(exc)}") from exc
+        raise BadRequest(f"the image file cannot be read: {first_line(exc)}") from exc
     loader = image.get("vips-loader") if image.get_typeof("vips-loader") else ""
     width, height = image.width, image.height
     color = _is_color(image)
@@ -110,7 +110,8 @@ def _read_meta(path: Path, mtime_ns: int, size: int) -> ImageMeta:
     )
 
 
-def _first_line(exc: Exception) -> str:
+def first_line(exc: Exception) -> str:
+    """An image library's error cut to one line, for an error answer."""
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 

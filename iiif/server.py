@@ -352,7 +352,7 @@ def image(identifier: str, region: str, size: str, rotation: str, quality_format
             return _error(exc)
         except pyvips.Error as exc:
             current_app.logger.exception("IIIF: cannot make %s for %s", plan.key, meta.path)
-            return _error(_ServerError(f"the image could not be made: {_first_line(exc)}"))
+            return _error(_ServerError(f"the image could not be made: {render.first_line(exc)}"))
         state.cache.put(key, data)
     response.set_data(data)
     return response
@@ -374,11 +374,6 @@ def elsewhere(rest: str) -> Response:
 
 class _ServerError(IIIFError):
     status = 500
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 # The Presentation API's and the Authorization Flow's routes live on this blueprint too.

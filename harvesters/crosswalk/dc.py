@@ -30,15 +30,13 @@ from typing import Any
 
 from catalogue import DigitalObject, Record, normalise_text
 from catalogue.identifiers import compact_isbn, normalise_isbn, normalise_issn
-from harvesters.crosswalk.marc import ddc_number
+from harvesters.crosswalk.marc import PUBLISHED, ddc_number
 from harvesters.crosswalk.rules import (
     CrosswalkError,
     Transform,
     apply_transforms,
     assign,
-    drop_unknown,
     first_year,
-    strip_brackets,
     strip_isbd,
     strip_name_dates,
 )
@@ -180,8 +178,6 @@ def not_url(value: str) -> str | None:
 
 
 # --- the table -------------------------------------------------------------------------
-
-PUBLISHED = [strip_brackets, strip_isbd, drop_unknown]
 
 DC_RULES: tuple[DcRule, ...] = (
     # target              elements            transforms                    options
