@@ -172,7 +172,7 @@ class SolrIndex:
         if total == 0 and positive_words(tree):
             fuzzy_tree = fuzzy(tree)
             if fuzzy_tree != tree:
-                retry = self._select(build_search_params(query, fuzzy_tree, spelling=False))
+                retry = self._fuzzy_retry(query, fuzzy_tree)
                 if _num_found(retry):
                     response, total, fuzzy_used = retry, _num_found(retry), True
 
@@ -191,6 +191,19 @@ class SolrIndex:
             total_exact=True,
             fuzzy=fuzzy_used,
         )
+
+    def _fuzzy_retry(self, query: SearchQuery, fuzzy_tree: Node) -> dict[str, Any]:
+        """The typo fallback's answer; none when Solr refuses it. `bounded` keeps the
+        rewritten query under maxBooleanClauses by its own estimate, but a word that
+        matches unusually many near spellings in some field is only known to Solr: the
+        reader then gets no approximate matches (and a "did you mean"), not an error."""
+        try:
+            return self._select(build_search_params(query, fuzzy_tree, spelling=False))
+        except SearchBackendError as exc:
+            if exc.status not in (400, 500) or "clause" not in str(exc).lower():
+                raise
+            log.warning("Solr refused the typo fallback for %r: %s", query.q, exc)
+            return {}
 
     def _did_you_mean(
         self,

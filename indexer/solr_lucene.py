@@ -12,6 +12,7 @@ classic parser's operator precedence.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from indexer.identifiers import compact
 from indexer.query import (
@@ -36,6 +37,7 @@ from indexer.text import fold, has_word, nfc, words
 MAX_TOKEN = 100  # the schema's LengthFilter: longer tokens are not indexed
 MAX_PHRASE = 32  # tokens per phrase: keeps a pasted paragraph under maxBooleanClauses
 MAX_LEAVES = 900  # leaf clauses per query, below Solr's default maxBooleanClauses (1024)
+FUZZY_EXPANSIONS = 50  # terms a fuzzy word rewrites to at most (FuzzyQuery's maxExpansions)
 
 Group = list[tuple[str, str, float]]  # (Solr field, analyzer, weight)
 
@@ -179,24 +181,45 @@ def keywords(text: str) -> Node:
 
 
 def _leaf_count(tree: Node) -> int:
-    """Roughly how many leaf clauses Lucene will count for the rendered tree."""
+    """Roughly how many leaf clauses Lucene will count for the rendered tree, once its
+    fuzzy words are rewritten to the terms they match (up to FUZZY_EXPANSIONS each)."""
     total = 0
     for leaf in leaves(tree):
         if isinstance(leaf, (Term, Phrase)):
+            each = FUZZY_EXPANSIONS if isinstance(leaf, Term) and leaf.fuzzy else 1
             for _field, analyzer, _weight in _group(leaf.field, leaf.text):
-                total += len(tokens(leaf.text, analyzer))
+                total += len(tokens(leaf.text, analyzer)) * each
         else:
             total += 1
     return total
 
 
 def bounded(tree: Node) -> Node:
-    """The tree, or only its words when it would exceed Solr's maxBooleanClauses (1024).
+    """The tree, or a smaller one when it would exceed Solr's maxBooleanClauses (1024).
 
-    Lucene 9 counts every term of every phrase in every field; a few pasted paragraphs in
-    quotes would otherwise make Solr reject the request.
+    Lucene 9 counts every term of every phrase in every field, and every term a fuzzy
+    word rewrites to: a few pasted paragraphs in quotes, or a typo fallback of several
+    long words, would otherwise make Solr reject the request. Fuzziness is given up
+    from the last word back first; then only the words are kept.
     """
-    if _leaf_count(tree) <= MAX_LEAVES:
-        return tree
-    texts = [leaf.text for leaf in leaves(tree) if isinstance(leaf, (Term, Phrase))]
-    return keywords(" ".join(texts))
+    while _leaf_count(tree) > MAX_LEAVES:
+        fewer = _unfuzz_last(tree)
+        if fewer is None:
+            texts = [leaf.text for leaf in leaves(tree) if isinstance(leaf, (Term, Phrase))]
+            return keywords(" ".join(texts))
+        tree = fewer
+    return tree
+
+
+def _unfuzz_last(tree: Node) -> Node | None:
+    """The tree with its last fuzzy word made exact, or None when none is fuzzy."""
+    if isinstance(tree, Term):
+        return replace(tree, fuzzy=0) if tree.fuzzy else None
+    if isinstance(tree, (And, Or)):
+        children = list(tree.children)
+        for at in range(len(children) - 1, -1, -1):
+            changed = _unfuzz_last(children[at])
+            if changed is not None:
+                children[at] = changed
+                return type(tree)(tuple(children))
+    return None

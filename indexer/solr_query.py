@@ -44,7 +44,10 @@ SORTS: dict[str, tuple[str, str | None]] = {
 
 BASE_PARAMS: dict[str, str] = {
     "defType": "lucene",
-    "q.op": "AND",
+    # Bare clauses are optional: every required or excluded one is written with "+"/"-"
+    # (solr_lucene), and a bare one is a score-only boost such as the proximity phrases.
+    # AND would make those required too (SolrQueryParserBase.addClause).
+    "q.op": "OR",
     "sow": "true",
     "df": "title",
     "expandMacros": "false",

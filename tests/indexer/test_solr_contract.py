@@ -15,6 +15,7 @@ import os
 import pytest
 
 from tests.indexer.contract import SearchIndexContract
+from tests.indexer.test_subject_facet import SubjectFacetContract
 
 SOLR_URL = os.environ.get("SOLR_URL", "").strip()
 
@@ -28,7 +29,9 @@ pytestmark = [
 ]
 
 
-class TestSolrContract(SearchIndexContract):
+class SolrIndexes:
+    """A `make_index` fixture: an emptied Solr core per call."""
+
     @pytest.fixture
     def make_index(self):
         from indexer.solr_index import SolrIndex
@@ -44,3 +47,11 @@ class TestSolrContract(SearchIndexContract):
         yield make
         for index in opened:
             index.close()
+
+
+class TestSolrContract(SolrIndexes, SearchIndexContract):
+    pass
+
+
+class TestSolrSubjectFacet(SolrIndexes, SubjectFacetContract):
+    pass

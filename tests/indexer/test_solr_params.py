@@ -17,9 +17,9 @@ from lxml import etree
 
 from indexer import SearchQuery, documents_for, parse, tantivy_schema
 from indexer.protocol import ALL_OF_FACETS
-from indexer.query import MatchAll, Term, leaves, lucene_escape
+from indexer.query import MatchAll, Term, fuzzy, leaves, lucene_escape
 from indexer.solr_index import SearchBackendError, SolrIndex
-from indexer.solr_lucene import bounded, build_query, escape, keywords
+from indexer.solr_lucene import MAX_LEAVES, _leaf_count, bounded, build_query, escape, keywords
 from indexer.solr_query import (
     NOTHING,
     SEP,
@@ -265,6 +265,33 @@ def test_phrases_and_fuzzy():
     assert 'title:"pho phuong"^4' in build_query(parse('"phố phường"'))
     fuzzy = build_query(Term("kiue", fuzzy=1))
     assert "title:kiue~1^4" in fuzzy and "title_exact" not in fuzzy
+
+
+def test_bare_clauses_only_score():
+    """Required clauses carry "+"; the proximity boosts are bare, so the default operator
+    must be OR: with AND the standard parser makes every bare clause required
+    (SolrQueryParserBase.addClause), and "ha noi" would need "ha noi" in both the title
+    and the authors."""
+    params = build_search_params(SearchQuery(q="kiều tale"))
+    assert params["q.op"] == "OR"
+    q = params["q"]
+    assert q.startswith("(+(") and ' title:"kieu tale"^4 authors:"kieu tale"^3)' in q
+    select = _xml("solrconfig.xml").find("requestHandler[@name='/select']")
+    assert select.findtext("lst[@name='defaults']/str[@name='q.op']") == "OR"
+
+
+def test_a_typo_fallback_stays_under_the_clause_limit():
+    """A fuzzy word rewrites to up to 50 terms in each field it is searched in: the
+    fallback keeps its first words fuzzy and gives up fuzziness from the end, then words."""
+    three = fuzzy(parse("truyenn kieuu nguyenn"))
+    assert _leaf_count(three) > MAX_LEAVES  # 3 words x 7 fields x 50 terms
+    kept = bounded(three)
+    assert _leaf_count(kept) <= MAX_LEAVES
+    assert [leaf.fuzzy for leaf in leaves(kept)] == [1, 1, 0]
+    assert "title:truyenn~1^4" in build_query(kept) and "kieuu~1" in build_query(kept)
+    many = fuzzy(parse(" ".join(f"tuaf{chr(97 + i)}" for i in range(26))))
+    assert _leaf_count(bounded(many)) <= MAX_LEAVES
+    assert bounded(fuzzy(parse("kieuu"))) == fuzzy(parse("kieuu"))  # within: unchanged
 
 
 def test_sorts_collapse_and_paging():
