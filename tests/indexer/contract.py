@@ -23,6 +23,7 @@ import re
 
 import pytest
 
+from catalogue import Record
 from indexer import (
     MAX_DEPTH,
     MAX_PER_PAGE,
@@ -344,6 +345,25 @@ class SearchIndexContract:
         assert known == sorted(known, reverse=True)
         years = [h.fields["year"] for h in self.search(index, sort="year_asc", per_page=50).hits]
         assert years[0] == 1873
+
+    def test_works_without_a_year_or_title_sort_last_either_way(self, make_index):
+        """Solr's sortMissingLast and tantivy's missing fast values agree: a work with
+        nothing to sort by comes after every work that has it, in both directions."""
+        index = make_index()
+        records = [
+            Record("hn", "1", title="Ánh trăng", year=1990),
+            Record("hn", "2", title="Bến quê"),
+            Record("hn", "3", title="Chiếc lá", year=2000),
+            Record("hn", "4", title="", year=1995, authors=["Vô Danh"]),
+        ]
+        index_records(index, records)
+        ids = {
+            sort: [h.id for h in self.search(index, sort=sort).hits]
+            for sort in ("year_desc", "year_asc", "title")
+        }
+        assert ids["year_desc"] == ["hn:3", "hn:4", "hn:1", "hn:2"]
+        assert ids["year_asc"] == ["hn:1", "hn:4", "hn:3", "hn:2"]
+        assert ids["title"] == ["hn:1", "hn:2", "hn:3", "hn:4"]
 
     def test_sort_by_title_uses_filing_form(self, index):
         result = self.search(index, sort="title", per_page=50)
