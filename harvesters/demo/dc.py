@@ -8,7 +8,7 @@ DCMI type plus, sometimes, a Vietnamese type word → dc:type.
 
 from __future__ import annotations
 
-from harvesters.demo import vocab as v
+from harvesters.demo import terms
 from harvesters.demo.marc import PARALLEL_TITLES, contents_note, map_scale, scan_paths
 from harvesters.demo.model import DemoRandom, Work, isbn_text
 from harvesters.demo.style import choose, name_text
@@ -46,7 +46,7 @@ def build_dc(work: Work, library: str, local_id: str, rng: DemoRandom) -> dict[s
     dc["type"] = _types(work, rng)
     dc["format"] = [work.extent]
     dc["identifier"] = _identifiers(work, library, local_id, rng)
-    dc["language"] = [rng.choice(v.DC_LANGUAGES[work.language])]
+    dc["language"] = [rng.choice(terms.DC_LANGUAGES[work.language])]
     if work.collection:
         dc["relation"].append(work.collection)
     if work.subjects and any("Hà Nội" in s.heading() for s in work.subjects):
@@ -82,7 +82,7 @@ def _date(work: Work, form: str) -> str:
 
 
 def _types(work: Work, rng: DemoRandom) -> list[str]:
-    *dcmi, local = v.FORMAT_SETS[work.format][2]
+    *dcmi, local = terms.FORMAT_SETS[work.format][2]
     if work.format == "book" and rng.random() < 0.1:
         return [local]  # a cataloguer who only typed "Sách"
     types = [rng.choice(dcmi)]
@@ -108,10 +108,10 @@ def _identifiers(work: Work, library: str, local_id: str, rng: DemoRandom) -> li
 
 def _rights(work: Work, rng: DemoRandom) -> list[str]:
     out = [work.rights]
-    if rng.random() < 0.5 and work.rights in v.RIGHTS_TEXT:
-        out.append(v.RIGHTS_TEXT[work.rights])
+    if rng.random() < 0.5 and work.rights in terms.RIGHTS_TEXT:
+        out.append(terms.RIGHTS_TEXT[work.rights])
     if work.access:
-        out.append(v.ACCESS_NOTES[work.access][0])
+        out.append(terms.ACCESS_NOTES[work.access][0])
     if work.embargo:
         out.append(f"Hạn chế truy cập toàn văn đến năm {work.embargo[:4]}.")
     return out

@@ -1,10 +1,12 @@
 """Deterministic sample catalogues for three Hanoi libraries with overlapping holdings.
 
-`generate(seed, works)` returns a `DemoCatalogue`: three libraries (two OAI-PMH, one
-MARC export), each holding part of one stream of works, each cataloguing them in its
-own style. Nothing is built up front: `records(key)` regenerates the work stream and
-renders that library's records lazily, so a million records stream in constant memory
-(catalogues of up to `CACHE_LIMIT` works keep their Work list to save regenerating it).
+`generate(seed, works, today)` returns a `DemoCatalogue`: three libraries (two OAI-PMH,
+one MARC export), each holding part of one stream of works, each cataloguing them in its
+own style. `today` (the current UTC date unless given) dates the loans: the same seed,
+works and day give the same catalogue. Nothing is built up front: `records(key)`
+regenerates the work stream and renders that library's records lazily, so a million
+records stream in constant memory (catalogues of up to `CACHE_LIMIT` works keep their
+Work list to save regenerating it).
 
 "Same work" (`work_id`) means the same publication — title, author, edition, year —
 which is what `work_key` clusters; two editions of Truyện Kiều are two works.
@@ -18,9 +20,12 @@ Where things are in the data:
 - collections: MARC 773 $t; dc:relation. Access restrictions: MARC 506 ($a, $f term,
   $g embargo date); dc:rights text. Rights URIs: MARC 540 $u; dc:rights.
 - holdings: Thư viện Hà Nội in Koha 952 ($a/$b branch code, $c location, $o call number,
-  $p barcode, $t copy number, $7 not for loan, $q date due 2-4 weeks after the record's
-  datestamp, $4 damaged, $1 lost); ĐHQGHN in 852 (no copy number; a few books from before
-  1995 have copies without barcodes that read alike, shown as one "2 copies" row).
+  $p barcode, $t copy number, $7 not for loan, $q date due, $s date checked out, $4
+  damaged, $1 lost). Loans are dated from `today` (`loans.py`): most are due back in the
+  coming weeks, a few are overdue, and a record with a copy on loan is stamped at the
+  start of `today` (its dates change with the day; the status was read that day).
+  ĐHQGHN in 852 (no copy number; a few books from before 1995 have copies without
+  barcodes that read alike, shown as one "2 copies" row).
 - page scans and audio chapters: MARC 856 40 $u relative path ($3 label, $q mime);
   dc:identifier (same relative paths, relative to the library's base URL).
 
@@ -34,13 +39,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pymarc
 
+from harvesters.demo import terms
 from harvesters.demo import vocab as v
 from harvesters.demo.dc import build_dc
+from harvesters.demo.loans import loan_stamp
 from harvesters.demo.marc import build_marc, scan_paths
 from harvesters.demo.model import DemoRandom, Work
 from harvesters.demo.works import WorkFactory
@@ -48,8 +55,9 @@ from harvesters.demo.works import WorkFactory
 __all__ = ["CACHE_LIMIT", "DemoCatalogue", "DemoLibrary", "SampleRecord", "generate"]
 
 CACHE_LIMIT = 20_000  # works kept in memory (about 2.5 kB each)
-STAMP_FROM = datetime(2024, 1, 1, tzinfo=UTC)
-STAMP_SPAN = int((datetime(2026, 4, 30, tzinfo=UTC) - STAMP_FROM).total_seconds())
+STAMP_FROM = datetime(2024, 1, 1, tzinfo=UTC)  # records were last edited in this span (those
+STAMP_TO = datetime(2026, 4, 30, tzinfo=UTC)  # with copies on loan: the day of their loans)
+STAMP_SPAN = int((STAMP_TO - STAMP_FROM).total_seconds())
 
 
 @dataclass
@@ -79,8 +87,8 @@ class SampleRecord:
 
 
 def _oai_sets() -> list[tuple[str, str]]:
-    formats = [(spec, name) for spec, name, _ in v.FORMAT_SETS.values()]
-    collections = [(spec, name) for name, spec in v.COLLECTION_SETS.items()]
+    formats = [(spec, name) for spec, name, _ in terms.FORMAT_SETS.values()]
+    collections = [(spec, name) for name, spec in terms.COLLECTION_SETS.items()]
     return formats + collections
 
 
@@ -106,6 +114,7 @@ class DemoCatalogue:
     libraries: list[DemoLibrary]
     seed: int = 2026
     work_count: int = 300
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())  # dates the loans
     _cache: list[Work] | None = field(default=None, init=False, repr=False, compare=False)
 
     def library(self, library_key: str) -> DemoLibrary:
@@ -155,7 +164,8 @@ class DemoCatalogue:
         if library.metadata_prefix == "oai_dc":
             dc = build_dc(work, key, ident, rng)
         else:
-            marc = build_marc(work, key, ident, stamp, rng)
+            marc = build_marc(work, key, ident, stamp, rng, self.today)
+            stamp = loan_stamp(marc, stamp, self.today)
         files = [path for path, _, _ in scan_paths(work, ident)]
         return SampleRecord(key, ident, stamp, False, sets, marc, dc, work.work_id, files)
 
@@ -189,14 +199,18 @@ class DemoCatalogue:
 def _record_sets(work: Work, library: DemoLibrary) -> list[str]:
     if library.kind != "oai":
         return []
-    sets = [v.FORMAT_SETS[work.format][0]]
-    if work.collection in v.COLLECTION_SETS:
-        sets.append(v.COLLECTION_SETS[work.collection])
+    sets = [terms.FORMAT_SETS[work.format][0]]
+    if work.collection in terms.COLLECTION_SETS:
+        sets.append(terms.COLLECTION_SETS[work.collection])
     return sets
 
 
-def generate(seed: int = 2026, works: int = 300) -> DemoCatalogue:
-    """The demo catalogue for `seed` with `works` works (about 2 records per work)."""
+def generate(seed: int = 2026, works: int = 300, today: date | None = None) -> DemoCatalogue:
+    """The demo catalogue for `seed` with `works` works (about 2 records per work), its
+    loans as they stand on `today` (default: the current UTC date)."""
     if works < 0:
         raise ValueError("works must be >= 0")
-    return DemoCatalogue(default_libraries(), seed, works)
+    today = today or datetime.now(UTC).date()
+    if today <= STAMP_TO.date():
+        raise ValueError(f"today must be after {STAMP_TO.date()}, the demo records' last edits")
+    return DemoCatalogue(default_libraries(), seed, works, today)

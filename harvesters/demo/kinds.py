@@ -1,4 +1,5 @@
-"""Random works, one builder per format: what the catalogue holds after the showcase.
+"""Random works of every format but books, one builder per format, and the table of
+builders `WorkFactory` draws from (books are `books`).
 
 Each builder takes the `WorkFactory` (for its one random stream and its memory of recent
 titles) and returns the new work and its subject domain (literature, hanoi, academic),
@@ -12,189 +13,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from harvesters.demo import audio
+from harvesters.demo import audio, terms
 from harvesters.demo import vocab as v
-from harvesters.demo.model import (
-    DemoRandom,
-    Person,
-    Work,
-    make_isbn,
-    person,
-    place,
-    topic,
-)
-from harvesters.demo.showcase import SPECS
+from harvesters.demo.books import book, literature
+from harvesters.demo.model import DemoRandom, Work, new_work, person, place, topic
 
 if TYPE_CHECKING:
     from harvesters.demo.works import WorkFactory
-
-CLASSICS = tuple(s for s in SPECS if s.fmt == "book" and s.lang == "vie" and s.genre)
-
-
-def new(index: int, fmt: str, title: str, **kwargs: object) -> Work:
-    """A Work with its id derived from its index."""
-    return Work(index=index, work_id=f"w{index:06d}", format=fmt, title=title, **kwargs)
-
-
-def book(f: WorkFactory, index: int) -> tuple[Work, str]:
-    """Most of the catalogue: Vietnamese books, some foreign ones, reprints, title clashes."""
-    rng, roll = f.rng, f.rng.random()
-    if roll < 0.08:
-        return foreign_book(f, index, "eng" if rng.random() < 0.6 else "fre"), "hanoi"
-    if roll < 0.10:
-        return reprint(f, index), "literature"
-    domain = rng.weighted(("literature", "hanoi", "academic"), (45, 80, 100))
-    work = DOMAINS[domain](f, index)
-    if roll < 0.13 and f.recent_titles:  # same title, different work
-        work.title, work.subtitle, work.summary = rng.choice(f.recent_titles), "", ""
-    work.isbn = make_isbn("vie", index) if rng.random() < 0.9 else ""
-    return work, domain
-
-
-def literature(f: WorkFactory, index: int) -> Work:
-    """Fiction and poetry, titles built from images of the city ("Mưa bụi trên phố cổ")."""
-    rng = f.rng
-    genre, ddc, form = rng.choice(v.FICTION_GENRES)
-    noun, other = rng.sample(v.FICTION_NOUNS, 2)
-    roll, street = rng.random(), rng.choice(v.STREETS)
-    if roll < 0.35:
-        title = noun
-    elif roll < 0.85:
-        title = f"{noun} {rng.choice(v.FICTION_LINKS)} {street}"
-    else:
-        title = f"{noun} và {other[0].lower()}{other[1:]}"
-    work = new(
-        index,
-        "book",
-        title,
-        authors=[f.vn_person()],
-        genre=genre,
-        ddc=ddc,
-        literary_form=form,
-        year=rng.randint(1990, 2025),
-        subjects=[topic("Văn học Việt Nam", genre)],
-    )
-    work.summary = rng.choice(v.SUMMARIES["literature"]).format(
-        x=f"{noun[0].lower()}{noun[1:]}", p=street
-    )
-    f.set_publisher(work, v.PUBLISHERS[rng.choice(v.LITERATURE_PUBLISHERS)][0])
-    if rng.random() < 0.15:
-        work.series, work.volume = v.SERIES[1], str(rng.randint(1, 40))
-    return work
-
-
-def hanoi(f: WorkFactory, index: int) -> Work:
-    """Local history, geography and culture: "Lịch sử Thăng Long xưa và nay"."""
-    rng = f.rng
-    name, ddc = rng.choice(v.HANOI_TOPICS)
-    where = rng.choice(v.HANOI_PLACES)
-    work = new(
-        index,
-        "book",
-        f"{name} {where}{rng.choice(v.HANOI_SUFFIXES)}",
-        ddc=ddc,
-        year=rng.randint(1995, 2025),
-        authors=[f.vn_person() for _ in range(rng.randint(1, 2))],
-        subjects=[topic(name, z="Hà Nội"), place("Hà Nội (Việt Nam)", name)],
-    )
-    if rng.random() < 0.4:
-        work.subtitle = rng.choice(v.HANOI_SUBTITLES)
-    work.summary = rng.choice(v.SUMMARIES["hanoi"]).format(x=name.lower(), p=where)
-    f.set_publisher(work, v.PUBLISHERS[rng.choice(v.HANOI_PUBLISHERS)][0])
-    if rng.random() < 0.25:
-        work.series = rng.choice((v.SERIES[0], v.SERIES[4]))
-        work.volume = str(rng.randint(1, 60))
-    return work
-
-
-def academic(f: WorkFactory, index: int) -> Work:
-    """Textbooks and monographs, often in a later edition."""
-    rng = f.rng
-    name, ddc = rng.choice(v.ACADEMIC_FIELDS)
-    upper = name[0].upper() + name[1:]
-    title = rng.choice(v.ACADEMIC_PATTERNS).format(f=name, F=upper)
-    work = new(
-        index,
-        "book",
-        title,
-        ddc=ddc,
-        year=rng.randint(2000, 2025),
-        authors=[f.vn_person() for _ in range(rng.randint(1, 3))],
-        subjects=[topic(upper, z="Việt Nam" if rng.random() < 0.4 else "")],
-    )
-    work.summary = rng.choice(v.SUMMARIES["academic"]).format(x=name)
-    if rng.random() < 0.35:
-        work.edition = f"Tái bản lần thứ {rng.randint(1, 8)}"
-    if rng.random() < 0.2:
-        work.series = v.SERIES[2]
-    f.set_publisher(work, v.PUBLISHERS[rng.choice(v.ACADEMIC_PUBLISHERS)][0])
-    return work
-
-
-def foreign_book(f: WorkFactory, index: int, lang: str) -> Work:
-    """English and French books about Hanoi, with the leading articles filing skips."""
-    rng = f.rng
-    titles, subtitles = (
-        (v.ENGLISH_TITLES, v.ENGLISH_SUBTITLES)
-        if lang == "eng"
-        else (v.FRENCH_TITLES, v.FRENCH_SUBTITLES)
-    )
-    article, rest = rng.choice(titles)
-    first, last = rng.choice(v.FOREIGN_NAMES[lang])
-    colonial = lang == "fre" and rng.random() < 0.4
-    year = rng.randint(1890, 1944) if colonial else rng.randint(1960, 2024)
-    # One author does not publish two books of one title in one year. Another year is
-    # kept on the same side of 1930, where the rights (and the draws they take) change.
-    low, high = (1960, 2024) if not colonial else (1890, 1929) if year < 1930 else (1930, 1944)
-    name = f"{first} {last}"
-    year = f.free_year("edition", article + rest, name, year, low, high)
-    dates = f"{year - rng.randint(30, 60)}-" if rng.random() < 0.4 else ""
-    work = new(
-        index,
-        "book",
-        article + rest,
-        language=lang,
-        nonfiling=len(article),
-        authors=[Person(name, f"{last}, {first}", dates)],
-        year=year,
-        ddc="959.731",
-        subjects=[place("Hà Nội (Việt Nam)", "Lịch sử")],
-    )
-    if rng.random() < 0.5:
-        work.subtitle = rng.choice(subtitles)
-    name, city, country = rng.choice(v.FOREIGN_PUBLISHERS[lang])
-    work.publisher, work.place, work.country = name, city, country
-    if not colonial:
-        work.isbn = make_isbn(lang, index)
-    return work
-
-
-def reprint(f: WorkFactory, index: int) -> Work:
-    """A new edition of a classic: same title and author, a different work.
-
-    Never in a year the classic already appeared in (in any format): two editions of one
-    book in one year, one of them without its ISBN, are not told apart by anyone.
-    """
-    rng = f.rng
-    spec = replace(
-        rng.choice(CLASSICS),
-        year=rng.randint(1995, 2025),
-        holders=(),
-        publisher="",
-        edition=f"Tái bản lần thứ {rng.randint(2, 12)}",
-        variants=(),
-        bad_isbn=("", ""),
-        deleted_in=(),
-        pages=0,
-        rights="",
-        collection="",
-        isbn=False,
-    )
-    author = person(spec.authors[0]).name if spec.authors else ""
-    spec = replace(spec, year=f.free_year("edition", spec.title, author, spec.year, 1995, 2025))
-    work = f.scripted(index, spec)
-    work.isbn = make_isbn("vie", index)
-    return work
 
 
 def periodical(f: WorkFactory, index: int) -> tuple[Work, str]:
@@ -205,7 +30,7 @@ def periodical(f: WorkFactory, index: int) -> tuple[Work, str]:
     else:
         name = rng.choice(v.ACADEMIC_FIELDS)[0]
         title = f"{rng.choice(('Tạp chí', 'Bản tin', 'Thông tin'))} {name}"
-    work = new(
+    work = new_work(
         index,
         "periodical",
         title,
@@ -229,7 +54,7 @@ def thesis(f: WorkFactory, index: int) -> tuple[Work, str]:
     )
     year = rng.randint(2005, 2025)
     degree, field = rng.choice(v.THESIS_DEGREES), rng.choice(v.THESIS_FIELDS)
-    work = new(
+    work = new_work(
         index,
         "thesis",
         title,
@@ -238,7 +63,7 @@ def thesis(f: WorkFactory, index: int) -> tuple[Work, str]:
         contributors=[f.vn_person("người hướng dẫn khoa học", 0)],
         subjects=[topic(subject[0].upper() + subject[1:], z="Hà Nội")],
         thesis=f"{degree} {field} -- {rng.choice(v.UNIVERSITIES)}, ĐHQGHN, {year}",
-        rights=rng.choice((v.CC_BY, v.IN_COPYRIGHT_EDU, v.IN_COPYRIGHT)),
+        rights=rng.choice((terms.CC_BY, terms.IN_COPYRIGHT_EDU, terms.IN_COPYRIGHT)),
     )
     if rng.random() < 0.1:
         work.embargo = f"{rng.randint(2026, 2028)}1231"
@@ -268,7 +93,7 @@ def map_(f: WorkFactory, index: int) -> tuple[Work, str]:
             lambda _: pattern.format(a=d.choice(areas), y=year),
             ", feuille {}" if french else ", tờ {}",
         )
-        work = new(
+        work = new_work(
             index,
             "map",
             title,
@@ -276,7 +101,7 @@ def map_(f: WorkFactory, index: int) -> tuple[Work, str]:
             year=year,
             collection=v.OLD_MAPS,
             pages=rng.randint(2, 5),
-            rights=rng.choice((v.PUBLIC_DOMAIN_MARK, v.NO_COPYRIGHT_US)),
+            rights=rng.choice((terms.PUBLIC_DOMAIN_MARK, terms.NO_COPYRIGHT_US)),
         )
         if french:  # printed, so published; Hán and devised-title maps were drawn by hand
             work.publisher, work.place = d.choice(v.OLD_MAP_PUBLISHERS)
@@ -295,7 +120,7 @@ def map_(f: WorkFactory, index: int) -> tuple[Work, str]:
             return f"Bản đồ {what} {where}{dated}"
 
         title = f.distinct("map", year, "", draw, ", tờ {}")
-        work = new(index, "map", title, year=year)
+        work = new_work(index, "map", title, year=year)
         work.publisher, work.place = _map_publisher(d, year)
         subtitles = next((s for k, s in v.MAP_SUBTITLES.items() if k in title), ())
         if subtitles and d.random() < 0.3:
@@ -317,7 +142,7 @@ def manuscript(f: WorkFactory, index: int) -> tuple[Work, str]:
     rng = f.rng
     pattern, heading = rng.choice(v.MANUSCRIPT_PATTERNS)
     title = pattern.format(s=rng.choice(v.SURNAMES), v=rng.choice(v.VILLAGES))
-    work = new(
+    work = new_work(
         index,
         "manuscript",
         title,
@@ -325,7 +150,7 @@ def manuscript(f: WorkFactory, index: int) -> tuple[Work, str]:
         language=rng.choice(("chi", "chi", "vie")),
         collection=v.HAN_NOM,
         pages=rng.randint(3, 10),
-        rights=v.PUBLIC_DOMAIN_MARK,
+        rights=terms.PUBLIC_DOMAIN_MARK,
         subjects=[topic(heading, z="Hà Nội")],
         access="onsite" if rng.random() < 0.1 else "",
     )
@@ -336,7 +161,7 @@ def audiobook(f: WorkFactory, index: int) -> tuple[Work, str]:
     """A novel read aloud, chapter by chapter; a few for registered readers only."""
     rng = f.rng
     work = literature(f, index)
-    work.format, work.genre, work.rights = "audiobook", "Sách nói", v.IN_COPYRIGHT
+    work.format, work.genre, work.rights = "audiobook", "Sách nói", terms.IN_COPYRIGHT
     work.contributors = [person(rng.choice(v.NARRATORS), "người đọc")]
     work.year, work.publisher = rng.randint(2008, 2025), ""  # _finish draws a producer
     picked = sorted(rng.sample(range(len(v.CHAPTER_NAMES)), rng.randint(4, 8)))
@@ -367,7 +192,7 @@ def music(f: WorkFactory, index: int) -> tuple[Work, str]:
     year = rng.randint(1990, 2024)
     performer = f.vn_person("trình bày", 0)
     minutes = rng.randint(40, 75)
-    work = new(
+    work = new_work(
         index,
         "music",
         "",
@@ -427,7 +252,7 @@ def image(f: WorkFactory, index: int) -> tuple[Work, str]:
         return pattern.format(s=street if first else d.choice(sights), y=year)
 
     title = f.distinct("image", year, "", draw, ", số {}")
-    work = new(
+    work = new_work(
         index,
         "image",
         title,
@@ -438,9 +263,9 @@ def image(f: WorkFactory, index: int) -> tuple[Work, str]:
     if title.startswith("Bưu ảnh") and year < 1945:
         work.collection = v.OLD_POSTCARDS
     work.rights = (
-        rng.choice((v.NO_COPYRIGHT_US, v.PUBLIC_DOMAIN_MARK))
+        rng.choice((terms.NO_COPYRIGHT_US, terms.PUBLIC_DOMAIN_MARK))
         if year < 1945
-        else rng.choice((v.UNDETERMINED, v.IN_COPYRIGHT_UNKNOWN_HOLDER))
+        else rng.choice((terms.UNDETERMINED, terms.IN_COPYRIGHT_UNKNOWN_HOLDER))
     )
     if woodcut and year >= 1945:
         work.publisher = d.choice(v.WOODCUT_WORKSHOPS[school])
@@ -468,7 +293,7 @@ def video(f: WorkFactory, index: int) -> tuple[Work, str]:
             return pattern.format(t=name, p=where)
         return d.choice(v.DOCUMENTARY_PATTERNS).format(t=name, p=d.choice(v.HANOI_PLACES))
 
-    work = new(
+    work = new_work(
         index,
         "video",
         f.distinct("video", year, "", draw, ", phần {}"),
@@ -499,14 +324,14 @@ def archival(f: WorkFactory, index: int) -> tuple[Work, str]:
             p=d.choice(areas), s=d.choice(sights), y=start, z=end
         )
 
-    work = new(
+    work = new_work(
         index,
         "archival",
         f.distinct("archival", end, "", draw, ", tập {}"),
         year=end,
         corporate=rng.choice(v.ARCHIVE_BODIES),
         subjects=[topic("Hồ sơ lưu trữ", z="Hà Nội")],
-        rights=v.IN_COPYRIGHT,
+        rights=terms.IN_COPYRIGHT,
     )
     if rng.random() < 0.7:
         work.collection, work.access = v.RESTRICTED_ARCHIVE, "restricted"
@@ -514,9 +339,6 @@ def archival(f: WorkFactory, index: int) -> tuple[Work, str]:
 
 
 Builder = Callable[["WorkFactory", int], tuple[Work, str]]
-DOMAINS: dict[str, Callable[[WorkFactory, int], Work]] = {
-    "literature": literature, "hanoi": hanoi, "academic": academic,
-}  # fmt: skip
 BUILDERS: dict[str, Builder] = {
     "book": book, "periodical": periodical, "thesis": thesis, "map": map_,
     "manuscript": manuscript, "audiobook": audiobook, "music": music, "image": image,

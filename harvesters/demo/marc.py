@@ -4,19 +4,21 @@ Thư viện Hà Nội is a Koha: AACR2 (260, GMD in 245 $h), ISBD punctuation, i
 042/942/999 Koha fields. The university library is RDA (264, 336-338), often without
 ISBD punctuation, items in 852. Collections go in 773 $t; access restrictions in 506
 ($a note, $f term, $g embargo date); rights in 540 ($a text, $u URI); page scans and
-audio chapters in 856 40 with a relative $u and the page/chapter label in $3.
+audio chapters in 856 40 with a relative $u and the page/chapter label in $3. The
+copies (952/852) are `holdings`; the fast field builder is `marc_fields`.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from pymarc import Field, Indicators, Record, Subfield
+from pymarc import Field, Record
 
+from harvesters.demo import terms
 from harvesters.demo import vocab as v
 from harvesters.demo.audio import audio_links
+from harvesters.demo.holdings import cutter, holdings_852, holdings_952, item_type
+from harvesters.demo.marc_fields import data_field as _f
 from harvesters.demo.model import DemoRandom, Work, isbn_text
 from harvesters.demo.style import choose, marc_name
 
@@ -46,14 +48,6 @@ PARALLEL_TITLES = {
     "Hà Nội địa dư": "河內地輿",
     "Kim Vân Kiều tân truyện": "金雲翹新傳",
 }
-HANOI_BRANCHES = ("TVHN-BT", "TVHN-HD", "TVHN-TN")  # Bà Triệu, Hà Đông, Thiếu nhi
-HANOI_LOCATIONS = ("Kho mượn", "Phòng đọc tổng hợp", "Phòng đọc Thiếu nhi")
-HANOI_SPECIAL_LOCATIONS = {
-    "audiobook": "Phòng đa phương tiện", "music": "Phòng đa phương tiện",
-    "video": "Phòng đa phương tiện", "manuscript": "Kho sách quý hiếm",
-    "archival": "Kho lưu trữ", "map": "Kho bản đồ", "image": "Kho sách quý hiếm",
-    "periodical": "Phòng báo, tạp chí",
-}  # fmt: skip
 STATEMENT_ROLES = {
     "dịch": "{} dịch",
     "trình bày": "{} trình bày",
@@ -61,60 +55,13 @@ STATEMENT_ROLES = {
     "translator": "translated by {}",
     "réalisateur": "réalisé par {}",
 }
-VNU_BRANCHES = (
-    "Thư viện Khoa học Xã hội và Nhân văn",
-    "Thư viện Khoa học Tự nhiên",
-    "Thư viện Ngoại ngữ",
-    "Thư viện Trung tâm",
-)
-BARCODE_PREFIX = {"book": "VV", "thesis": "LA", "map": "BD", "periodical": "TC"}
-RARE = frozenset({"manuscript", "archival", "periodical", "image"})
-LOAN_DAYS = (14, 28)  # Koha loan periods: a copy read on loan is due back 2-4 weeks later
-UNBARCODED_BEFORE = 1995  # older books the university never barcoded (see _holdings_852)
-COPIES, COPY_WEIGHTS = (1, 2, 3, 4), (50, 80, 95, 100)  # most titles: one or two copies
-_FOLD = str.maketrans({"đ": "d", "Đ": "D"})
-_INDICATORS: dict[str, Indicators] = {}
 
 
-def _f(tag: str, ind: str, *pairs: tuple[str, str]) -> Field:
-    """A data field from "ab" indicators and (code, value) pairs; empty values are left out."""
-    indicators = _INDICATORS.get(ind) or _INDICATORS.setdefault(ind, Indicators(ind[0], ind[1]))
-    return _new_field(tag, indicators, [Subfield(c, val) for c, val in pairs if val])
-
-
-def _plain_field(tag: str, indicators: Indicators, subfields: list[Subfield]) -> Field:
-    return Field(tag, indicators, subfields)
-
-
-def _direct_field(tag: str, indicators: Indicators, subfields: list[Subfield]) -> Field:
-    """A Field without `Field.__init__`, which re-checks legacy inputs on every call.
-
-    Half the cost of a generated record is building its ~20 fields; skipping the checks
-    makes a million-record benchmark a third faster. `_pick_constructor` verifies at
-    import that the result is identical, and falls back to the plain constructor if a
-    pymarc release changes the class.
-    """
-    field = Field.__new__(Field)
-    field.tag, field.data, field.control_field = tag, None, False
-    field._indicators, field.subfields = indicators, subfields
-    return field
-
-
-def _pick_constructor() -> Callable[[str, Indicators, list[Subfield]], Field]:
-    args = ("245", Indicators("1", "4"), [Subfield("a", "The x"), Subfield("c", "Lê Lợi")])
-    try:
-        fast, plain = _direct_field(*args), _plain_field(*args)
-        same = fast.as_marc("utf-8") == plain.as_marc("utf-8") and str(fast) == str(plain)
-        return _direct_field if same and fast.indicator2 == "4" else _plain_field
-    except (AttributeError, TypeError):
-        return _plain_field
-
-
-_new_field = _pick_constructor()
-
-
-def build_marc(work: Work, library: str, local_id: str, stamp: datetime, rng: DemoRandom) -> Record:
-    """One library's MARC record for `work`; `rng` is that library's own stream."""
+def build_marc(
+    work: Work, library: str, local_id: str, stamp: datetime, rng: DemoRandom, today: date
+) -> Record:
+    """One library's MARC record for `work`, last edited at `stamp` (005), its copies'
+    loans as they stand on `today`; `rng` is that library's own stream."""
     rda, koha = library == v.VNU, library == v.HANOI
     isbd = choose(rng, work, library, "isbd") == "yes"
     form = choose(rng, work, library, "author")
@@ -149,11 +96,11 @@ def build_marc(work: Work, library: str, local_id: str, stamp: datetime, rng: De
     if work.series:
         fields.append(_f("830", " 0", ("a", work.series), ("v", work.volume)))
     if not koha:
-        fields += _holdings_852(work, rng)
+        fields += holdings_852(work, rng)
     fields += _links(work, local_id)
     if koha:
-        fields.append(_f("942", "  ", ("c", _item_type(work))))
-        fields += _holdings_952(work, local_id, stamp, rng)
+        fields.append(_f("942", "  ", ("c", item_type(work))))
+        fields += holdings_952(work, local_id, today, rng)
         fields.append(_f("999", "  ", ("c", local_id), ("d", local_id)))
     return Record(fields=fields, leader=leader)
 
@@ -207,30 +154,15 @@ def _numbers(work: Work, library: str, rng: DemoRandom) -> list[Field]:
     return out
 
 
-def _cutter(work: Work) -> str:
-    """A Vietnamese-library cutter: two letters of the main entry, one of the title."""
-    if not work.cutter:
-        work.cutter = _make_cutter(work)
-    return work.cutter
-
-
-def _make_cutter(work: Work) -> str:
-    head = work.authors[0].inverted if work.authors else work.corporate or work.title
-    letters = unicodedata.normalize("NFD", f"{head[:3]}|{work.title[:2]}".translate(_FOLD))
-    plain = "".join(c for c in letters if not unicodedata.combining(c)).upper()
-    first, _, title = plain.partition("|")
-    return f"{first[:2]}-{title[:1]}"
-
-
 def _classification(work: Work, koha: bool, rng: DemoRandom) -> list[Field]:
-    cutter = _cutter(work)
+    shelf_mark = cutter(work)
     out = []
     if not koha and rng.random() < 0.5:
-        out.append(_f("050", " 4", ("a", work.lcc), ("b", f"{cutter} {work.year}")))
+        out.append(_f("050", " 4", ("a", work.lcc), ("b", f"{shelf_mark} {work.year}")))
     if koha or rng.random() < 0.7:
         out.append(_f("082", "04", ("a", work.ddc), ("2", "23")))
     if koha:
-        out.append(_f("090", "  ", ("a", work.ddc), ("b", cutter)))
+        out.append(_f("090", "  ", ("a", work.ddc), ("b", shelf_mark)))
     return out
 
 
@@ -347,7 +279,7 @@ def _notes(work: Work, rda: bool) -> list[Field]:
     if work.chapters:
         out.append(_f("505", "0 ", ("a", contents_note(work.chapters))))
     if work.access:
-        note, term = v.ACCESS_NOTES[work.access]
+        note, term = terms.ACCESS_NOTES[work.access]
         out.append(_f("506", "1 ", ("a", note), ("f", term)))
     if work.embargo:
         until = f"{work.embargo[:4]}-{work.embargo[4:6]}-{work.embargo[6:]}"
@@ -356,7 +288,7 @@ def _notes(work: Work, rda: bool) -> list[Field]:
         )
     if work.summary:
         out.append(_f("520", "  ", ("a", work.summary)))
-    out.append(_f("540", "  ", ("a", v.RIGHTS_TEXT.get(work.rights, "")), ("u", work.rights)))
+    out.append(_f("540", "  ", ("a", terms.RIGHTS_TEXT.get(work.rights, "")), ("u", work.rights)))
     if work.format == "manuscript":
         out.append(_f("546", "  ", ("a", "Chữ Hán" if work.language == "chi" else "Chữ Nôm")))
     return out
@@ -386,102 +318,6 @@ def _access_points(work: Work, form: str, isbd: bool) -> list[Field]:
     return out
 
 
-def _statuses(work: Work, read: date, rng: DemoRandom) -> tuple[str, str, str, str]:
-    """Koha item status subfields ($7 not for loan, $q due, $4 damaged, $1 lost).
-
-    A copy on loan is due back a loan period after `read`, the day its status was read
-    (the record's datestamp: Koha stamps the record when a copy is checked out).
-    """
-    if work.format in RARE or work.collection:
-        return "1", "", "", ""
-    roll = rng.random()
-    if roll < 0.6:
-        return "0", "", "", ""
-    if roll < 0.85:
-        return "0", (read + timedelta(days=_loan_days(rng.randint(0, 60)))).isoformat(), "", ""
-    if roll < 0.93:
-        return "1", "", "", ""
-    if roll < 0.97:
-        return "0", "", "1", ""
-    return "0", "", "", "1"
-
-
-def _loan_days(draw: int) -> int:
-    """A loan period in LOAN_DAYS from a draw of 0-60 (the draw the generator has always
-    made here, so every later random choice, and the rest of the demo, stays the same)."""
-    low, high = LOAN_DAYS
-    return low + draw * (high - low) // 60
-
-
-def _holdings_952(work: Work, local_id: str, stamp: datetime, rng: DemoRandom) -> list[Field]:
-    """Koha items: $a home, $b holding branch, $c location, $o call number, $p barcode,
-    $t copy number."""
-    copies = 1 if work.format in RARE else rng.weighted(COPIES, COPY_WEIGHTS)
-    call_number = f"{work.ddc} {_cutter(work)}"
-    out = []
-    for copy in range(1, copies + 1):
-        home = rng.choice(HANOI_BRANCHES)
-        held = home if rng.random() < 0.9 else rng.choice(HANOI_BRANCHES)
-        location = HANOI_SPECIAL_LOCATIONS.get(work.format) or rng.choice(HANOI_LOCATIONS)
-        not_for_loan, due, damaged, lost = _statuses(work, stamp.date(), rng)
-        accessioned = f"{max(work.year, 2005)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        out.append(
-            _f(
-                "952",
-                "  ",
-                ("a", home),
-                ("b", held),
-                ("c", location),
-                ("d", accessioned),
-                ("o", call_number),
-                ("p", f"HN{local_id}{copy:02d}"),
-                ("t", str(copy)),
-                ("y", _item_type(work)),
-                ("7", not_for_loan),
-                ("q", due),
-                ("4", damaged),
-                ("1", lost),
-            )
-        )
-    return out
-
-
-def _holdings_852(work: Work, rng: DemoRandom) -> list[Field]:
-    """MARC holdings: $a institution, $b branch, $c shelving, $h class, $i item, $p barcode.
-
-    Books published before UNBARCODED_BEFORE with several copies were never barcoded:
-    their copies stand together in one branch's closed stacks and read exactly alike, so
-    the record page shows them as one row of "2 copies" (as a retro-converted catalogue
-    does). The random draws are made all the same, so the rest of the demo is unchanged.
-    """
-    copies = 1 if work.format in RARE else rng.weighted(COPIES[:3], COPY_WEIGHTS[:3])
-    prefix = BARCODE_PREFIX.get(work.format, "AV")
-    initial = _cutter(work).replace("-", "")
-    unbarcoded = copies > 1 and work.format == "book" and work.year < UNBARCODED_BEFORE
-    out = []
-    first: tuple[str, str] | None = None
-    for copy in range(1, copies + 1):
-        shelf = "Kho luận án" if work.format == "thesis" else rng.choice(("Kho mở", "Kho đóng"))
-        branch = rng.choice(VNU_BRANCHES)
-        if unbarcoded:
-            first = first or (branch, "Kho đóng")
-            branch, shelf = first
-        out.append(
-            _f(
-                "852",
-                "  ",
-                ("a", "VNU"),
-                ("b", branch),
-                ("c", shelf),
-                ("h", work.ddc[:7]),
-                ("i", f"{initial}{work.year % 100:02d}"),
-                ("p", "" if unbarcoded else f"{prefix}.{work.index:07d}{copy}"),
-                ("z", "Chỉ đọc tại chỗ" if shelf != "Kho mở" else ""),
-            )
-        )
-    return out
-
-
 def scan_paths(work: Work, local_id: str) -> list[tuple[str, str, str]]:
     """(relative path, label, mime type) of each page image and audio chapter."""
     out = []
@@ -506,15 +342,3 @@ def _links(work: Work, local_id: str) -> list[Field]:
     if work.external_url:
         out.append(_f("856", "41", ("u", work.external_url), ("y", "Xem toàn văn")))
     return out
-
-
-def _item_type(work: Work) -> str:
-    return {
-        "book": "SACH",
-        "periodical": "BAO-TC",
-        "map": "BAN-DO",
-        "audiobook": "SACH-NOI",
-        "manuscript": "HAN-NOM",
-        "thesis": "LUAN-AN",
-        "archival": "HO-SO",
-    }.get(work.format, "AV")

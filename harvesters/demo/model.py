@@ -142,6 +142,11 @@ class Work:
         return f"{self.title} : {self.subtitle}" if self.subtitle else self.title
 
 
+def new_work(index: int, fmt: str, title: str, **kwargs: object) -> Work:
+    """A Work with its id derived from its index."""
+    return Work(index=index, work_id=f"w{index:06d}", format=fmt, title=title, **kwargs)
+
+
 # --- standard numbers ----------------------------------------------------------------------
 
 

@@ -12,21 +12,23 @@ from dataclasses import dataclass
 
 from harvesters.demo import audio
 from harvesters.demo.model import Subject, about, place, topic
-from harvesters.demo.vocab import (
+from harvesters.demo.terms import (
     CC_BY,
     CC_BY_NC_SA,
-    HAN_NOM,
-    HANOI,
     IN_COPYRIGHT,
-    NATIONAL,
     NO_COPYRIGHT_OTHER,
     NO_COPYRIGHT_US,
+    PUBLIC_DOMAIN_MARK,
+    UNDETERMINED,
+)
+from harvesters.demo.vocab import (
+    HAN_NOM,
+    HANOI,
+    NATIONAL,
     OLD_MAPS,
     OLD_POSTCARDS,
-    PUBLIC_DOMAIN_MARK,
     REGISTERED_AUDIO,
     RESTRICTED_ARCHIVE,
-    UNDETERMINED,
     VNU,
 )
 

@@ -22,6 +22,7 @@ import unicodedata
 from collections import deque
 from collections.abc import Callable, Iterator
 
+from harvesters.demo import terms
 from harvesters.demo import vocab as v
 from harvesters.demo.kinds import BUILDERS
 from harvesters.demo.model import (
@@ -128,7 +129,7 @@ class WorkFactory:
                 self.recent_titles.append(work.title)
             if work.format in DISTINCT_FORMATS:
                 self.claim(work.format, work.title, _main_entry(work), work.year)
-            if index < len(SPECS) and work.authors:  # for `kinds.reprint`
+            if index < len(SPECS) and work.authors:  # for `books.reprint`
                 self.claim("edition", work.title, work.authors[0].name, work.year)
             yield work
 
@@ -283,7 +284,7 @@ class WorkFactory:
             donor = rng.choice(self.recent_isbns) if borrowed else work.isbn
             work.bad_isbn[rng.choice(work.holders)] = donor
         if work.format == "book" and not work.pages:
-            public = work.rights in (v.PUBLIC_DOMAIN_MARK, v.NO_COPYRIGHT_OTHER, v.NO_COPYRIGHT_US)
+            public = work.rights in terms.OUT_OF_COPYRIGHT
             if (public and rng.random() < 0.5) or rng.random() < 0.03:
                 work.pages = rng.randint(3, 12)
 
@@ -291,11 +292,11 @@ class WorkFactory:
         deaths = [death_year(p.dates) for p in work.authors]
         dead_long = bool(deaths) and all(d is not None and d < 1975 for d in deaths)
         if work.year < 1930 or dead_long:
-            return self.rng.choice((v.PUBLIC_DOMAIN_MARK, v.NO_COPYRIGHT_OTHER, v.NO_COPYRIGHT_US))
+            return self.rng.choice(terms.OUT_OF_COPYRIGHT)
         roll = self.rng.random()
         if roll < 0.85:
-            return v.IN_COPYRIGHT
-        return (v.CC_BY_NC_SA, v.UNDETERMINED, v.IN_COPYRIGHT_UNKNOWN_HOLDER)[int(roll * 20) % 3]
+            return terms.IN_COPYRIGHT
+        return terms.OTHER_RIGHTS[int(roll * 20) % 3]
 
     def _extent(self, work: Work) -> str:
         rng, fmt = self.rng, work.format
