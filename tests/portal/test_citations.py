@@ -8,19 +8,18 @@ import re
 import pytest
 
 from catalogue import Record
-from portal import citations
-from portal.citations import (
+from portal import citation_parts, citation_styles, citations
+from portal.citation_exports import (
     bibtex_escape,
     bibtex_key,
     csl_name,
-    format_citation,
-    json_for_script,
     to_bibtex,
     to_csl_item,
     to_csl_json,
-    to_json_ld,
     to_ris,
 )
+from portal.citation_styles import format_citation
+from portal.citations import json_for_script, to_json_ld
 
 URL = "https://thuvien.example/record/hanoi-library:hn-001"
 
@@ -301,12 +300,12 @@ def test_json_for_script_cannot_break_out():
 
 
 def test_full_title_and_reading_name():
-    assert citations.full_title(kieu(title="Truyện Kiều :", subtitle="bản Nôm /")) == (
+    assert citation_parts.full_title(kieu(title="Truyện Kiều :", subtitle="bản Nôm /")) == (
         "Truyện Kiều: bản Nôm"
     )
-    assert citations.reading_name("Nguyễn, Du") == "Nguyễn Du"
-    assert citations.reading_name("Hugo, Victor, 1802-1885") == "Hugo, Victor"
-    assert citations.reading_name("Nguyễn Du, 1766-1820") == "Nguyễn Du"
+    assert citation_parts.reading_name("Nguyễn, Du") == "Nguyễn Du"
+    assert citation_parts.reading_name("Hugo, Victor, 1802-1885") == "Hugo, Victor"
+    assert citation_parts.reading_name("Nguyễn Du, 1766-1820") == "Nguyễn Du"
 
 
 # --- APA 7, Chicago author-date, MLA 9 -----------------------------------------------------
@@ -352,57 +351,57 @@ def map_1873() -> Record:
 
 
 def test_apa_keeps_vietnamese_names_whole_and_abbreviates_western_given_names():
-    assert str(citations.apa_citation(kieu())) == (
+    assert str(citation_styles.apa_citation(kieu())) == (
         "Nguyễn Du. (2015). <i>Truyện Kiều</i> (Tái bản lần thứ 3). Nhà xuất bản Văn học."
     )
-    assert str(citations.apa_citation(hugo())) == (
+    assert str(citation_styles.apa_citation(hugo())) == (
         "Hugo, V. (1995). <i>Les Misérables</i>. Gallimard."
     )
-    assert str(citations.apa_citation(english())) == (
+    assert str(citation_styles.apa_citation(english())) == (
         "Nguyễn Du, &amp; Huỳnh Sanh Thông. (1983). <i>The Tale of Kieu: a bilingual "
         "edition</i>. Yale University Press."
     )
     three = hugo(authors=["Hugo, Victor", "Doe, Jane Ann", "Roe, Jean-Paul"])
-    assert str(citations.apa_citation(three)).startswith(
+    assert str(citation_styles.apa_citation(three)).startswith(
         "Hugo, V., Doe, J. A., &amp; Roe, J.-P. (1995)."
     )
 
 
 def test_chicago_inverts_only_the_first_western_name():
-    assert str(citations.chicago_citation(kieu())) == (
+    assert str(citation_styles.chicago_citation(kieu())) == (
         "Nguyễn Du. 2015. <i>Truyện Kiều</i>. Tái bản lần thứ 3. Hà Nội: Nhà xuất bản Văn học."
     )
-    assert str(citations.chicago_citation(hugo(authors=["Hugo, Victor", "Doe, Jane"]))) == (
+    assert str(citation_styles.chicago_citation(hugo(authors=["Hugo, Victor", "Doe, Jane"]))) == (
         "Hugo, Victor, and Jane Doe. 1995. <i>Les Misérables</i>. Paris: Gallimard."
     )
-    assert str(citations.chicago_citation(english())).startswith(
+    assert str(citation_styles.chicago_citation(english())).startswith(
         "Nguyễn Du, and Huỳnh Sanh Thông. 1983. <i>The Tale of Kieu: a bilingual edition</i>."
     )
 
 
 def test_mla_lists_two_authors_and_uses_et_al_for_three():
-    assert str(citations.mla_citation(kieu())) == (
+    assert str(citation_styles.mla_citation(kieu())) == (
         "Nguyễn Du. <i>Truyện Kiều</i>. Tái bản lần thứ 3, Nhà xuất bản Văn học, 2015."
     )
-    assert str(citations.mla_citation(hugo())) == (
+    assert str(citation_styles.mla_citation(hugo())) == (
         "Hugo, Victor. <i>Les Misérables</i>. Gallimard, 1995."
     )
-    assert str(citations.mla_citation(english())).startswith(
+    assert str(citation_styles.mla_citation(english())).startswith(
         "Nguyễn Du, and Huỳnh Sanh Thông. <i>The Tale of Kieu: a bilingual edition</i>."
     )
     three = hugo(authors=["Hugo, Victor", "Doe, Jane", "Roe, Richard"])
-    assert str(citations.mla_citation(three)).startswith("Hugo, Victor, et al. <i>")
+    assert str(citation_styles.mla_citation(three)).startswith("Hugo, Victor, et al. <i>")
 
 
 def test_authorless_works_start_with_the_title_not_the_year():
     work = map_1873()
-    assert str(citations.apa_citation(work)) == (
+    assert str(citation_styles.apa_citation(work)) == (
         "<i>Bản đồ thành Hà Nội năm 1873</i>. (1873). Sở Địa chính."
     )
-    assert str(citations.chicago_citation(work)) == (
+    assert str(citation_styles.chicago_citation(work)) == (
         "<i>Bản đồ thành Hà Nội năm 1873</i>. 1873. Hà Nội: Sở Địa chính."
     )
-    assert str(citations.mla_citation(work)) == (
+    assert str(citation_styles.mla_citation(work)) == (
         "<i>Bản đồ thành Hà Nội năm 1873</i>. Sở Địa chính, 1873."
     )
     assert str(format_citation(work)) == (
@@ -411,11 +410,15 @@ def test_authorless_works_start_with_the_title_not_the_year():
 
 
 def test_no_year_is_n_d_and_markup_in_data_is_escaped():
-    assert str(citations.apa_citation(bare())) == "<i>Ca dao</i>. (n.d.)."
-    assert str(citations.chicago_citation(bare())) == "<i>Ca dao</i>. n.d."
-    assert str(citations.mla_citation(bare())) == "<i>Ca dao</i>."
+    assert str(citation_styles.apa_citation(bare())) == "<i>Ca dao</i>. (n.d.)."
+    assert str(citation_styles.chicago_citation(bare())) == "<i>Ca dao</i>. n.d."
+    assert str(citation_styles.mla_citation(bare())) == "<i>Ca dao</i>."
     hostile = kieu(title="<b>x</b>", authors=["<script>"], publisher="A & B")
-    for style in (citations.apa_citation, citations.chicago_citation, citations.mla_citation):
+    for style in (
+        citation_styles.apa_citation,
+        citation_styles.chicago_citation,
+        citation_styles.mla_citation,
+    ):
         text = str(style(hostile))
         assert "<b>" not in text and "<script>" not in text and "A &amp; B" in text
 
@@ -438,7 +441,7 @@ def test_no_year_is_n_d_and_markup_in_data_is_escaped():
     ],
 )
 def test_cited_names(heading, languages, expected):
-    name = citations.cited_name(heading, languages)
+    name = citation_parts.cited_name(heading, languages)
     assert (name.inverted, name.with_initials, name.sortable) == expected
 
 
