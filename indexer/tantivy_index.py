@@ -6,73 +6,52 @@ work its text, its holdings or its facet values. Collapsing reads only the numer
 `work_num` fast field per matching record (no stored documents), over-fetching until
 the page is full.
 
-The total and the facet counts are works too, and all of them come from one
-aggregation pass (`_tally`). Up to FACET_EXACT_LIMIT matching records every count is
-exact. Beyond, they are counted on a sample of works: `work_num` is a hash of the work
-key and `sample` its top byte, so the works of the first k `sample` values are a
-uniform random sample of a fraction f = k/256 of works, each with all its records; a
-count in the sample divided by f estimates the count in the result. The sample is
-sized to about SAMPLE_RECORDS records, so counting costs about the same however broad
-the query. An estimated total is
-flagged by `SearchResult.total_exact` = False; up to SAMPLE_RECORDS the total is exact
-and facet counts are HyperLogLog estimates, which are exact in practice at that size.
+The total and the facet counts are works too, counted while the page's hits are read
+(`indexer.tantivy_counts`: exact up to a thousand matching records, else on a uniform
+sample of works).
 
-Results are cached per index version (`_Kept`): the home page, browse pages and
-popular queries are asked again and again, and any commit starts a fresh cache.
+Results are cached per index version (`indexer.result_cache`): the home page, browse
+pages and popular queries are asked again and again, and any commit starts a fresh cache.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
-import pickle
 import shutil
 import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import tantivy
 
-from indexer.protocol import ALL_OF_FACETS, FacetCount, Hit, SearchQuery, SearchResult
+from indexer.protocol import SearchQuery, SearchResult
 from indexer.query import (
     MatchAll,
-    Node,
     fuzzy,
-    highlight_terms,
     parse,
     positive_words,
 )
+from indexer.result_cache import Flights, Kept, cache_key, counts_key, handed_out
 from indexer.shared_results import SharedResults
-from indexer.spelling import best_correction, rewrite
 from indexer.suggestions import Suggestion, rank_suggestions
-from indexer.tantivy_query import Clause, Must, QueryBuilder, Should, restrict
+from indexer.tantivy_counts import Counts, FacetCounter
+from indexer.tantivy_hits import page_hits
+from indexer.tantivy_query import Clause, QueryBuilder, restrict
 from indexer.tantivy_schema import (
-    FACET_FIELDS,
-    SAMPLES,
     SCHEMA_VERSION,
     analyzers,
     build_schema,
     to_tantivy,
 )
+from indexer.tantivy_spelling import did_you_mean
 from indexer.text import (
-    byte_spans_to_chars,
-    fold,
     folded_words,
-    highlight_html,
-    mark_words,
-    words,
 )
 
-FACET_EXACT_LIMIT = 1_000  # matching records up to which every count is exact
-SAMPLE_RECORDS = 10_000  # past this many matching records, counts come from a sample
 WRITER_THREADS = 1  # tantivy indexing threads: 2 used 45 % more memory for no speed (2 cores)
-SHARE_VALUES = 2_000  # per facet, the values whose share of the index is kept
-MIN_SAMPLE_WORKS = 200  # fewer sampled works than this: sample more (few, big works)
 COUNT_THREADS = 4  # threads counting totals and facets while searches rank their hits
 CACHE_SIZE = 2_048  # searches remembered per index version
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer works than this match
@@ -83,9 +62,6 @@ _SORTS = {
     "title": ("title_sort", tantivy.Order.Asc),
 }
 _MARKER = "thuvien-index.json"
-
-
-Counts = tuple[int, dict[str, list[FacetCount]], bool]  # (works, facets, total exact)
 
 
 class IndexSchemaError(RuntimeError):
@@ -111,13 +87,13 @@ class TantivyIndex:
         for name, analyzer in self._analyzers.items():
             self._index.register_tokenizer(name, analyzer)
         self._builder = QueryBuilder(self.schema, self._analyzers)
+        self._counter = FacetCounter(self.schema, self._builder)
         self._commits = 0  # this process's commits: part of the index version
         self._version: tuple = ()
-        self._cache = _Kept(cache_size)  # search results
-        self._counted = _Kept(cache_size)
-        self._flights = _Flights()
+        self._cache = Kept(cache_size)  # search results
+        self._counted = Kept(cache_size)  # their totals and facets
+        self._flights = Flights()
         self._shared: SharedResults | None = None  # other processes' results (share_results)
-        self._shares: _Shares | None = None
         self._executor: ThreadPoolExecutor | None = None
         self._executor_pid = 0
 
@@ -213,13 +189,13 @@ class TantivyIndex:
         searcher, version = self._current()
         if self._cache.size <= 0:
             return self._search(searcher, version, query)
-        key = _cache_key(query)
+        key = cache_key(query)
         cached = self._cache.get(version, key)
         if cached is not None:
             return cached
         flight, first = self._flights.join((version, key))
         if not first:
-            return _handed_out(flight.result())
+            return handed_out(flight.result())
         try:
             result = self._answer(searcher, version, key, query)
             self._cache.put(version, key, result)
@@ -229,7 +205,7 @@ class TantivyIndex:
             raise
         finally:
             self._flights.land((version, key))
-        return _handed_out(result)
+        return handed_out(result)
 
     def share_results(self, folder: Path) -> None:
         """Share search results with the other worker processes of this server through
@@ -303,7 +279,7 @@ class TantivyIndex:
                     )
 
         order, known, seen = self._collapse(searcher, full, records, query, first)
-        hits = self._hits(searcher, order, user_query, tree, query)
+        hits = page_hits(searcher, self._builder, order, user_query, tree, query)
         total, facets, exact = counting.result()
         if known is not None:
             total, exact = known, True
@@ -311,7 +287,9 @@ class TantivyIndex:
             total = max(total, seen)
         suggestion = None
         if (fuzzy_used or total < SUGGEST_BELOW) and not isinstance(tree, MatchAll):
-            suggestion = self._did_you_mean(searcher, tree, query, filters, records, fuzzy_used)
+            suggestion = did_you_mean(
+                searcher, self._builder, tree, query, filters, records, fuzzy_used
+            )
         return SearchResult(
             hits=hits,
             total=total,
@@ -337,7 +315,7 @@ class TantivyIndex:
         """The total and facets of `records` matching records, counted in a pool thread,
         or already known: they do not depend on the page, its size or the sort, so
         paging through a result or sorting it again costs only the ranking."""
-        key = (*_counts_key(query), fuzzy)
+        key = (*counts_key(query), fuzzy)
         known = self._counted.get(version, key)
         if known is None:
             return self._pool().submit(
@@ -356,7 +334,7 @@ class TantivyIndex:
         records: int,
         query: SearchQuery,
     ) -> Counts:
-        counts = self._counts(searcher, matching, filters, records, query)
+        counts = self._counter.counts(searcher, slot[0], matching, filters, records, query)
         if self._counted.size > 0:
             self._counted.put(*slot, counts)
         return counts
@@ -368,21 +346,6 @@ class TantivyIndex:
             self._executor = ThreadPoolExecutor(COUNT_THREADS, thread_name_prefix="tally")
             self._executor_pid = os.getpid()
         return self._executor
-
-    def _counts(
-        self,
-        searcher: tantivy.Searcher,
-        matching: tantivy.Query,
-        filters: list[Clause],
-        records: int,
-        query: SearchQuery,
-    ) -> Counts:
-        """(works, facets, whether the total is exact) for the match-only user query,
-        which `records` records match."""
-        full = restrict(matching, filters)
-        total, facets, exact = self._tally(searcher, full, query, records)
-        facets.update(self._own_filter_free(searcher, matching, query, records))
-        return total, facets, exact
 
     def _first(
         self, searcher: tantivy.Searcher, full: tantivy.Query, query: SearchQuery
@@ -428,215 +391,7 @@ class TantivyIndex:
         ordered = [(num, score, address) for num, (score, address) in firsts.items()]
         return ordered[query.offset : need], known, len(firsts)
 
-    def _hits(
-        self,
-        searcher: tantivy.Searcher,
-        order: list[tuple[int, float | None, tantivy.DocAddress]],
-        user_query: tantivy.Query,
-        tree: Node,
-        query: SearchQuery,
-    ) -> list[Hit]:
-        if not order:
-            return []
-        nums = [num for num, _score, _address in order]
-        # The page's works' posting lists, a few records each: a union of them is read in
-        # place, where a term set would first mark them in a bitset of the whole index.
-        members = tantivy.Query.boolean_query(
-            [(Should, tantivy.Query.term_query(self.schema, "work_num", num)) for num in nums]
-        )
-        visible = restrict(members, self._builder.visibility_clauses(query.visibility))
-        by_work: dict[int, list[dict[str, Any]]] = {num: [] for num in nums}
-        found = searcher.search(visible, min(len(nums) * 200, 10_000), count=False)
-        addresses = [address for _score, address in found.hits]
-        for address, num in zip(
-            addresses, searcher.fast_field_values("work_num", addresses), strict=True
-        ):
-            by_work.setdefault(num, []).append(_stored(searcher.doc(address)))
-
-        snippets = None
-        if not isinstance(tree, MatchAll):
-            snippets = tantivy.SnippetGenerator.create(searcher, user_query, self.schema, "body")
-            snippets.set_max_num_chars(240)
-        terms, prefixes = highlight_terms(tree)
-        hits = []
-        for num, score, address in order:
-            best_doc = searcher.doc(address)
-            best = _stored(best_doc)
-            group = by_work.get(num) or [best]
-            group.sort(key=lambda s: (s["fields"]["id"] != best["fields"]["id"], s["fields"]["id"]))
-            holdings = [h for s in group for h in s["holdings"]]
-            libraries = list(dict.fromkeys(h["library"] for h in holdings if h.get("library")))
-            if not libraries:
-                libraries = list(dict.fromkeys(v for s in group for v in s["fields"]["library"]))
-            highlights = {}
-            title = best["fields"].get("title") or ""
-            if terms or prefixes:
-                marked = mark_words(title, terms, prefixes)
-                if "<mark>" in marked:
-                    highlights["title"] = marked
-            if snippets is not None:
-                snippet = snippets.snippet_from_doc(best_doc)
-                text = snippet.fragment()
-                spans = [(r.start, r.end) for r in snippet.highlighted()]
-                if text and spans:
-                    highlights["body"] = highlight_html(text, byte_spans_to_chars(text, spans))
-            hits.append(
-                Hit(
-                    work_key=best["fields"]["work_key"],
-                    id=best["fields"]["id"],
-                    record_ids=[s["fields"]["id"] for s in group],
-                    fields=best["fields"],
-                    holdings=holdings,
-                    libraries=libraries,
-                    snippet=highlights.get("body", ""),
-                    highlights=highlights,
-                    score=score,
-                )
-            )
-        return hits
-
-    def _tally(
-        self,
-        searcher: tantivy.Searcher,
-        full: tantivy.Query,
-        query: SearchQuery,
-        records: int,
-        counted: bool = True,
-    ) -> tuple[int, dict[str, list[FacetCount]], bool]:
-        """(works in the result, top facet values by works, whether the total is exact).
-
-        `records` is the number of matching records, or only an estimate when not
-        `counted` (then nothing is sized by it exactly).
-
-        One aggregation: distinct work numbers overall and per facet value, exactly up
-        to FACET_EXACT_LIMIT records, else with HyperLogLog on a sample of works (see
-        the module docstring). A sample that caught too few works (a result of a few
-        works with very many records each) is taken again, larger.
-        """
-        if records == 0:
-            return 0, {name: [] for name in query.facets}, True
-        exact = counted and records <= FACET_EXACT_LIMIT
-        fraction = min(1.0, math.ceil(SAMPLES * SAMPLE_RECORDS / records) / SAMPLES)
-        while True:
-            found = self._aggregate(searcher, full, query, records, exact, fraction, counted)
-            if fraction >= 1.0 or _works(found["works"]) >= MIN_SAMPLE_WORKS:
-                break
-            fraction = min(1.0, fraction * 8)  # stays a multiple of 1/SAMPLES
-        works = round(_works(found["works"]) / fraction)
-        total = min(records, works) if counted else works
-        total_exact = fraction >= 1.0 and "buckets" in found["works"]
-        facets = {}
-        for name in query.facets:
-            counts = [
-                (b["key"], min(total, round(_works(b["w"]) / fraction)))
-                for b in found[name]["buckets"]
-            ]
-            facets[name] = _top(counts, query.facet_limit)
-        return total, facets, total_exact
-
-    def _own_filter_free(
-        self,
-        searcher: tantivy.Searcher,
-        user_query: tantivy.Query,
-        query: SearchQuery,
-        records: int,
-    ) -> dict[str, list[FacetCount]]:
-        """Facets the search is filtered on, counted without their own filter.
-
-        Values within one facet are OR-ed, so a reader who picked one library must still
-        see the others (with what picking them would add) to pick a second: what Solr
-        does with a tagged filter excluded from its facet. Without the filter the result
-        is larger by about the inverse of the filter's share of the index (`_Shares`),
-        which sizes the sample without counting the larger result first.
-        """
-        out = {}
-        for name in query.facets:
-            if name not in query.filters or name in ALL_OF_FACETS:
-                continue
-            others = {key: values for key, values in query.filters.items() if key != name}
-            broader = restrict(user_query, self._builder.filters(others, query.visibility))
-            share = self._shares_for(searcher).share(name, query.filters[name])
-            estimate = min(searcher.num_docs, round(records / share)) if share else 0
-            counted = estimate <= 4 * FACET_EXACT_LIMIT  # small: count it exactly
-            if counted:
-                estimate = _count(searcher, broader)
-            one = replace(query, facets=[name])
-            _total, facets, _exact = self._tally(searcher, broader, one, estimate, counted)
-            out[name] = facets[name]
-        return out
-
-    def _shares_for(self, searcher: tantivy.Searcher) -> _Shares:
-        shares = self._shares
-        if shares is None or shares.version != self._version:
-            shares = self._shares = _Shares.compute(searcher, self._version)
-        return shares
-
-    def _aggregate(
-        self,
-        searcher: tantivy.Searcher,
-        full: tantivy.Query,
-        query: SearchQuery,
-        records: int,
-        exact: bool,
-        fraction: float,
-        counted: bool,
-    ) -> dict[str, Any]:
-        distinct = {"terms": {"field": "work_num", "size": records}}
-        estimate = {"cardinality": {"field": "work_num"}}
-        size = query.facet_limit * 2 + 10
-        aggs: dict[str, Any] = {
-            name: {
-                "terms": {"field": FACET_FIELDS[name], "size": size},
-                "aggs": {"w": distinct if exact else estimate},
-            }
-            for name in query.facets
-        }
-        aggs["works"] = distinct if fraction >= 1.0 and counted else estimate
-        target = full
-        if fraction < 1.0:
-            # Posting lists, not a range over the fast field: they lead the intersection.
-            samples = list(range(round(fraction * SAMPLES)))
-            sample = tantivy.Query.term_set_query(self.schema, "sample", samples)
-            target = restrict(full, [(Must, tantivy.Query.const_score_query(sample, 0.0))])
-        try:
-            return searcher.aggregate(target, aggs)
-        except ValueError:  # past tantivy's bucket limit: estimate instead
-            for agg in aggs.values():
-                if "aggs" in agg:
-                    agg["aggs"]["w"] = estimate
-            if "works" in aggs:
-                aggs["works"] = estimate
-            return searcher.aggregate(target, aggs)
-
-    # --- spelling and autocomplete -----------------------------------------------------
-
-    def _did_you_mean(
-        self,
-        searcher: tantivy.Searcher,
-        tree: Node,
-        query: SearchQuery,
-        filters: list[Clause],
-        records: int,
-        fuzzy_used: bool,
-    ) -> str | None:
-        visible = self._builder.visible(query.visibility)
-        corrections: dict[str, str] = {}
-        for term in positive_words(tree):
-            for part in words(term.text):
-                folded = fold(part)
-                if len(folded) < 3 or folded.isdigit() or _known(searcher, folded, visible):
-                    continue
-                correction = best_correction(part, _candidates(searcher, folded, visible))
-                if correction:
-                    corrections[part] = correction
-        if not corrections:
-            return None
-        suggestion = rewrite(query.q, corrections)
-        corrected = self._builder.build(parse(suggestion), scored=False)
-        if corrected is None:
-            return None
-        better = _count(searcher, restrict(corrected, filters))
-        return suggestion if better > (0 if fuzzy_used else records) else None
+    # --- autocomplete -------------------------------------------------------------------
 
     def suggest(
         self, prefix: str, limit: int = 10, *, visibility: Sequence[str] = ("public",)
@@ -651,172 +406,3 @@ class TantivyIndex:
         visible = self._builder.visible(visibility)
         terms = searcher.terms_with_prefix("suggest", key, filter_query=visible, limit=2000)
         return rank_suggestions(terms, limit)
-
-
-def _count(searcher: tantivy.Searcher, query: tantivy.Query) -> int:
-    """Matching records, without scoring them (an aggregation, not a ranked search)."""
-    found = searcher.aggregate(query, {"n": {"value_count": {"field": "work_num"}}})
-    return int(found["n"]["value"] or 0)
-
-
-def _top(buckets: list[tuple[Any, int]], limit: int) -> list[FacetCount]:
-    counts = [FacetCount(_facet_value(key), count) for key, count in buckets if count > 0]
-    counts.sort(key=lambda fc: (-fc.count, fc.value))
-    return counts[:limit]
-
-
-class _Shares:
-    """Each facet value's share of the index's records, for one index version: one
-    aggregation over every document the first time a filtered search needs it.
-
-    Values past the SHARE_VALUES most frequent count as the rarest one kept."""
-
-    def __init__(self, version: tuple, docs: int, counts: dict[str, dict[str, int]]) -> None:
-        self.version = version
-        self.docs = docs
-        self.counts = counts
-
-    @classmethod
-    def compute(cls, searcher: tantivy.Searcher, version: tuple) -> _Shares:
-        docs = searcher.num_docs
-        if docs == 0:
-            return cls(version, 0, {})
-        aggs = {
-            name: {"terms": {"field": field, "size": SHARE_VALUES}}
-            for name, field in FACET_FIELDS.items()
-        }
-        found = searcher.aggregate(tantivy.Query.all_query(), aggs)
-        counts = {
-            name: {_facet_value(b["key"]): int(b["doc_count"]) for b in found[name]["buckets"]}
-            for name in FACET_FIELDS
-        }
-        return cls(version, docs, counts)
-
-    def share(self, facet: str, values: Sequence[str]) -> float:
-        """The share of records holding any of `values` (0 when the index is empty)."""
-        if not self.docs:
-            return 0.0
-        known = self.counts.get(facet, {})
-        rarest = min(known.values(), default=1)
-        held = sum(known.get(str(v), rarest) for v in values)
-        return min(1.0, max(held, 1) / self.docs)
-
-
-class _Kept:
-    """A small LRU per index version: any commit empties it.
-
-    Values are kept pickled. A cached result is hundreds of small objects (hits, their
-    fields, facet counts), and a process holding two thousand of them made each full
-    garbage collection walk a million objects: pauses of 200 ms and more, every request
-    in the process stopped. Bytes are not tracked by the collector; a value costs
-    about 0.2 ms to keep and 0.2 ms to take back, and each taker gets its own copy.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.version: tuple = ()
-        self.entries: OrderedDict[tuple, bytes] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, version: tuple, key: tuple) -> Any:
-        with self.lock:
-            if version != self.version:
-                return None
-            kept = self.entries.get(key)
-            if kept is None:
-                return None
-            self.entries.move_to_end(key)
-        return pickle.loads(kept)  # noqa: S301 — bytes this object pickled itself
-
-    def put(self, version: tuple, key: tuple, value: Any) -> None:
-        kept = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        with self.lock:
-            if version != self.version:
-                self.entries.clear()
-                self.version = version
-            self.entries[key] = kept
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-
-class _Flights:
-    """Searches being answered now, each with the Future its later askers wait on."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.flying: dict[tuple, Future[SearchResult]] = {}
-        self.pid = os.getpid()
-
-    def join(self, key: tuple) -> tuple[Future[SearchResult], bool]:
-        """The search's Future, and whether this caller is the first (who answers it)."""
-        if self.pid != os.getpid():  # a forked worker: its parent's flights never land here
-            self.lock, self.flying, self.pid = threading.Lock(), {}, os.getpid()
-        with self.lock:
-            flight = self.flying.get(key)
-            if flight is not None:
-                return flight, False
-            flight = self.flying[key] = Future()
-            return flight, True
-
-    def land(self, key: tuple) -> None:
-        with self.lock:
-            self.flying.pop(key, None)
-
-
-def _handed_out(result: SearchResult) -> SearchResult:
-    """A copy of a result answered for several askers at once, whose lists each may
-    reorder, filter or clear. Shallow: what callers get is read, never changed in
-    place, so the hits and facet counts themselves are shared."""
-    return replace(
-        result,
-        hits=list(result.hits),
-        facets={name: list(counts) for name, counts in result.facets.items()},
-    )
-
-
-def _counts_key(query: SearchQuery) -> tuple:
-    """What a result's total and facets depend on."""
-    return (
-        query.q,
-        tuple(sorted((name, tuple(values)) for name, values in query.filters.items())),
-        tuple(query.facets),
-        query.facet_limit,
-        tuple(sorted(query.visibility)),
-    )
-
-
-def _cache_key(query: SearchQuery) -> tuple:
-    return (*_counts_key(query), query.sort, query.page, query.per_page)
-
-
-def _works(agg: dict[str, Any]) -> float:
-    """Distinct work numbers an aggregation found: exact buckets or an estimate."""
-    if "buckets" in agg:
-        return len(agg["buckets"])
-    return agg["value"]
-
-
-def _stored(doc: tantivy.Document) -> dict[str, Any]:
-    return json.loads(bytes(doc.get_first("payload")).decode("utf-8"))
-
-
-def _facet_value(key: Any) -> str:
-    if isinstance(key, float) and key.is_integer():
-        return str(int(key))
-    return str(key)
-
-
-def _known(searcher: tantivy.Searcher, folded: str, visible: tantivy.Query) -> bool:
-    return bool(searcher.terms_with_prefix("spell", folded + "|", filter_query=visible, limit=1))
-
-
-def _candidates(
-    searcher: tantivy.Searcher, folded: str, visible: tantivy.Query
-) -> list[tuple[str, str, int]]:
-    out = []
-    for term, freq in searcher.terms_with_prefix(
-        "spell", folded[0], filter_query=visible, limit=5000
-    ):
-        cand_folded, _bar, display = term.partition("|")
-        out.append((cand_folded, display, freq))
-    return out

@@ -8,7 +8,7 @@ import pytest
 
 from catalogue import Holding, Record
 from indexer import SearchIndex, SearchQuery, TantivyIndex, documents_for, index_records
-from indexer import tantivy_index as module
+from indexer import tantivy_counts as counts_module
 from indexer.tantivy_index import IndexSchemaError
 from tests.indexer.sample_records import sample_records, visibility_of
 
@@ -102,19 +102,19 @@ def test_sorted_collapse_is_in_year_order():
 def test_large_results_are_counted_on_a_sample_of_works(monkeypatch):
     """Past SAMPLE_RECORDS matching records the total and the facets are estimated from
     a sample of works (work_num below a fraction of its range), scaled back up."""
-    monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 10)
-    monkeypatch.setattr(module, "SAMPLE_RECORDS", 200)
-    monkeypatch.setattr(module, "MIN_SAMPLE_WORKS", 20)
+    monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 10)
+    monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 200)
+    monkeypatch.setattr(counts_module, "MIN_SAMPLE_WORKS", 20)
     index = TantivyIndex(None)
     index_records(index, _big_catalogue(works=1000, copies=2))  # 2,000 records
     sampled = []
-    real = module.TantivyIndex._aggregate
+    real = counts_module.FacetCounter.aggregate
 
     def spy(self, *args):
         sampled.append(args[5])  # the fraction asked for
         return real(self, *args)
 
-    monkeypatch.setattr(module.TantivyIndex, "_aggregate", spy)
+    monkeypatch.setattr(counts_module.FacetCounter, "aggregate", spy)
     result = index.search(SearchQuery(per_page=5, facets=["library", "language"]))
     assert sampled == [26 / 256]  # about 200 of 2,000 records, in 1/256 steps
     assert not result.total_exact
@@ -130,7 +130,7 @@ def test_large_results_are_counted_on_a_sample_of_works(monkeypatch):
 def test_counts_between_the_limits_have_an_exact_total(monkeypatch):
     """Up to SAMPLE_RECORDS the whole result is aggregated: the total is exact and each
     facet value counts works, not records."""
-    monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 10)
+    monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 10)
     index = TantivyIndex(None)
     index_records(index, _big_catalogue(works=40, copies=2))
     result = index.search(SearchQuery(per_page=5, facets=["library", "language"]))
@@ -147,8 +147,8 @@ def test_counts_between_the_limits_have_an_exact_total(monkeypatch):
 def test_a_sample_too_small_is_taken_again_larger(monkeypatch):
     """A result of a few works with many records each: the first sample may catch none
     of them, so it grows until it holds enough works (here: the whole result)."""
-    monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 10)
-    monkeypatch.setattr(module, "SAMPLE_RECORDS", 50)
+    monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 10)
+    monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 50)
     index = TantivyIndex(None)
     index_records(index, _big_catalogue(works=3, copies=200))  # 600 records, 3 works
     result = index.search(SearchQuery(per_page=1, facets=["language"]))
@@ -182,9 +182,9 @@ def test_version_moves_with_every_commit_from_any_process(tmp_path):
 def test_a_filtered_facet_counts_without_its_filter_on_a_sized_sample(monkeypatch):
     """The facet a search is filtered on is counted without that filter; the larger
     result's size comes from the filter's share of the index, not from counting it."""
-    monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 10)
-    monkeypatch.setattr(module, "SAMPLE_RECORDS", 200)
-    monkeypatch.setattr(module, "MIN_SAMPLE_WORKS", 20)
+    monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 10)
+    monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 200)
+    monkeypatch.setattr(counts_module, "MIN_SAMPLE_WORKS", 20)
     index = TantivyIndex(None)
     index_records(index, _big_catalogue(works=1000, copies=2))  # two libraries, 1,000 each
     result = index.search(
@@ -195,7 +195,7 @@ def test_a_filtered_facet_counts_without_its_filter_on_a_sized_sample(monkeypatc
     assert set(libraries) == {"Thư viện 0", "Thư viện 1"}  # the other library stays
     assert all(850 <= n <= 1150 for n in libraries.values())
     # half the index is in the filtered library: the broader result is sized at 2,000
-    assert 0.45 <= index._shares.share("library", ["Thư viện 0"]) <= 0.55
+    assert 0.45 <= index._counter._shares.share("library", ["Thư viện 0"]) <= 0.55
 
 
 def test_new_documents_skip_the_replace_and_a_rebuild_twice_holds_each_once(tmp_path):
@@ -216,8 +216,8 @@ def test_new_documents_skip_the_replace_and_a_rebuild_twice_holds_each_once(tmp_
 def test_a_filtered_facet_is_not_capped_by_an_underestimate(monkeypatch):
     """The filter's share of the index only estimates the larger result: a search whose
     matches mostly lack the filtered value must still count those in full."""
-    monkeypatch.setattr(module, "FACET_EXACT_LIMIT", 5)
-    monkeypatch.setattr(module, "SAMPLE_RECORDS", 50)
+    monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 5)
+    monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 50)
 
     def works(prefix: str, count: int, language: str, title: str) -> list[Record]:
         return [
@@ -309,13 +309,13 @@ def test_another_page_or_sort_of_a_result_is_not_counted_again(monkeypatch):
     index_records(index, _big_catalogue(works=30, copies=2))
     first = index.search(SearchQuery(q="truyện ngắn", facets=["library", "year"], per_page=10))
     counted = []
-    real = TantivyIndex._counts
+    real = counts_module.FacetCounter.counts
 
     def counting(self, *args):
         counted.append(args[-1].page)
         return real(self, *args)
 
-    monkeypatch.setattr(TantivyIndex, "_counts", counting)
+    monkeypatch.setattr(counts_module.FacetCounter, "counts", counting)
     for page, sort in ((2, "relevance"), (3, "relevance"), (1, "year_asc"), (2, "title")):
         again = index.search(
             SearchQuery(

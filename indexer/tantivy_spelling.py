@@ -1,0 +1,61 @@
+"""Did you mean: corrections of a TantivyIndex query from the `spell` field's terms
+("folded|display"), looked up over visible records only, so a correction can never
+reveal a hidden record's words."""
+
+from __future__ import annotations
+
+import tantivy
+
+from indexer.protocol import SearchQuery
+from indexer.query import Node, parse, positive_words
+from indexer.spelling import best_correction, rewrite
+from indexer.tantivy_counts import count_records
+from indexer.tantivy_query import Clause, QueryBuilder, restrict
+from indexer.text import fold, words
+
+
+def did_you_mean(
+    searcher: tantivy.Searcher,
+    builder: QueryBuilder,
+    tree: Node,
+    query: SearchQuery,
+    filters: list[Clause],
+    records: int,
+    fuzzy_used: bool,
+) -> str | None:
+    """A corrected query that finds more works, built only from words of visible
+    records: each unknown word is replaced by its closest visible spelling."""
+    visible = builder.visible(query.visibility)
+    corrections: dict[str, str] = {}
+    for term in positive_words(tree):
+        for part in words(term.text):
+            folded = fold(part)
+            if len(folded) < 3 or folded.isdigit() or _known(searcher, folded, visible):
+                continue
+            correction = best_correction(part, _candidates(searcher, folded, visible))
+            if correction:
+                corrections[part] = correction
+    if not corrections:
+        return None
+    suggestion = rewrite(query.q, corrections)
+    corrected = builder.build(parse(suggestion), scored=False)
+    if corrected is None:
+        return None
+    better = count_records(searcher, restrict(corrected, filters))
+    return suggestion if better > (0 if fuzzy_used else records) else None
+
+
+def _known(searcher: tantivy.Searcher, folded: str, visible: tantivy.Query) -> bool:
+    return bool(searcher.terms_with_prefix("spell", folded + "|", filter_query=visible, limit=1))
+
+
+def _candidates(
+    searcher: tantivy.Searcher, folded: str, visible: tantivy.Query
+) -> list[tuple[str, str, int]]:
+    out = []
+    for term, freq in searcher.terms_with_prefix(
+        "spell", folded[0], filter_query=visible, limit=5000
+    ):
+        cand_folded, _bar, display = term.partition("|")
+        out.append((cand_folded, display, freq))
+    return out
