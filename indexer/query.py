@@ -439,11 +439,14 @@ def typed_together(children: Sequence[Node]) -> str:
     return " ".join(plain) if len(plain) > 1 else ""
 
 
-def positive_words(node: Node) -> list[Term]:
-    """Plain text terms a user wants matched: candidates for spelling suggestions."""
+def positive_words(node: Node) -> list[Term | Phrase]:
+    """Plain text terms and phrases a user wants matched: their words are candidates for
+    spelling suggestions (a typo inside quotes deserves a "did you mean" as much)."""
     if isinstance(node, (And, Or)):
         return [t for child in node.children for t in positive_words(child)]
     if isinstance(node, Term) and not node.prefix and node.field in (None, *TEXT_FIELDS):
+        return [node]
+    if isinstance(node, Phrase) and node.field in (None, *TEXT_FIELDS):
         return [node]
     return []
 

@@ -428,6 +428,12 @@ class SearchIndexContract:
         assert result.fuzzy
         assert "Truyện Kiều" in titles(result)
 
+    def test_a_typo_inside_quotes_gets_a_corrected_phrase(self, index):
+        result = self.search(index, '"Truyện Kiue"')
+        assert result.total == 0
+        assert result.suggestion is not None and fold(result.suggestion) == '"truyen kieu"'
+        assert "Truyện Kiều" in titles(self.search(index, result.suggestion))
+
     def test_no_suggestion_for_good_queries(self, index):
         assert self.search(index, "truyện kiều").suggestion is None
         assert self.search(index, "truyen kieu").suggestion is None  # folding is not a typo
