@@ -8,6 +8,7 @@ few helpers are shared by the description, holdings, notices, files and scans.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import get_locale
 from markupsafe import Markup, escape
@@ -19,6 +20,29 @@ from portal.i18n import current_language, language_tag
 _VIETNAMESE_LETTERS = re.compile(
     "[ăđơưĩũỹỳạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỵỷ]", re.IGNORECASE
 )
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
+_VOWELS = "".join(
+    unicodedata.normalize("NFC", vowel + tone) for vowel in "aăâeêioôơuưy" for tone in ("", *_TONES)
+)
+# One written Vietnamese syllable: onset, one to three vowels, final consonant.
+_SYLLABLE = re.compile(
+    f"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]{{1,3}}"
+    "(?:ch|ng|nh|[cmnpt])?",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def is_vietnamese(text: str) -> bool:
+    """Whether catalogue text reads as Vietnamese: it has a letter only Vietnamese
+    writes, or at least half its words carry diacritics and each of those is a
+    Vietnamese syllable ("Sách nói" yes; "Canción", "Café", "José" no, nor an English
+    sentence naming "Hán Nôm")."""
+    if _VIETNAMESE_LETTERS.search(text):
+        return True
+    words = _WORD.findall(text)
+    marked = [word for word in words if not word.isascii()]
+    return 2 * len(marked) >= len(words) > 0 and all(_SYLLABLE.fullmatch(w) for w in marked)
 
 
 def data_lang(text: str) -> str:
@@ -30,7 +54,7 @@ def data_lang(text: str) -> str:
     """
     if not text or current_language() == "vi":
         return ""
-    return "vi" if _VIETNAMESE_LETTERS.search(text) else ""
+    return "vi" if is_vietnamese(text) else ""
 
 
 def data_span(value: str) -> Markup:

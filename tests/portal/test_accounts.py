@@ -7,6 +7,7 @@ import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
@@ -217,6 +218,23 @@ def test_next_to_a_page_on_this_site_is_followed(web: FlaskClient, app: Flask):
     assert 'name="next" value="/search?q=ha+noi"' in page
     response = log_in(web, make_user(app), next="/search?q=ha+noi")
     assert response.headers["Location"] == "/search?q=ha+noi"
+
+
+def test_the_header_log_in_link_brings_the_reader_back(web: FlaskClient, app: Flask):
+    """From a results or record page, the header's "Log in" carries where the reader was;
+    on the home page and the account pages it carries nothing."""
+    doc = lxml.html.fromstring(web.get("/search?q=ha+noi&sort=title").get_data(as_text=True))
+    link = doc.xpath(
+        "//ul[@class='nav-list']//a[not(@hreflang) and starts-with(@href, '/login')]/@href"
+    )[0]
+    assert link == "/login?next=/search?q%3Dha%2Bnoi%26sort%3Dtitle"
+    for plain in ("/", "/login", "/register"):
+        home = lxml.html.fromstring(web.get(plain).get_data(as_text=True))
+        assert home.xpath(
+            "//ul[@class='nav-list']//a[not(@hreflang) and starts-with(@href, '/login')]/@href"
+        ) == ["/login"], plain
+    target = parse_qs(urlsplit(link).query)["next"][0]
+    assert log_in(web, make_user(app), next=target).headers["Location"] == target
 
 
 def test_safe_next():
