@@ -163,11 +163,11 @@ def _integer(args: MultiDict[str, str], name: str, default: int, low: int, high:
     raw = args.get(name, "").strip()
     if raw == "":
         return default
-    if not _INTEGER.fullmatch(raw):
-        raise _bad(name, f"{name} must be a whole number, not {raw[:40]!r}")
+    bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+    if not _INTEGER.fullmatch(raw):  # "-1" too: whole, but never in bounds
+        raise _bad(name, f"{name} must be a whole number {bounds}, not {raw[:40]!r}")
     value = int(raw)
     if value < low or (high is not None and value > high):
-        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
         raise _bad(name, f"{name} must be {bounds}, not {value}")
     return value
 

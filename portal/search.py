@@ -31,6 +31,7 @@ import time
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
@@ -60,7 +61,7 @@ from indexer.protocol import (
     SearchQuery,
     SearchResult,
 )
-from indexer.query import MAX_QUERY_CHARS
+from indexer.query import MAX_QUERY_CHARS, MatchAll, parse
 from indexer.text import vietnamese_sort_key
 from portal import warming
 from portal.access import may_see_record, visibility_for_request
@@ -82,6 +83,7 @@ from portal.search_labels import (
 from portal.search_state import (
     PER_PAGE_CHOICES,
     SearchState,
+    advanced_rows,
     asked_page,
     build_query,
     canonical_url,
@@ -345,6 +347,8 @@ def _page_context(state: SearchState, result: SearchResult | None) -> dict[str, 
         "chips": filter_chips(state),
         "active_filters": sum(len(v) for v in state.filters.values()) + state.has_year_range,
         "summary": _summary(state, result),
+        "no_words": _no_words(state),
+        "edit_advanced_url": _edit_advanced_url(state),
     }
     if result is not None:
         context.update(suggestion=_own_words(state, result.suggestion))
@@ -371,25 +375,41 @@ def _own_words(state: SearchState, suggestion: str | None) -> str | None:
     return suggestion or None
 
 
+def _edit_advanced_url(state: SearchState) -> str | None:
+    """The advanced form filled with this search, when it is one the form writes and
+    more than one box of words (as VuFind's "Edit this Advanced Search")."""
+    rows = advanced_rows(state.q) if state.q else None
+    if not rows or (len(rows) == 1 and rows[0][1] == "all"):
+        return None
+    return url_for("search.advanced") + "?" + urlencode(state.params(page=1))
+
+
+def _no_words(state: SearchState) -> bool:
+    """Whether the reader typed something with nothing in it to look for ("📚", "-"),
+    which the index answers with every work: the page must not say they matched it."""
+    return bool(state.q) and isinstance(parse(state.q), MatchAll)
+
+
 def _summary(state: SearchState, result: SearchResult | None) -> str:
     if result is None:
         return _("Your search is too long")
+    q = "" if _no_words(state) else state.q
     n = number_text(result.total)
     if not result.total_exact:
-        if state.q:
-            return _("About %(count)s results for “%(query)s”", count=n, query=_short(state.q))
+        if q:
+            return _("About %(count)s results for “%(query)s”", count=n, query=_short(q))
         return _("About %(count)s results", count=n)
     if result.total == 0:
-        if state.q:
-            return _("No results for “%(query)s”", query=_short(state.q))
+        if q:
+            return _("No results for “%(query)s”", query=_short(q))
         return _("No results")
-    if state.q:
+    if q:
         return ngettext(
             "%(count)s result for “%(query)s”",
             "%(count)s results for “%(query)s”",
             result.total,
             count=n,
-            query=_short(state.q),
+            query=_short(q),
         )
     return ngettext("%(count)s result", "%(count)s results", result.total, count=n)
 
@@ -443,14 +463,21 @@ def advanced() -> ResponseReturnValue:
             errors[first_term] = _("Your search is too long: use fewer or shorter words.")
         elif not (q or state.has_filters):
             errors["term-1"] = _("Type at least one word, or choose a filter, then search again.")
+        year_errors = {  # each says which box it is about: the summary lists both
+            "year_from": _("From year: enter up to four digits, such as 1998, or leave it empty."),
+            "year_to": _("To year: enter up to four digits, such as 2005, or leave it empty."),
+        }
         for name, field_id in (("year_from", "adv-year-from"), ("year_to", "adv-year-to")):
             raw = clean_text(args.get(name, ""))
             if raw and year_arg(raw) is None:
-                errors[field_id] = _(
-                    "Enter a year in digits, such as 1998, or leave the box empty."
-                )
+                errors[field_id] = year_errors[name]
         if not errors:
             return redirect(state.url(), code=303)
+    elif "q" in args:  # "Edit this advanced search": the rows that wrote the query
+        rows = advanced_rows(clean_text(args["q"])) or []
+        ops = [op for op, _field, _term in rows[1:]]
+        fields = [field for _op, field, _term in rows]
+        terms = [term for _op, _field, term in rows]
     rows_shown = max(ADVANCED_ROWS, len(terms))
     form_rows = [
         {

@@ -50,6 +50,10 @@ YEAR_FETCH = MAX_FACET_LIMIT
 PER_PAGE_CHOICES = (10, 20, 50, 100)  # what the results page offers (and accepts)
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible format characters: zero-width spaces and joiners, direction marks and
+# overrides. They never mean anything in a search, and echoed into a heading an override
+# turns the text after it around.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _YEAR_FILTER = re.compile(r"-?[0-9]{1,4}")
 _DIGITS = re.compile(r"\s*([0-9]{1,4})\s*")
 
@@ -195,7 +199,7 @@ class SearchState:
 
 
 def clean_text(value: str) -> str:
-    return _CONTROL.sub(" ", value or "").strip()
+    return _CONTROL.sub(" ", _INVISIBLE.sub("", value or "")).strip()
 
 
 def _filter_values(facet: str, raw: str) -> list[str]:
@@ -386,13 +390,19 @@ def _words(text: str) -> list[str]:
 
 
 def build_query(rows: list[tuple[str, str, str]]) -> str:
-    """Rows of (operator, field, text), combined left to right into one query string."""
+    """Rows of (operator, field, text), combined left to right into one query string.
+
+    A lone row of several words in all fields is left unbracketed ("ha noi", not
+    "(ha noi)"): the heading echoes the query, and the reader never typed brackets."""
     q = ""
     has_or = False
-    for op, name, text in rows:
-        clause = row_clause(name if name in FIELD_LABELS else "all", text)
-        if not clause:
-            continue
+    filled = [(op, name if name in FIELD_LABELS else "all", text) for op, name, text in rows]
+    filled = [(op, name, text) for op, name, text in filled if row_clause(name, text)]
+    if len(filled) == 1 and filled[0][1] == "all" and filled[0][0] != "NOT":
+        clause = row_clause("all", filled[0][2])
+        return clause[1:-1] if clause.startswith("(") and clause.endswith(")") else clause
+    for op, name, text in filled:
+        clause = row_clause(name, text)
         op = op if op in OPERATOR_LABELS else "AND"
         if not q:
             q = f"NOT {clause}" if op == "NOT" else clause
@@ -404,3 +414,57 @@ def build_query(rows: list[tuple[str, str, str]]) -> str:
             q, has_or = f"({q})", False
         q = f"{q} NOT {clause}" if op == "NOT" else f"{q} {clause}"
     return q
+
+
+def advanced_rows(q: str) -> list[tuple[str, str, str]] | None:
+    """The advanced form's rows (operator, field, text) that make `q`, or None when `q`
+    is not something the form writes: what "Edit this search" fills the form with.
+
+    Read back from the query language the form writes (`build_query`); only rows that
+    write `q` again exactly are returned, so editing never changes the search by itself.
+    """
+    rows: list[tuple[str, str, str]] = []
+    op = "AND"
+    for token in _top_level(q):
+        if token in ("OR", "NOT"):
+            if not rows or op != "AND":  # the form's first row has no operator
+                return None
+            op = token
+            continue
+        if token.startswith("(") and token.endswith(")") and " OR " in token:
+            inner = advanced_rows(token[1:-1])  # a bracketed run of OR-ed rows
+            if not inner or rows:
+                return None
+            rows.extend(inner)
+            continue
+        field, _colon, rest = token.partition(":")
+        if not rest or field not in FIELD_LABELS or token.startswith(("(", '"')):
+            field, rest = "all", token
+        if rest.startswith("(") and rest.endswith(")"):
+            rest = rest[1:-1]
+        rows.append((op, field, rest))
+        op = "AND"
+    if not rows or build_query(rows) != q:
+        return None
+    together = [("AND", "all", " ".join(text for _op, _field, text in rows))]
+    if all(row[:2] == ("AND", "all") for row in rows) and build_query(together) == q:
+        return together  # words typed in one box: "ha noi" is one row, not two
+    return rows
+
+
+def _top_level(q: str) -> list[str]:
+    """`q` split at its top-level spaces: clauses (with their brackets and quotes) and
+    the operators between them."""
+    tokens, start, depth, quoted = [], 0, 0, False
+    for at, char in enumerate(q + " "):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char == "(":
+            depth += 1
+        elif not quoted and char == ")":
+            depth -= 1
+        elif char == " " and depth == 0 and not quoted:
+            if q[start:at]:
+                tokens.append(q[start:at])
+            start = at + 1
+    return tokens

@@ -233,6 +233,13 @@ def test_bad_parameters_are_400_naming_the_parameter(client, query_string, param
     assert "Traceback" not in error["message"]
 
 
+def test_number_errors_say_the_bounds(client):
+    assert (
+        bad(client, {"page": "-1"})["message"] == "page must be a whole number at least 1, not '-1'"
+    )
+    assert bad(client, {"per_page": "0"})["message"].startswith("per_page must be between 1 and ")
+
+
 def test_a_query_of_exactly_the_limit_is_accepted(client):
     search(client, q="a" * 1000)
 

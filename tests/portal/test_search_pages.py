@@ -24,10 +24,17 @@ from indexer.text import vietnamese_sort_key
 from portal import search as search_module
 from portal.app import create_app
 from portal.i18n import number_text
+from portal.record_text import is_vietnamese
 from portal.search_facets import year_histogram
 from portal.search_hits import PageLinks, safe_highlight
 from portal.search_labels import format_label, status_text, works_text
-from portal.search_state import SearchState, build_query, row_clause, within_year_range
+from portal.search_state import (
+    SearchState,
+    advanced_rows,
+    build_query,
+    row_clause,
+    within_year_range,
+)
 from tests.indexer.sample_records import HN, NL, SECRET, VNU
 from tests.portal.test_record_access import rights_app  # noqa: F401 — a fixture
 from tests.support.accounts import browser, log_in, make_user
@@ -156,6 +163,25 @@ def test_ha_noi_finds_ha_noi_and_announces_the_count(client):
     assert doc.xpath("//input[@name='q']")[0].get("value") == "ha noi"
 
 
+@pytest.mark.parametrize("q", ["📚", "-", "*:*", "\u200b"])
+def test_a_search_with_nothing_to_look_for_does_not_claim_its_hits_matched(client, q):
+    everything = total_of(page(client, "/search"))
+    response = client.get("/search", query_string={"q": q}, follow_redirects=True)
+    doc = lxml.html.fromstring(response.get_data(as_text=True))
+    assert h1(doc) == f"{everything} kết quả" and total_of(doc) == everything
+    told = any("không có chữ hay số" in text(n) for n in doc.xpath("//p[@class='notice']"))
+    assert told == (q != "\u200b")  # an invisible character alone is no search at all
+
+
+def test_invisible_direction_controls_are_dropped_from_the_query(client):
+    response = client.get(
+        "/search", query_string={"q": "ha\u200b noi\u202e"}, follow_redirects=True
+    )
+    body = response.get_data(as_text=True)
+    assert "\u202e" not in body and "\u200b" not in body
+    assert h1(lxml.html.fromstring(body)) == "5 kết quả cho “ha noi”"
+
+
 def test_a_hit_shows_authors_year_format_libraries_and_availability(client):
     doc = page(client, "/search", q="truyện kiều")
     kieu = next(
@@ -193,6 +219,35 @@ def test_matches_are_marked_and_titles_in_other_languages_carry_lang(client):
     assert tale.get("lang") is None
     kieu = next(a for a in doc.xpath("//h3/a") if text(a) == "Truyện Kiều")
     assert kieu.get("lang") == "vi"
+
+
+def test_vietnamese_catalogue_text_is_marked_vi_in_the_english_ui(client):
+    """WCAG 3.1.2: snippets, authors, libraries, facet values and filter chips hold
+    catalogue text; on an English page the Vietnamese ones say so, the UI text does not."""
+    english(client)
+    doc = page(client, "/search", q="kieu", **{"f.library": HN})
+    snippet = next(p for p in doc.xpath("//p[@class='hit__snippet']") if "trường" in text(p))
+    assert snippet.get("lang") == "vi"
+    authors = {text(a): a.xpath("./span/@lang") for a in doc.xpath("//p[@class='hit__authors']/a")}
+    assert authors["Nguyễn Du"] == ["vi"]
+    held = doc.xpath("//p[@class='hit__held']/span[@lang='vi']")
+    assert HN in [text(span) for span in held]
+    labels = {text(label).split(" (")[0]: label for label in doc.xpath("//fieldset//label")}
+    assert labels[HN].xpath("./span/@lang") == ["vi"]
+    assert labels["Book"].xpath(".//span[@lang]") == []  # translated UI text
+    chip = doc.xpath("//a[@class='chip']")[0]
+    assert chip.xpath("./span[@lang='vi']/text()") == [HN]
+    home = page(client, "/")
+    assert HN in [
+        text(span) for span in home.xpath("//ul[@class='count-list']//a/span[@lang='vi']")
+    ]
+
+
+def test_vietnamese_text_is_told_from_other_languages_with_diacritics():
+    assert is_vietnamese("Sách nói") and is_vietnamese("Lịch sử") and is_vietnamese("Bến quê")
+    others = ("Canción", "Café", "José", "Les Misérables", "Crème brûlée", "Müller", "Kieu")
+    for other in (*others, "Fragile recordings: heard in the Hán Nôm room only."):
+        assert not is_vietnamese(other), other
 
 
 def test_snippets_are_escaped_with_marks(client):
@@ -569,6 +624,55 @@ def test_advanced_search_builds_the_query_and_lands_on_results(client):
     assert "Truyện Kiều" in titles and "The Tale of Kieu" not in titles
 
 
+def test_an_advanced_search_can_be_edited_in_the_filled_in_form(client):
+    """The results of an advanced search link back to the form with its rows, operators,
+    filters and years filled in, and sending that form again gives the same search."""
+    params = [
+        ("field", "title"), ("term", "truyện kiều"), ("op", "OR"),
+        ("field", "author"), ("term", "Nguyễn Du"), ("op", "NOT"),
+        ("field", "all"), ("term", "tale"),
+        ("f.library", HN), ("year_from", "1900"),
+    ]  # fmt: skip
+    results = client.get("/advanced", query_string=params).headers["Location"]
+    doc = page(client, results)
+    edit = doc.xpath("//a[text()='Sửa tìm kiếm nâng cao này']/@href")[0]
+    form = page(client, edit)
+    rows = [
+        (
+            form.xpath(f"//select[@id='field-{n}']/option[@selected]/@value"),
+            form.xpath(f"//input[@id='term-{n}']/@value"),
+            form.xpath(f"//select[@id='op-{n}']/option[@selected]/@value"),
+        )
+        for n in (1, 2, 3, 4)
+    ]
+    assert rows == [
+        (["title"], ["truyện kiều"], []),
+        (["author"], ["Nguyễn Du"], ["OR"]),
+        (["all"], ["tale"], ["NOT"]),
+        (["all"], [""], ["AND"]),
+    ]
+    assert form.xpath(f"//input[@name='f.library' and @value='{HN}']/@checked")
+    assert form.xpath("//input[@id='adv-year-from']/@value") == ["1900"]
+    again = [*params[:8], ("field", "all"), ("term", ""), ("f.library", HN), ("year_from", "1900")]
+    assert client.get("/advanced", query_string=again).headers["Location"] == results
+    plain = page(client, "/search", q="ha noi")  # one box of words: nothing to edit
+    assert not plain.xpath("//a[text()='Sửa tìm kiếm nâng cao này']")
+
+
+def test_advanced_queries_read_back_into_the_rows_that_wrote_them():
+    for rows in (
+        [("AND", "all", "ha noi"), ("NOT", "subject", "lich su")],
+        [("AND", "title", "kiều"), ("OR", "author", "nguyễn du"), ("AND", "all", "thơ")],
+        [("AND", "title", '"truyện kiều"'), ("AND", "isbn", "9786041234567")],
+        [("AND", "callnumber", '"895.9221 NG-D"'), ("OR", "all", '"a:b"')],
+        [("AND", "all", "ha noi thang long")],
+    ):
+        assert advanced_rows(build_query(rows)) == rows
+    assert build_query([("AND", "all", "ha noi")]) == "ha noi"  # a lone box: no brackets
+    for not_the_forms in ("NOT phố", "year:1990-2000", "(a", "a NOT NOT b", "title:(a"):
+        assert advanced_rows(not_the_forms) is None, not_the_forms
+
+
 def test_advanced_search_treats_typed_syntax_as_words():
     assert row_clause("title", 'a:b (c) -d OR "phố phường" thăng*') == (
         'title:("a:b" "(c)" "-d" "OR" "phố phường" thăng*)'
@@ -754,14 +858,27 @@ def test_advanced_search_errors_are_summarised_linked_and_on_the_fields(client):
     assert summary.get("tabindex") == "-1" and summary.get("autofocus") is not None
     links = summary.xpath(".//a")
     assert [a.get("href") for a in links] == ["#adv-year-from"]
-    assert "Hãy nhập năm bằng chữ số" in text(links[0])
+    assert text(links[0]).startswith("Từ năm: hãy nhập tối đa bốn chữ số")
     year = doc.xpath("//input[@id='adv-year-from']")[0]
     assert year.get("aria-invalid") == "true"
     assert year.get("value") == "19x0"  # what was typed is kept
     assert "adv-year-from-error" in year.get("aria-describedby").split()
-    assert "Hãy nhập năm" in text(doc.xpath("//*[@id='adv-year-from-error']")[0])
+    assert "Từ năm: hãy nhập" in text(doc.xpath("//*[@id='adv-year-from-error']")[0])
     assert doc.xpath("//input[@id='term-1']")[0].get("value") == "kiều"
     assert doc.xpath("//input[@id='term-1']")[0].get("aria-invalid") is None
+
+
+def test_advanced_search_year_errors_say_which_box(client):
+    response = client.get(
+        "/advanced", query_string={"term": "kiều", "year_from": "abc", "year_to": "19500"}
+    )
+    links = lxml.html.fromstring(response.get_data(as_text=True)).xpath(
+        "//div[@class='error-summary']//a"
+    )
+    assert [(a.get("href"), text(a).split(":")[0]) for a in links] == [
+        ("#adv-year-from", "Từ năm"),
+        ("#adv-year-to", "Đến năm"),
+    ]
 
 
 def test_advanced_search_with_nothing_marks_the_first_row(client):
