@@ -7,7 +7,7 @@ Facets are raw fast fields (terms aggregations), `work_num` a 64-bit hash of the
 key (fast, numeric: read per hit without loading stored documents, which is what makes
 collapsing cheap), and `sample` its top byte, indexed: the works of one `sample` value
 are a uniform 1/256 of all works, and a few values' posting lists select a sample of a
-large result more cheaply than any range over `work_num` (see TantivyIndex._tally).
+large result more cheaply than any range over `work_num` (see indexer.tantivy_counts).
 
 `any` holds every folded text once more, as document ids only (no frequencies, no
 positions): it answers "which records contain this word" with one posting list where
