@@ -14,7 +14,8 @@ from indexer.protocol import FacetCount, Hit
 from indexer.query import Node, highlight_terms
 from indexer.solr_query import HIGHLIGHT_FIELD
 from indexer.solr_schema import MARK_POST, MARK_PRE
-from indexer.text import highlight_html, mark_words
+from indexer.text import highlight_html
+from indexer.work_hit import work_hit
 
 
 def pairs(value: Any) -> list[tuple[str, Any]]:
@@ -64,41 +65,17 @@ def build_hits(response: dict[str, Any], tree: Node, *, scored: bool) -> list[Hi
     hits = []
     for doc in docs:
         best = _payload(doc)
-        best_id = best["fields"]["id"]
         others = (expanded.get(str(doc.get("work_key"))) or {}).get("docs") or []
-        group = {best_id: best}
-        for other in others:
-            stored = _payload(other)
-            group.setdefault(stored["fields"]["id"], stored)
-        members = sorted(
-            group.values(), key=lambda s: (s["fields"]["id"] != best_id, s["fields"]["id"])
-        )
-        holdings = [h for s in members for h in s.get("holdings") or []]
-        libraries = list(dict.fromkeys(h["library"] for h in holdings if h.get("library")))
-        if not libraries:
-            libraries = list(
-                dict.fromkeys(v for s in members for v in s["fields"].get("library") or [])
-            )
-        highlights = {}
-        title = best["fields"].get("title") or ""
-        if terms or prefixes:
-            marked = mark_words(title, terms, prefixes)
-            if "<mark>" in marked:
-                highlights["title"] = marked
         fragments = (highlighting.get(str(doc.get("id"))) or {}).get(HIGHLIGHT_FIELD) or []
-        if fragments and MARK_PRE in fragments[0]:
-            highlights["body"] = marked_html(fragments[0])
+        body = marked_html(fragments[0]) if fragments and MARK_PRE in fragments[0] else ""
         score = doc.get("score") if scored else None
         hits.append(
-            Hit(
-                work_key=best["fields"]["work_key"],
-                id=best_id,
-                record_ids=[s["fields"]["id"] for s in members],
-                fields=best["fields"],
-                holdings=holdings,
-                libraries=libraries,
-                snippet=highlights.get("body", ""),
-                highlights=highlights,
+            work_hit(
+                best,
+                (_payload(other) for other in others),
+                terms=terms,
+                prefixes=prefixes,
+                body=body,
                 score=float(score) if score is not None else None,
             )
         )

@@ -12,7 +12,8 @@ import tantivy
 from indexer.protocol import Hit, SearchQuery
 from indexer.query import MatchAll, Node, highlight_terms
 from indexer.tantivy_query import QueryBuilder, Should, restrict
-from indexer.text import byte_spans_to_chars, highlight_html, mark_words
+from indexer.text import byte_spans_to_chars, highlight_html
+from indexer.work_hit import work_hit
 
 
 def page_hits(
@@ -51,37 +52,15 @@ def page_hits(
     for num, score, address in order:
         best_doc = searcher.doc(address)
         best = _stored(best_doc)
-        group = by_work.get(num) or [best]
-        group.sort(key=lambda s: (s["fields"]["id"] != best["fields"]["id"], s["fields"]["id"]))
-        holdings = [h for s in group for h in s["holdings"]]
-        libraries = list(dict.fromkeys(h["library"] for h in holdings if h.get("library")))
-        if not libraries:
-            libraries = list(dict.fromkeys(v for s in group for v in s["fields"]["library"]))
-        highlights = {}
-        title = best["fields"].get("title") or ""
-        if terms or prefixes:
-            marked = mark_words(title, terms, prefixes)
-            if "<mark>" in marked:
-                highlights["title"] = marked
+        body = ""
         if snippets is not None:
             snippet = snippets.snippet_from_doc(best_doc)
             text = snippet.fragment()
             spans = [(r.start, r.end) for r in snippet.highlighted()]
             if text and spans:
-                highlights["body"] = highlight_html(text, byte_spans_to_chars(text, spans))
-        hits.append(
-            Hit(
-                work_key=best["fields"]["work_key"],
-                id=best["fields"]["id"],
-                record_ids=[s["fields"]["id"] for s in group],
-                fields=best["fields"],
-                holdings=holdings,
-                libraries=libraries,
-                snippet=highlights.get("body", ""),
-                highlights=highlights,
-                score=score,
-            )
-        )
+                body = highlight_html(text, byte_spans_to_chars(text, spans))
+        members = by_work.get(num) or []
+        hits.append(work_hit(best, members, terms=terms, prefixes=prefixes, body=body, score=score))
     return hits
 
 
