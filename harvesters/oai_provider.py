@@ -319,7 +319,11 @@ def _list_paged(ctx: _Context, verb: str, params: dict[str, str]) -> etree._Elem
         if resume_at is not None:
             next_state = {**state, "v": verb, "p": resume_at, "n": state["n"] + len(elements)}
             token = _encode_token(ctx, next_state)
-        _sub(el, "resumptionToken", token).set("cursor", str(state["n"]))
+        mark = _sub(el, "resumptionToken", token)
+        size = getattr(ctx.repo, "list_size", None)  # known only to some repositories
+        if size is not None:
+            mark.set("completeListSize", str(size))
+        mark.set("cursor", str(state["n"]))
     return el
 
 

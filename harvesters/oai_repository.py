@@ -111,7 +111,9 @@ class PagedOaiRepository(Protocol):
     metadata format the items will be rendered in (None: headers only), so metadata can
     be fetched with the page. An invalid position raises ValueError.
 
-    Lists carry no completeListSize: it could count items the requester may not see.
+    A repository that knows how many items the list being paged holds for this
+    requester (never counting ones they may not see) says so in a `list_size`
+    attribute after `list_page`; the provider writes it as completeListSize.
     `has_sets` says whether sets are supported without building the set list.
     """
 

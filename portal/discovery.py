@@ -1,17 +1,30 @@
-"""robots.txt, sitemap and OpenSearch description: how crawlers and browsers find us."""
+"""robots.txt, sitemap and OpenSearch description: how crawlers and browsers find us.
+
+The OpenSearch description also names a suggestions URL (the OpenSearch Suggestions
+extension), so a browser's address bar completes titles and authors as the search box
+does: the same index call, the same visibility, answered in the extension's
+`[query, [completions], [descriptions], [query URLs]]` array.
+"""
 
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
-from flask import Blueprint, Response, abort, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, json, render_template, request, url_for
+from flask_babel import gettext as _
 
-from portal.access import may_publish_record
+from indexer.suggestions import AUTHOR
+from portal.access import may_publish_record, visibility_for_request
 from portal.app import services
+from portal.search import BROWSE_FACETS, RETRY_AFTER_SECONDS, SUGGEST_LIMIT, SUGGEST_MAX_CHARS
+from portal.search_state import clean_text
 
 bp = Blueprint("discovery", __name__)
 
 SITEMAP_BLOCK = 20_000  # change numbers per sitemap; the protocol allows 50,000 URLs
+SUGGESTIONS_TYPE = "application/x-suggestions+json"
+LASTMOD_WINDOW = 100  # recent changes read for the page sitemap's lastmod
 
 
 @bp.get("/robots.txt")
@@ -23,6 +36,7 @@ def robots() -> Response:
             f"Disallow: {url_for('search.results')}",
             "Disallow: /api/",
             f"Disallow: {url_for('search.suggest')}",
+            f"Disallow: {url_for('discovery.suggestions')}",
             f"Disallow: {url_for('account.login')}",
             f"Sitemap: {url_for('discovery.sitemap', _external=True)}",
             "",
@@ -33,8 +47,47 @@ def robots() -> Response:
 
 @bp.get("/opensearch.xml")
 def opensearch() -> Response:
-    xml = render_template("discovery/opensearch.xml")
+    xml = render_template("discovery/opensearch.xml", suggestions_type=SUGGESTIONS_TYPE)
     return Response(xml, mimetype="application/opensearchdescription+xml")
+
+
+@bp.get("/opensearch/suggestions")
+def suggestions() -> Response:
+    """Completions for the address bar, in the OpenSearch Suggestions extension's shape.
+
+    The search box's own /suggest answers objects; browsers want the extension's array.
+    The prefix only ever reaches the index as a prefix (never as query syntax).
+    """
+    query = clean_text(request.args.get("q", ""))[:SUGGEST_MAX_CHARS]
+    found = []
+    if len(query) >= 2:
+        try:
+            found = services().index.suggest(
+                query, SUGGEST_LIMIT, visibility=visibility_for_request()
+            )
+        except Exception:
+            current_app.logger.exception("search backend failed suggesting for %r", query)
+            response = _suggestions_response([query, []])
+            response.status_code = 503
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+    labels = {AUTHOR: _("Author")}
+    body = [
+        query,
+        [s.text for s in found],
+        [str(labels.get(s.kind, _("Title"))) for s in found],
+        [url_for("search.results", q=s.text, _external=True) for s in found],
+    ]
+    return _suggestions_response(body)
+
+
+def _suggestions_response(body: list) -> Response:
+    response = Response(json.dumps(body, ensure_ascii=False), mimetype=SUGGESTIONS_TYPE)
+    # What a reader may see depends on who asks: never kept by a shared cache.
+    response.headers["Cache-Control"] = "private, max-age=60"
+    response.headers["Vary"] = "Cookie"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/sitemap.xml")
@@ -46,9 +99,35 @@ def sitemap() -> Response:
     """
     top = services().store.max_change_seq()
     blocks = range(math.ceil(top / SITEMAP_BLOCK)) if top else range(0)
-    urls = [url_for("discovery.sitemap_block", block=b, _external=True) for b in blocks]
+    urls = [url_for("discovery.sitemap_pages", _external=True)]
+    urls += [url_for("discovery.sitemap_block", block=b, _external=True) for b in blocks]
     xml = render_template("discovery/sitemap_index.xml", urls=urls)
     return Response(xml, mimetype="application/xml")
+
+
+@bp.get("/sitemap/pages.xml")
+def sitemap_pages() -> Response:
+    """The portal's own pages a reader starts from: home, browse (each facet's page too),
+    advanced search and the audiobook collection. Their lastmod is the newest change a
+    visitor may see, as that is what changes their counts."""
+    lastmod = _newest_public_change()
+    stamp = lastmod.strftime("%Y-%m-%dT%H:%M:%SZ") if lastmod else None
+    pages = [url_for("search.home", _external=True), url_for("search.browse", _external=True)]
+    pages += [url_for("search.browse_facet", facet=f, _external=True) for f in BROWSE_FACETS]
+    pages.append(url_for("search.advanced", _external=True))
+    if "audiobooks.index" in current_app.view_functions:
+        pages.append(url_for("audiobooks.index", _external=True))
+    xml = render_template("discovery/sitemap.xml", entries=[(page, stamp) for page in pages])
+    return Response(xml, mimetype="application/xml")
+
+
+def _newest_public_change() -> datetime | None:
+    """When the newest of the last few changes a visitor may see was made (None if none)."""
+    store = services().store
+    top = store.max_change_seq()
+    rows = store.changed_records(max(top - LASTMOD_WINDOW, 0), limit=LASTMOD_WINDOW)
+    seen = [row.updated_at for row in rows if may_publish_record(row.record)]
+    return max(seen, default=None)
 
 
 @bp.get("/sitemap/<int:block>.xml")

@@ -15,10 +15,19 @@ one bounded query. What a harvester sees:
   A deleted record keeps no collections in the store, so it appears in library sets only.
 
 A record `portal.access.may_publish_record` refuses (asked as an anonymous visitor) is
-treated exactly as one that does not exist: absent from every list (no list carries a
-completeListSize that would count it), idDoesNotExist for GetRecord, and collections
-only it belongs to are not listed as sets.
+treated exactly as one that does not exist: absent from every list, idDoesNotExist for
+GetRecord, and collections only it belongs to are not listed as sets.
 Digital objects (file locations) are never disseminated: content has its own access rules.
+
+Lists of up to COUNT_LIMIT stored records carry a completeListSize beside the cursor (spec
+3.5), so a harvester can show its progress: the items the requester may see, counted
+once when the list starts (the hidden ones are not counted) and carried in the list's
+positions. A longer list is not counted: that would read the whole catalogue.
+
+A browser (its Accept header prefers text/html to XML) gets the response rendered as a
+page by `static/oai.xsl` on the server: title, headings, a table of records, links to
+the verbs and to the next page, instead of an XML tree. Harvesters (Accept */* or XML)
+get the XML. The rendering is done here, not by the browser: Chromium is dropping XSLT.
 """
 
 from __future__ import annotations
@@ -31,6 +40,8 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -81,21 +92,43 @@ SAMPLES_PER_COLLECTION = 5
 _ID_SAFE = "-_.!~*'();/?:@&=+$,"  # the oai-identifier local part's characters, bar "%"
 _TOKEN_KEY_LABEL = b"thuvien oai-pmh resumption tokens"
 _CACHE = "thuvien.oai"
+COUNT_LIMIT = 10_000  # stored records a new list may read to count itself
+COUNT_PAGE = 1_000
+STYLESHEET = "oai.xsl"  # in portal/static
 
 
 @bp.route("/oai", methods=["GET", "POST"])
 def endpoint() -> Response:
     """Every verb, by GET or by a form-encoded POST."""
     args = request.form if request.method == "POST" else request.args
+    repository = repository_for_request()
     body = respond(
-        repository_for_request(),
+        repository,
         args,
         url_for("oai.endpoint", _external=True),
         datetime.now(UTC),
         page_size=int(current_app.config.get(PAGE_SIZE_CONFIG, PAGE_SIZE)),
         secret=token_key(current_app),
     )
-    return Response(body, content_type=CONTENT_TYPE)
+    if request.accept_mimetypes.best_match(["text/xml", "text/html"]) == "text/html":
+        response = Response(as_page(body), content_type="text/html; charset=utf-8")
+    else:
+        response = Response(body, content_type=CONTENT_TYPE)
+    response.vary.add("Accept")
+    return response
+
+
+def as_page(body: bytes) -> bytes:
+    """The response as an HTML page for a person (see the module docstring)."""
+    page = _stylesheet()(parse_xml(body))
+    return b"<!DOCTYPE html>\n" + etree.tostring(page, method="html", encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> etree.XSLT:
+    """static/oai.xsl, compiled once; it may read and write nothing else."""
+    path = Path(current_app.static_folder or "") / STYLESHEET
+    return etree.XSLT(parse_xml(path.read_bytes()), access_control=etree.XSLTAccessControl.DENY_ALL)
 
 
 def repository_for_request() -> StoreRepository:
@@ -136,9 +169,11 @@ class StoreItem(OaiItem):
 class StoreRepository:
     """The catalogue store as a `PagedOaiRepository`.
 
-    Positions are "<last change_seq read>.<change_seq the list was frozen at>": a list
-    walks the change sequence (indexed) and never sees changes made after it began;
-    those carry a later datestamp and come with the next incremental harvest.
+    Positions are "<last change_seq read>.<change_seq the list was frozen at>", then
+    ".<list size>" when the list was counted: a list walks the change sequence (indexed)
+    and never sees changes made after it began; those carry a later datestamp and come
+    with the next incremental harvest. `list_size` is the size of the list last paged
+    through (None when not counted).
     """
 
     granularity = SECONDS
@@ -165,6 +200,7 @@ class StoreRepository:
         self.may_see = may_see
         self.record_url = record_url
         self.home_url = home_url
+        self.list_size: int | None = None
 
     @property
     def earliest_datestamp(self) -> datetime:
@@ -257,10 +293,16 @@ class StoreRepository:
         position: str | None,
         limit: int,
     ) -> tuple[list[tuple[OaiItem, str]], str | None]:
-        after, frozen = self._position(position)
         filters = self._set_filter(set_spec)
         if filters is None:
             return [], None
+        if position is None:
+            frozen = self.store.max_change_seq()
+            after, size = 0, self._count(frozen, from_, until, filters)
+        else:
+            after, frozen, size = self._position(position)
+        self.list_size = size
+        end_of = f"{frozen}" if size is None else f"{frozen}.{size}"
         rows = self.store.changed_records(
             after, until_seq=frozen, limit=limit, from_=from_, until=until, **filters
         )
@@ -271,17 +313,33 @@ class StoreRepository:
         for row in rows:
             if self.may_see(row.record):
                 raw = None if raws is None else raws.get(row.record.id, ("", b""))
-                entries.append((self._item(row, raw), f"{row.change_seq}.{frozen}"))
-        end = f"{rows[-1].change_seq}.{frozen}" if len(rows) == limit else None
+                entries.append((self._item(row, raw), f"{row.change_seq}.{end_of}"))
+        end = f"{rows[-1].change_seq}.{end_of}" if len(rows) == limit else None
         return entries, end
 
-    def _position(self, position: str | None) -> tuple[int, int]:
-        if position is None:
-            return 0, self.store.max_change_seq()
-        after, frozen = (int(part) for part in position.split("."))
-        if not 0 <= after <= frozen:
+    def _position(self, position: str) -> tuple[int, int, int | None]:
+        """(last change_seq read, change_seq frozen at, list size or None)."""
+        parts = [int(part) for part in position.split(".")]
+        if len(parts) not in (2, 3) or not 0 <= parts[0] <= parts[1] or min(parts) < 0:
             raise ValueError(f"not a list position: {position!r}")
-        return after, frozen
+        return parts[0], parts[1], parts[2] if len(parts) == 3 else None
+
+    def _count(
+        self, frozen: int, from_: datetime | None, until: datetime | None, filters: dict[str, Any]
+    ) -> int | None:
+        """How many items a new list holds for this requester; None when it is longer
+        than COUNT_LIMIT stored records (counting it would read the whole catalogue)."""
+        seen = after = read = 0
+        while read < COUNT_LIMIT:
+            rows = self.store.changed_records(
+                after, until_seq=frozen, limit=COUNT_PAGE, from_=from_, until=until, **filters
+            )
+            seen += sum(1 for row in rows if self.may_see(row.record))
+            read += len(rows)
+            if len(rows) < COUNT_PAGE:
+                return seen
+            after = rows[-1].change_seq
+        return None
 
     def get_item(self, identifier: str) -> OaiItem | None:
         try:

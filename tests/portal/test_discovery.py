@@ -1,9 +1,14 @@
-"""robots.txt and the OpenSearch description tell crawlers and browsers where things are."""
+"""robots.txt, the sitemap and the OpenSearch description (with its suggestions) tell
+crawlers and browsers where things are."""
 
 from __future__ import annotations
 
+import json
+
 from flask.testing import FlaskClient
 from lxml import etree
+
+from tests.support.accounts import browser, log_in, make_user
 
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
 
@@ -52,7 +57,8 @@ def test_sitemap_lists_every_public_record_page_once(client: FlaskClient, catalo
     index = etree.fromstring(client.get("/sitemap.xml").data)
     assert index.tag == f"{SITEMAP}sitemapindex"
     blocks = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
-    assert blocks == ["http://localhost/sitemap/0.xml"]  # the sample catalogue fits one block
+    # the portal's own pages, then records: the sample catalogue fits one block
+    assert blocks == ["http://localhost/sitemap/pages.xml", "http://localhost/sitemap/0.xml"]
     response = client.get("/sitemap/0.xml")
     assert response.mimetype == "application/xml"
     urlset = etree.fromstring(response.data)
@@ -73,3 +79,60 @@ def test_sitemap_lists_every_public_record_page_once(client: FlaskClient, catalo
 
 def test_sitemap_blocks_past_the_end_are_not_found(client: FlaskClient) -> None:
     assert client.get("/sitemap/99.xml").status_code == 404
+
+
+def _suggestions_template(client: FlaskClient) -> str:
+    root = etree.fromstring(client.get("/opensearch.xml").data)
+    (url,) = [u for u in root.iter(f"{OPENSEARCH}Url") if u.get("rel") == "suggestions"]
+    assert url.get("type") == "application/x-suggestions+json"
+    return url.get("template").removeprefix("http://localhost")
+
+
+def _suggest(client: FlaskClient, prefix: str) -> list:
+    response = client.get(_suggestions_template(client).replace("{searchTerms}", prefix))
+    assert response.status_code == 200
+    assert response.mimetype == "application/x-suggestions+json"
+    assert "private" in response.headers["Cache-Control"]  # depends on who asks
+    return json.loads(response.data)
+
+
+def test_the_address_bar_gets_suggestions_in_the_opensearch_shape(client: FlaskClient) -> None:
+    query, completions, descriptions, urls = _suggest(client, "truyen k")
+    assert query == "truyen k"
+    assert "Truyện Kiều" in completions  # diacritics-blind, as the search box's suggestions
+    assert len(completions) == len(descriptions) == len(urls) > 0
+    assert set(descriptions) <= {"Nhan đề", "Tác giả"}  # the UI's language, Vietnamese first
+    kieu = urls[completions.index("Truyện Kiều")]
+    assert kieu.startswith("http://localhost/search?q=")
+    assert client.get(kieu.removeprefix("http://localhost")).status_code == 200
+    assert _suggest(client, "t") == ["t", [], [], []]  # one letter: too little to complete
+    assert _suggest(client, "%3Cscript%3E")[1] == []  # text, never syntax
+
+
+def test_suggestions_never_name_a_hidden_record(app) -> None:
+    anonymous = browser(app)
+    assert not any("Zyzzyva" in c for c in _suggest(anonymous, "zyzz")[1])
+    librarian = browser(app)
+    assert log_in(librarian, make_user(app, "librarian")).status_code == 303
+    assert any("Zyzzyva" in c for c in _suggest(librarian, "zyzz")[1])  # staff see it
+
+
+def test_sitemap_lists_the_pages_readers_start_from(client: FlaskClient) -> None:
+    index = etree.fromstring(client.get("/sitemap.xml").data)
+    sitemaps = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert sitemaps[0] == "http://localhost/sitemap/pages.xml"
+    response = client.get("/sitemap/pages.xml")
+    assert response.mimetype == "application/xml"
+    urlset = etree.fromstring(response.data)
+    locs = [u.findtext(f"{SITEMAP}loc").removeprefix("http://localhost") for u in urlset]
+    facets = ["library", "collection", "format", "language", "subject"]
+    assert locs == ["/", "/browse", *[f"/browse/{f}" for f in facets], "/advanced", "/audiobooks/"]
+    for loc in locs:
+        assert client.get(loc).status_code == 200, loc
+    stamps = {u.findtext(f"{SITEMAP}lastmod") for u in urlset}
+    assert len(stamps) == 1 and stamps.pop().endswith("Z")
+
+
+def test_robots_keeps_crawlers_off_the_suggestions(client: FlaskClient) -> None:
+    lines = client.get("/robots.txt").get_data(as_text=True).splitlines()
+    assert "Disallow: /opensearch/suggestions" in lines

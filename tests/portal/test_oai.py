@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import lxml.html
 import pymarc
 import pytest
 import requests
@@ -41,6 +42,7 @@ from harvesters.oai_repository import (
 from harvesters.runner import HarvestOptions, harvest_source
 from indexer import TantivyIndex
 from portal import access
+from portal import oai as oai_module
 from portal.app import create_app
 from portal.oai import PAGE_SIZE_CONFIG, StoreRepository, collection_slug, record_dc
 from tests.support.faults import Faults
@@ -319,18 +321,36 @@ def test_list_records_pages_through_every_record_once(oai):
     assert changed.header.datestamp > LATER.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def test_tokens_carry_a_cursor_but_no_list_size(oai):
-    cursors, counts, params = [], [], {"verb": "ListIdentifiers", "metadataPrefix": "oai_dc"}
+def _token_attributes(url: str, verb: str = "ListIdentifiers", **params: str) -> list[dict]:
+    """Each page's resumptionToken attributes, following the list to its end."""
+    found, params = [], {"verb": verb, "metadataPrefix": "oai_dc", **params}
     while True:
-        root = _request(oai.url, **params)
-        counts.append(len(root.findall(".//o:header", NS)))
-        token = root.find(".//o:resumptionToken", NS)
-        assert token.get("completeListSize") is None  # a count could include hidden records
-        cursors.append(token.get("cursor"))
+        root = _request(url, **params)
+        token = root.find(f"o:{verb}/o:resumptionToken", NS)
+        found.append(dict(token.attrib, items=len(root.findall(".//o:header", NS))))
         if not token.text:
-            break
-        params = {"verb": "ListIdentifiers", "resumptionToken": token.text}
-    assert counts == [100, 100, 56] and cursors == ["0", "100", "200"]
+            return found
+        params = {"verb": verb, "resumptionToken": token.text}
+
+
+def test_tokens_carry_a_cursor_and_the_list_size(oai):
+    pages = _token_attributes(oai.url)
+    assert [(p["cursor"], p["items"]) for p in pages] == [("0", 100), ("100", 100), ("200", 56)]
+    harvested = list(Sickle(oai.url).ListIdentifiers(metadataPrefix="oai_dc"))
+    # The size of the whole list, on every page, is what a full harvest brings.
+    assert {p["completeListSize"] for p in pages} == {str(len(harvested))} == {"256"}
+    records = _token_attributes(oai.url, "ListRecords", set="library:thu-vien-b")
+    assert {p["completeListSize"] for p in records} == {"128"}  # sets are counted too
+
+
+def test_a_list_too_long_to_count_cheaply_carries_no_size(oai, monkeypatch):
+    monkeypatch.setattr(oai_module, "COUNT_LIMIT", 200)
+    monkeypatch.setattr(oai_module, "COUNT_PAGE", 50)
+    pages = _token_attributes(oai.url)
+    assert [p.get("completeListSize") for p in pages] == [None, None, None]
+    assert [p["cursor"] for p in pages] == ["0", "100", "200"]
+    monkeypatch.setattr(oai_module, "COUNT_LIMIT", 300)  # enough: counted after all
+    assert {p.get("completeListSize") for p in _token_attributes(oai.url)} == {"256"}
 
 
 def test_post_gives_what_get_gives(oai):
@@ -503,6 +523,8 @@ def test_hidden_records_behave_as_if_they_did_not_exist(oai, monkeypatch):
     ids = [r.header.identifier for r in records]
     assert len(ids) == len(set(ids)) and set(ids) == visible
     assert len(oai.faults.log) - before == 3  # 219 records: pages of up to 100 go on
+    # The list's size counts what the requester may see, never a hidden record.
+    assert {p["completeListSize"] for p in _token_attributes(oai.url)} == {str(len(visible))}
     assert _identifiers(oai.url, set="library:thu-vien-b") == {
         i for i in visible if ":thu-vien-b:" in i
     }
@@ -707,3 +729,65 @@ def test_a_token_whose_rest_has_gone_or_whose_position_is_refused():
     repo.positions_valid = False  # the repository no longer understands its position
     refused = respond(repo, again, "http://x/oai", BASE, page_size=3, secret=b"k")
     assert _errors(etree.fromstring(refused)) == ["badResumptionToken"]
+
+
+# --- for people: a page rendered by the stylesheet ---------------------------------------
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def _page(url: str, **params: str) -> lxml.html.HtmlElement:
+    """An /oai response as a browser gets it: a page made by static/oai.xsl."""
+    response = requests.get(url, params=params, headers=BROWSER, timeout=10)
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Accept" in response.headers["Vary"]
+    assert response.text.startswith("<!DOCTYPE html>")
+    return lxml.html.fromstring(response.content)
+
+
+def test_harvesters_get_xml_and_browsers_a_page(oai):
+    for headers in ({}, {"Accept": "*/*"}, {"Accept": "text/xml"}, {"Accept": "application/xml"}):
+        response = requests.get(oai.url, params={"verb": "Identify"}, headers=headers, timeout=10)
+        assert response.headers["Content-Type"].startswith("text/xml"), headers
+        assert b"xml-stylesheet" not in response.content  # nothing for the browser to do
+        etree.fromstring(response.content, SAFE)
+    assert list(Sickle(oai.url).ListSets())  # sickle's own requests: XML
+    assert _page(oai.url, verb="Identify").tag == "html"
+
+
+def test_the_page_for_identify(oai):
+    page = _page(oai.url, verb="Identify")
+    assert page.get("lang") == "en"
+    assert "Identify" in page.findtext("head/title")
+    assert page.find("head/meta[@name='viewport']") is not None
+    (heading,) = page.iter("h1")
+    assert "Identify" in heading.text_content()
+    assert heading.find("span").get("lang") == "vi"
+    links = {a.text: a.get("href") for a in page.iter("a")}
+    assert links["ListSets"] == f"{oai.url}?verb=ListSets"
+    assert requests.get(links["ListSets"], timeout=10).status_code == 200
+    vietnamese = [dd for dd in page.iter("dd") if dd.find("span[@lang='vi']") is not None]
+    assert [dd.text_content() for dd in vietnamese] == ["Mục lục liên hợp các thư viện Hà Nội"]
+    assert [h.tag for h in page.iter("h1", "h2", "h3")][:2] == ["h1", "h2"]
+
+
+def test_the_page_for_a_list_shows_its_progress_and_next_page(oai):
+    page = _page(oai.url, verb="ListRecords", metadataPrefix="oai_dc")
+    (table,) = page.iter("table")
+    rows = table.findall("tbody/tr")
+    assert len(rows) == 100
+    assert [th.text for th in table.findall("thead/tr/th")] == [
+        "Identifier", "Title", "Last changed", "Sets",
+    ]  # fmt: skip
+    first = rows[0].find("th/a")
+    title = rows[0].find("td/span[@lang='vi']")  # a Vietnamese title is marked so
+    assert title is not None and title.text.startswith("Sách số")
+    record = etree.fromstring(requests.get(first.get("href"), timeout=10).content, SAFE)
+    assert record.findtext(".//o:identifier", namespaces=NS) == first.text
+    assert "Items 1–100 of 256." in page.text_content()
+    (next_link,) = [a for a in page.iter("a") if a.text == "Next page"]
+    second = etree.fromstring(requests.get(next_link.get("href"), timeout=10).content, SAFE)
+    assert second.find(".//o:resumptionToken", NS).get("cursor") == "100"
+    assert "Items 101–200 of 256." in _page(next_link.get("href")).text_content()
+    errors = _page(oai.url, verb="Nope")
+    assert "badVerb" in errors.text_content()

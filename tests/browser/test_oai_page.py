@@ -1,0 +1,45 @@
+"""/oai opened in Chromium, under the site's content security policy: a browser gets
+the response rendered as a page by static/oai.xsl on the server, so a person reads a
+page, not an XML tree (and nothing depends on the browser's own XSLT, which Chromium is
+dropping)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import Site
+from tests.browser.test_accessibility import WCAG_TAGS
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def narrow(browser: Browser) -> Iterator[Page]:
+    """A phone-width page under the site's own policy (no bypass)."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_oai_responses_read_as_pages_at_320_pixels(narrow: Page, site: Site) -> None:
+    page = narrow
+    response = page.goto(f"{site.url}/oai?verb=Identify")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    expect(page.get_by_role("heading", level=1)).to_contain_text("OAI-PMH: Identify")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert "Identify" in page.title()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320  # no sideways scroll
+    page.get_by_role("link", name="ListRecords").click()
+    expect(page.get_by_role("heading", level=2, name="Records")).to_be_visible()
+    expect(page.get_by_role("row")).to_have_count(101)  # a header row and a page of 100
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.get_by_role("link", name="Next page").click()
+    expect(page.get_by_text("Items 101–200 of")).to_be_visible()
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
