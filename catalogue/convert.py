@@ -57,6 +57,10 @@ def source_from_row(row: SourceRow) -> Source:
         schedule=row.schedule,
         enabled=row.enabled,
         opac_url=row.opac_url or "",
+        website=row.website or "",
+        address=row.address or "",
+        hours=row.hours or "",
+        contact=row.contact or "",
     )
 
 

@@ -18,6 +18,15 @@ KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 OPAC_PLACEHOLDERS = ("local_id", "barcode")
 OPAC_URL_MAX = 2000
 
+# What a reader is told about the library itself (the browse page's library profile):
+# the most characters each field may hold, checked where a source is made.
+PROFILE_MAX = {"website": 2000, "address": 300, "hours": 500, "contact": 300}
+# Control characters (a line break is kept: hours are often one line per day; a tab is a
+# space) and the invisible direction controls that would flip the text around them.
+_PROFILE_UNWANTED = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+
 
 class SourceError(ValueError):
     """A source definition that cannot be used, with the reason."""
@@ -77,6 +86,44 @@ def check_opac_url(template: str) -> None:
         raise OpacUrlError("missing")
 
 
+class WebsiteError(SourceError):
+    """A library website address that cannot be a safe link; `problem` names what is wrong."""
+
+    MESSAGES = {
+        "too_long": f"is longer than {PROFILE_MAX['website']} characters",
+        "scheme": "must start with http:// or https:// and name a host",
+        "space": "must not contain spaces or control characters",
+    }
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(f"the website {self.MESSAGES[problem]}")
+
+
+def check_website(url: str) -> None:
+    """Refuse a website address a reader's click could not safely follow (javascript:,
+    data:, a bare host name, a line break hidden inside)."""
+    if len(url) > PROFILE_MAX["website"]:
+        raise WebsiteError("too_long")
+    if any(ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in url):
+        raise WebsiteError("space")
+    try:
+        split = urlsplit(url)
+        host = split.hostname
+    except ValueError:  # such as an unclosed [ of an IPv6 host
+        raise WebsiteError("scheme") from None
+    if split.scheme.lower() not in ("http", "https") or not host:
+        raise WebsiteError("scheme")
+
+
+def clean_profile_text(value: str) -> str:
+    """Free text about a library as it should be kept: control and direction characters
+    dropped, line breaks made plain, each line trimmed, blank lines left out."""
+    plain = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    lines = _PROFILE_UNWANTED.sub("", plain)
+    return "\n".join(line.strip() for line in lines.split("\n") if line.strip())
+
+
 def fill_opac_url(template: str, local_id: str, barcode: str = "") -> str:
     """The link a template makes for one record (and copy); "" when the template needs a
     value the record or copy lacks. Values are percent-encoded, so an id with spaces,
@@ -101,6 +148,13 @@ class Source:
     # The record's page in the library's own catalogue (OPAC), where a reader can place a
     # hold, e.g. https://opac.example.vn/cgi-bin/koha/opac-detail.pl?biblionumber={local_id}.
     opac_url: str = ""
+    # The library as a reader visits it (the browse page shows these): its website,
+    # street address, opening hours and contact (phone, email), all free text but the
+    # website; "" for none.
+    website: str = ""
+    address: str = ""
+    hours: str = ""
+    contact: str = ""
 
     def __post_init__(self) -> None:
         if not KEY_PATTERN.match(self.key):
@@ -121,6 +175,28 @@ class Source:
             except OpacUrlError as exc:
                 exc.args = (f"source {self.key}: {exc}",)
                 raise
+        self._check_profile()
+
+    def _check_profile(self) -> None:
+        self.website = self.website.strip()
+        if self.website:
+            try:
+                check_website(self.website)
+            except WebsiteError as exc:
+                exc.args = (f"source {self.key}: {exc}",)
+                raise
+        for name in ("address", "hours", "contact"):
+            value = clean_profile_text(getattr(self, name))
+            if len(value) > PROFILE_MAX[name]:
+                raise SourceError(
+                    f"source {self.key}: {name} is longer than {PROFILE_MAX[name]} characters"
+                )
+            setattr(self, name, value)
+
+    @property
+    def has_profile(self) -> bool:
+        """Whether anything is known about the library beyond its name."""
+        return any((self.website, self.address, self.hours, self.contact))
 
     def record_url(self, local_id: str, barcode: str = "") -> str:
         """This source's OPAC page for a record (or one copy of it); "" without a template."""

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from catalogue.convert import aware, source_from_row
 from catalogue.sources import Source
 from catalogue.storable import check_fits, utcnow
-from catalogue.tables import SourceRow
+from catalogue.tables import HarvestRunRow, SourceRow
 
 if TYPE_CHECKING:
     from catalogue.store import Store
@@ -41,6 +41,8 @@ def put_source(store: Store, source: Source) -> None:
         row.metadata_prefix, row.set_spec = source.metadata_prefix, source.set
         row.schedule, row.enabled = source.schedule, source.enabled
         row.opac_url = source.opac_url
+        row.website, row.address = source.website, source.address
+        row.hours, row.contact = source.hours, source.contact
 
 
 def get_source(store: Store, key: str) -> Source | None:
@@ -53,6 +55,18 @@ def sources(store: Store) -> list[Source]:
     with store.session() as s:
         rows = s.scalars(select(SourceRow).order_by(SourceRow.key))
         return [source_from_row(r) for r in rows]
+
+
+def last_harvests(store: Store) -> dict[str, datetime]:
+    """Source key -> when its latest successful harvest run finished: when its records
+    were last brought up to date here (a source never harvested is left out)."""
+    with store.session() as s:
+        rows = s.execute(
+            select(HarvestRunRow.source_key, func.max(HarvestRunRow.finished_at))
+            .where(HarvestRunRow.status == "succeeded", HarvestRunRow.finished_at.is_not(None))
+            .group_by(HarvestRunRow.source_key)
+        )
+        return {key: aware(finished) for key, finished in rows if finished is not None}
 
 
 def delete_source(store: Store, key: str) -> bool:

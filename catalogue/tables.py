@@ -49,6 +49,12 @@ class SourceRow(Base):
     harvest_requested_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The record URL template of the library's own catalogue (OPAC); "" for none.
     opac_url: Mapped[str] = mapped_column(Text, default="")
+    # The library as readers visit it (the browse page): "" for none. Lengths are
+    # checked by catalogue.sources.Source, alike on both databases.
+    website: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[str] = mapped_column(Text, default="")
+    contact: Mapped[str] = mapped_column(Text, default="")
 
 
 class HarvestRunRow(Base):

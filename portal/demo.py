@@ -38,7 +38,13 @@ from catalogue.sources import Source
 from catalogue.store import Store
 from harvesters.demo import vocab
 from harvesters.demo.generator import DemoCatalogue, generate
-from harvesters.demo.libraries import DemoOpac, oai_repository, opac_url_template, with_opac
+from harvesters.demo.libraries import (
+    DemoOpac,
+    library_profile,
+    oai_repository,
+    opac_url_template,
+    with_opac,
+)
 from harvesters.demo.media import DemoMedia, publish_files, with_media
 from harvesters.demo.server import serve_wsgi
 from harvesters.oai_provider import make_wsgi_app
@@ -78,6 +84,7 @@ def demo_sources(
                     url,
                     metadata_prefix=library.metadata_prefix,
                     opac_url=opac_url_template(url),
+                    **library_profile(library),
                 )
             )
         else:
@@ -87,7 +94,14 @@ def demo_sources(
                 publish_files(media, library, marc_dir)
             opac_url = opac_url_template(stack.enter_context(serve_wsgi(opac, host=host)))
             sources.append(
-                Source(library.key, library.name, "marc", str(path.resolve()), opac_url=opac_url)
+                Source(
+                    library.key,
+                    library.name,
+                    "marc",
+                    str(path.resolve()),
+                    opac_url=opac_url,
+                    **library_profile(library),
+                )
             )
     return sources
 

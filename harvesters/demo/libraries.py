@@ -11,6 +11,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from harvesters.demo import vocab
 from harvesters.demo.generator import DemoCatalogue, DemoLibrary, SampleRecord
 from harvesters.oai_repository import (
     MARC21,
@@ -20,6 +21,36 @@ from harvesters.oai_repository import (
     dc_element,
     marcxml_element,
 )
+
+# What a reader is told about each demo library on /browse/library (Source.website,
+# address, hours, contact): the libraries' real addresses and home pages; the opening
+# hours are typical ones and the mailboxes the demo's own (example.vn), not theirs.
+LIBRARY_PROFILES = {
+    vocab.HANOI: {
+        "website": "https://thuvienhanoi.org.vn/",
+        "address": "47 Bà Triệu, Hoàn Kiếm, Hà Nội",
+        "hours": "Thứ Hai – Thứ Sáu: 8:00 – 20:00\nThứ Bảy, Chủ nhật: 8:00 – 17:00",
+        "contact": f"thuvien@{vocab.HANOI}.example.vn (hộp thư của bản demo)",
+    },
+    vocab.NATIONAL: {
+        "website": "https://nlv.gov.vn/",
+        "address": "31 Tràng Thi, Hoàn Kiếm, Hà Nội",
+        "hours": "Thứ Hai – Thứ Sáu: 8:00 – 19:00\nThứ Bảy, Chủ nhật: 8:00 – 16:30\n"
+        "Nghỉ các ngày lễ, Tết",
+        "contact": f"thuvien@{vocab.NATIONAL}.example.vn (hộp thư của bản demo)",
+    },
+    vocab.VNU: {
+        "website": "https://lic.vnu.edu.vn/",
+        "address": "144 Xuân Thủy, Cầu Giấy, Hà Nội",
+        "hours": "Thứ Hai – Thứ Sáu: 7:30 – 20:00\nThứ Bảy: 8:00 – 17:00\nChủ nhật nghỉ",
+        "contact": f"thuvien@{vocab.VNU}.example.vn (hộp thư của bản demo)",
+    },
+}
+
+
+def library_profile(library: DemoLibrary) -> dict[str, str]:
+    """The `Source` fields describing a demo library to readers ({} for one not listed)."""
+    return dict(LIBRARY_PROFILES.get(library.key, {}))
 
 
 def oai_identifier(library: DemoLibrary, local_id: str) -> str:

@@ -14,11 +14,15 @@ from catalogue import audit, schedule
 from catalogue.sources import (
     KEY_PATTERN,
     OPAC_URL_MAX,
+    PROFILE_MAX,
     SOURCE_TYPES,
     OpacUrlError,
     Source,
     SourceError,
+    WebsiteError,
     check_opac_url,
+    check_website,
+    clean_profile_text,
 )
 from harvesters import marc as marc_files
 from portal.admin import bp, console_settings, record_change
@@ -27,10 +31,22 @@ from portal.app import services
 
 RUNS_SHOWN = 20  # runs on a source's page
 NAME_MAX = 300  # a source's name (the store's column)
-FIELD_MAX = {"metadata_prefix": 50, "set": 200, "schedule": 100, "url": 2000}
+FIELD_MAX = {"metadata_prefix": 50, "set": 200, "schedule": 100, "url": 2000, **PROFILE_MAX}
 
-
-SOURCE_FIELDS = ("key", "name", "type", "url", "metadata_prefix", "set", "schedule", "opac_url")
+# The library as readers visit it (shown on /browse/library); free text but the website.
+PROFILE_FIELDS = ("website", "address", "hours", "contact")
+PROFILE_TEXT = ("address", "hours", "contact")
+SOURCE_FIELDS = (
+    "key",
+    "name",
+    "type",
+    "url",
+    "metadata_prefix",
+    "set",
+    "schedule",
+    "opac_url",
+    *PROFILE_FIELDS,
+)
 
 
 @bp.get("/sources")
@@ -169,6 +185,8 @@ def _source_form_page(form: dict[str, Any], errors: dict[str, str], *, new: bool
 
 def _read_source_form(data: MultiDict[str, str]) -> dict[str, Any]:
     form: dict[str, Any] = {name: data.get(name, "").strip() for name in SOURCE_FIELDS}
+    for name in PROFILE_TEXT:  # as it will be kept: no control characters, plain lines
+        form[name] = clean_profile_text(form[name])
     form["enabled"] = data.get("enabled") == "1"
     return form
 
@@ -211,6 +229,11 @@ def _check_source(form: dict[str, Any], *, new: bool) -> tuple[Source | None, di
             check_opac_url(form["opac_url"])
         except OpacUrlError as exc:
             errors["opac_url"] = opac_url_message(exc)
+    if form["website"] and "website" not in errors:
+        try:
+            check_website(form["website"])
+        except WebsiteError as exc:
+            errors["website"] = website_message(exc)
     if errors:
         return None, errors
     try:
@@ -224,6 +247,7 @@ def _check_source(form: dict[str, Any], *, new: bool) -> tuple[Source | None, di
             schedule=form["schedule"],
             enabled=form["enabled"],
             opac_url=form["opac_url"],
+            **{name: form[name] for name in PROFILE_FIELDS},
         )
     except SourceError as exc:  # what the checks above do not foresee
         return None, {"source": str(exc)}
@@ -255,6 +279,15 @@ def opac_url_message(exc: OpacUrlError) -> str:
         "Write placeholders as {local_id} or {barcode}, in curly brackets, with nothing else "
         "inside; every { needs its }."
     )
+
+
+def website_message(exc: WebsiteError) -> str:
+    """What is wrong with a library's website address, in the librarian's language."""
+    if exc.problem == "too_long":
+        return _("At most %(maximum)d characters.", maximum=PROFILE_MAX["website"])
+    if exc.problem == "space":
+        return _("The address cannot contain spaces or line breaks.")
+    return _("The address must start with http:// or https:// and name the server.")
 
 
 def _changes(old: Any, new: Any) -> dict[str, list[Any]]:

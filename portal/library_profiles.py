@@ -1,0 +1,77 @@
+"""What a reader is told about each library on /browse/library: its website, address,
+opening hours and contact (as librarians entered them on its source), and when its
+records were last brought up to date here (its latest successful harvest).
+
+The library facet holds the name the harvest writes on every holding: the source's
+name (harvesters.runner.held_by), or its key for a record harvested without one. A
+library may be fed by several sources (its OAI-PMH server and a MARC export): their
+profiles are read together, the first source (by key) that fills a field giving it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from catalogue import store_sources
+from catalogue.sources import Source
+from catalogue.store import Store
+from indexer.text import nfc
+
+
+@dataclass(frozen=True)
+class LibraryProfile:
+    website: str = ""
+    address: str = ""
+    hours: str = ""
+    contact: str = ""
+    # When the library's records were last updated here: its sources' latest
+    # successful harvest; None when none has succeeded yet.
+    updated_at: datetime | None = None
+
+    @property
+    def website_text(self) -> str:
+        """The website as a reader reads it: without http(s):// or a closing slash."""
+        return self.website.split("://", 1)[-1].rstrip("/")
+
+    @property
+    def hours_lines(self) -> list[str]:
+        return self.hours.splitlines()
+
+    @property
+    def address_lines(self) -> list[str]:
+        return self.address.splitlines()
+
+
+def library_profiles(store: Store) -> dict[str, LibraryProfile]:
+    """Library facet value -> its profile, for every library a source feeds."""
+    finished = store_sources.last_harvests(store)
+    by_name: dict[str, list[Source]] = {}
+    for source in store.sources():  # in key order
+        for value in {_facet_value(source.name), _facet_value(source.key)}:
+            by_name.setdefault(value, []).append(source)
+    return {value: _profile(found, finished) for value, found in by_name.items()}
+
+
+def profile_for(profiles: dict[str, LibraryProfile], value: str) -> LibraryProfile | None:
+    """The profile of the library a facet value names, None when no source names it."""
+    return profiles.get(_facet_value(value))
+
+
+def _profile(sources: list[Source], finished: dict[str, datetime]) -> LibraryProfile:
+    def first(name: str) -> str:
+        return next((getattr(s, name) for s in sources if getattr(s, name)), "")
+
+    times = [finished[s.key] for s in sources if s.key in finished]
+    return LibraryProfile(
+        website=first("website"),
+        address=first("address"),
+        hours=first("hours"),
+        contact=first("contact"),
+        updated_at=max(times, default=None),
+    )
+
+
+def _facet_value(text: str) -> str:
+    """A name as the index holds facet values (indexer.documents): NFC and trimmed."""
+    return nfc(text).strip()
