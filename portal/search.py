@@ -67,6 +67,7 @@ from portal import warming
 from portal.access import may_see_record, visibility_for_request
 from portal.app import services
 from portal.i18n import current_language, language_tag, number_text
+from portal.library_profiles import library_profiles, profile_for
 from portal.page_cache import page_cache
 from portal.preferences import current_preferences
 from portal.search_facets import FacetOption, facet_groups, filter_chips, year_histogram
@@ -607,9 +608,18 @@ def browse_facet(facet: str) -> ResponseReturnValue:
             "next": page_url(current + 1) if current < last else None,
             "pages": [(n, page_url(n)) for n in range(1, last + 1)],
         }
+    shown = rows[start : start + BROWSE_PER_PAGE]
+    if facet == "library":  # each library's website, address, hours, last update
+        try:
+            profiles = library_profiles(services().store)
+        except Exception:  # the list still helps without them
+            current_app.logger.exception("could not read the library profiles")
+            profiles = {}
+        for row in shown:
+            row["profile"] = profile_for(profiles, row["value"])
     page = render_template(
         "search/browse_facet.html",
-        section=browse_section(facet, [], rows[start : start + BROWSE_PER_PAGE]),
+        section=browse_section(facet, [], shown),
         count=len(rows),
         capped=len(counts) >= MAX_FACET_LIMIT,
         order=order,
@@ -676,6 +686,7 @@ def suggest() -> Response:
 
 def _json_list(values: list[dict[str, str]]) -> Response:
     response = jsonify({"suggestions": values})
-    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["Cache-Control"] = "private, max-age=60"  # staff see hidden titles
+    response.vary.add("Cookie")
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -768,6 +768,10 @@ def test_suggestions_are_titles_and_authors_and_respect_visibility(client):
     assert client.get("/suggest", query_string={"q": "zyzz"}).get_json() == {"suggestions": []}
     assert client.get("/suggest", query_string={"q": "t"}).get_json() == {"suggestions": []}
     assert client.get("/suggest", query_string={"q": "x" * 5000}).status_code == 200
+    # A librarian's suggestions may hold hidden titles: no shared cache may keep them.
+    response = client.get("/suggest", query_string={"q": "truy"})
+    assert response.headers["Cache-Control"] == "private, max-age=60"
+    assert "Cookie" in response.headers["Vary"]
 
 
 @pytest.mark.parametrize("url", ["/", "/search?q=kiều"])
