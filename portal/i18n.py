@@ -26,7 +26,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations
-from flask import Flask, redirect, request, session
+from flask import Flask, g, has_request_context, redirect, request, session
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
@@ -114,8 +114,14 @@ def merge_catalogues(paths: list[Path], lang: str) -> Catalog:
 
 
 def current_language() -> str:
-    """The page's language tag ("vi" or "en")."""
-    return str(get_locale() or DEFAULT_LANGUAGE)
+    """The page's language tag ("vi" or "en"), worked out once per request: a results
+    page asks it a hundred times or more (every value it shows may be marked lang)."""
+    if not has_request_context():
+        return str(get_locale() or DEFAULT_LANGUAGE)
+    language = g.get("thuvien_language")
+    if language is None:
+        language = g.thuvien_language = str(get_locale() or DEFAULT_LANGUAGE)
+    return language
 
 
 def number_text(number: Any, language: str | None = None) -> str:
