@@ -32,7 +32,7 @@ from indexer.query import (
 )
 from indexer.tantivy_query import FIELD_GROUPS, proximity_phrases, ranking_groups
 from indexer.tantivy_schema import EXACT, FOLD, IDENT
-from indexer.text import fold, has_word, nfc, words
+from indexer.text import ascii_fold, has_word, nfc, words
 
 MAX_TOKEN = 100  # the schema's LengthFilter: longer tokens are not indexed
 MAX_PHRASE = 32  # tokens per phrase: keeps a pasted paragraph under maxBooleanClauses
@@ -62,7 +62,7 @@ def tokens(text: str, analyzer: str) -> list[str]:
     if analyzer == IDENT:
         value = compact(text)
         return [value] if has_word(value) else []
-    found = [fold(w) if analyzer == FOLD else w.lower() for w in words(text)]
+    found = [ascii_fold(w) if analyzer == FOLD else w.lower() for w in words(text)]
     return [t for t in found if t and len(t) <= MAX_TOKEN][:MAX_PHRASE]
 
 

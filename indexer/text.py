@@ -88,6 +88,26 @@ def fold(text: str) -> str:
     return _FOLDED_FINAL_Y.sub(r"\1i", folded) if "y" in folded else folded
 
 
+@lru_cache(maxsize=1 << 15)
+def ascii_fold(word: str) -> str:
+    """A word as an ASCII-folding analyzer (Lucene's, tantivy's) indexes it: lowercased,
+    Latin letters without their diacritics (đ → d), consonant + y spelt with i as
+    `same_i` writes it; other scripts keep their marks ("Толстой" stays "толстой",
+    which `fold` would make "толстои"). What query text sent to Solr's folded fields
+    must look like."""
+    kept: list[str] = []
+    latin = False  # whether the marks met now sit on a Latin letter
+    for char in unicodedata.normalize("NFD", same_i(word).translate(_EXTRA_FOLDS)):
+        if unicodedata.combining(char):
+            if latin:
+                continue
+        else:
+            latin = char.isascii()
+        kept.append(char)
+    folded = unicodedata.normalize("NFC", "".join(kept)).translate(_EXTRA_FOLDS).lower()
+    return _FOLDED_FINAL_Y.sub(r"\1i", folded) if "y" in folded else folded
+
+
 def same_i(text: str) -> str:
     """`text` with consonant + y syllables written with i ("Lê Văn Hưu, Ký" → "… Kí"):
     what the tantivy folded fields are given, so their analyzer folds as `fold` does."""

@@ -19,7 +19,15 @@ from indexer import SearchQuery, documents_for, parse, tantivy_schema
 from indexer.protocol import ALL_OF_FACETS
 from indexer.query import MatchAll, Term, fuzzy, leaves, lucene_escape
 from indexer.solr_index import SearchBackendError, SolrIndex
-from indexer.solr_lucene import MAX_LEAVES, _leaf_count, bounded, build_query, escape, keywords
+from indexer.solr_lucene import (
+    MAX_LEAVES,
+    _leaf_count,
+    bounded,
+    build_query,
+    escape,
+    keywords,
+    tokens,
+)
 from indexer.solr_query import (
     NOTHING,
     SEP,
@@ -32,6 +40,7 @@ from indexer.solr_query import (
 from indexer.solr_results import marked_html
 from indexer.solr_schema import COPY_FIELDS, FACET_FIELDS, INTERNAL_FIELDS, to_solr
 from indexer.tantivy_query import FIELD_GROUPS
+from indexer.text import same_i
 from tests.indexer.contract import HOSTILE
 from tests.indexer.sample_records import sample_records, visibility_of
 
@@ -240,6 +249,17 @@ def test_folding_both_ways_and_exact_boost():
     # records that lack diacritics too), as the tantivy backend ranks
     plain = build_query(parse("dai"))
     assert plain.count("dai") >= 6 and "_exact" not in plain
+
+
+def test_folded_tokens_are_what_the_folding_analyzers_index():
+    """Query words for Solr's folded fields are folded in Python as Lucene's (and
+    tantivy's) ASCII folding does: Latin letters lose their marks, other scripts keep
+    theirs ("Толстой" is indexed "толстой", not "толстои")."""
+    analyzer = tantivy_schema.analyzers()[tantivy_schema.FOLD]
+    words = ["Толстой", "Ελληνικά", "Lý", "Đại", "Nguyễn", "THÚY", "Straße", "Łódź", "Ærø", "Mỹ"]
+    for word in words:
+        assert tokens(word, tantivy_schema.FOLD) == analyzer.analyze(same_i(word)), word
+    assert "title:толстой^4" in build_query(parse("Толстой"))
 
 
 def test_prefix_is_folded_in_python():
