@@ -120,8 +120,8 @@ def endpoint() -> Response:
 
 def as_page(body: bytes) -> bytes:
     """The response as an HTML page for a person (see the module docstring)."""
-    page = _stylesheet()(parse_xml(body))
-    return b"<!DOCTYPE html>\n" + etree.tostring(page, method="html", encoding="utf-8")
+    home = etree.XSLT.strparam(url_for("search.home"))
+    return bytes(_stylesheet()(parse_xml(body), home=home))  # the doctype is the XSL's
 
 
 @lru_cache(maxsize=1)

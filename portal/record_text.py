@@ -35,14 +35,15 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def is_vietnamese(text: str) -> bool:
     """Whether catalogue text reads as Vietnamese: it has a letter only Vietnamese
-    writes, or at least half its words carry diacritics and each of those is a
-    Vietnamese syllable ("Sách nói" yes; "Canción", "Café", "José" no, nor an English
-    sentence naming "Hán Nôm")."""
+    writes, or a word with diacritics and every word a Vietnamese syllable ("Sách nói",
+    "Lý Anh Dung" yes; "Canción", "Café", "São Paulo" no, nor an English sentence
+    naming "Hán Nôm")."""
     if _VIETNAMESE_LETTERS.search(text):
         return True
     words = _WORD.findall(text)
-    marked = [word for word in words if not word.isascii()]
-    return 2 * len(marked) >= len(words) > 0 and all(_SYLLABLE.fullmatch(w) for w in marked)
+    return any(not word.isascii() for word in words) and all(
+        _SYLLABLE.fullmatch(word) for word in words
+    )
 
 
 def data_lang(text: str) -> str:

@@ -53,7 +53,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Invisible format characters: zero-width spaces and joiners, direction marks and
 # overrides. They never mean anything in a search, and echoed into a heading an override
 # turns the text after it around.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _YEAR_FILTER = re.compile(r"-?[0-9]{1,4}")
 _DIGITS = re.compile(r"\s*([0-9]{1,4})\s*")
 

@@ -15,6 +15,7 @@
 
   <xsl:output method="html" encoding="UTF-8" indent="yes" doctype-system="about:legacy-compat"/>
 
+  <xsl:param name="home" select="'/'"/>  <!-- the portal's home page, given by portal/oai.py -->
   <xsl:variable name="base" select="/oai:OAI-PMH/oai:request"/>
   <xsl:variable name="verb" select="/oai:OAI-PMH/oai:request/@verb"/>
   <xsl:variable name="prefix">
@@ -87,7 +88,7 @@
           <xsl:apply-templates select="oai:OAI-PMH/*[not(self::oai:responseDate or self::oai:request or self::oai:error)]"/>
         </main>
         <footer>
-          <p><a href="{$base}/..">thuvien home page</a></p>
+          <p><a href="{$home}">thuvien home page</a></p>
         </footer>
       </body>
     </html>

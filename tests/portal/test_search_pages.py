@@ -175,10 +175,10 @@ def test_a_search_with_nothing_to_look_for_does_not_claim_its_hits_matched(clien
 
 def test_invisible_direction_controls_are_dropped_from_the_query(client):
     response = client.get(
-        "/search", query_string={"q": "ha\u200b noi\u202e"}, follow_redirects=True
+        "/search", query_string={"q": "ha\u200b noi\u202e\u061c"}, follow_redirects=True
     )
     body = response.get_data(as_text=True)
-    assert "\u202e" not in body and "\u200b" not in body
+    assert "\u202e" not in body and "\u200b" not in body and "\u061c" not in body
     assert h1(lxml.html.fromstring(body)) == "5 kết quả cho “ha noi”"
 
 
@@ -241,11 +241,16 @@ def test_vietnamese_catalogue_text_is_marked_vi_in_the_english_ui(client):
     assert HN in [
         text(span) for span in home.xpath("//ul[@class='count-list']//a/span[@lang='vi']")
     ]
+    recent = home.xpath("//ul[contains(@class, 'recent-list__meta')]/li")
+    marked = {text(span) for li in recent for span in li.xpath("./span[@lang='vi']")}
+    assert {VNU, "Hội Nhà văn Việt Nam"} <= marked  # a library and an author of recent records
 
 
 def test_vietnamese_text_is_told_from_other_languages_with_diacritics():
     assert is_vietnamese("Sách nói") and is_vietnamese("Lịch sử") and is_vietnamese("Bến quê")
+    assert is_vietnamese("Lý Anh Dung") and is_vietnamese("Chu Bá Phong")
     others = ("Canción", "Café", "José", "Les Misérables", "Crème brûlée", "Müller", "Kieu")
+    others += ("São Paulo",)
     for other in (*others, "Fragile recordings: heard in the Hán Nôm room only."):
         assert not is_vietnamese(other), other
 
