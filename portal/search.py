@@ -337,7 +337,7 @@ def _page_context(state: SearchState, result: SearchResult | None) -> dict[str, 
     context: dict[str, Any] = {
         "state": state,
         "result": result,
-        "shown_q": _short(state.q),
+        "shown_q": _short(readable_query(state.q)),
         "max_query_chars": MAX_QUERY_CHARS,
         "sort_labels": SORT_LABELS,
         "per_page_choices": PER_PAGE_CHOICES,
@@ -385,6 +385,20 @@ def _edit_advanced_url(state: SearchState) -> str | None:
     return url_for("search.advanced") + "?" + urlencode(state.params(page=1))
 
 
+def readable_query(q: str) -> str:
+    """The query as the heading says it: an advanced search in its rows' own words
+    ("ha noi and not Subject: lich su"), not the query language the form wrote
+    ("(ha noi) NOT subject:(lich su)"); anything else as typed."""
+    rows = advanced_rows(q)
+    if not rows or (len(rows) == 1 and rows[0][1] == "all"):
+        return q
+    parts = []
+    for at, (op, field, text) in enumerate(rows):
+        said = text if field == "all" else f"{FIELD_LABELS[field]}: {text}"
+        parts.append(said if at == 0 else f"{OPERATOR_LABELS[op]} {said}")
+    return " ".join(parts)
+
+
 def _no_words(state: SearchState) -> bool:
     """Whether the reader typed something with nothing in it to look for ("📚", "-"),
     which the index answers with every work: the page must not say they matched it."""
@@ -394,7 +408,7 @@ def _no_words(state: SearchState) -> bool:
 def _summary(state: SearchState, result: SearchResult | None) -> str:
     if result is None:
         return _("Your search is too long")
-    q = "" if _no_words(state) else state.q
+    q = "" if _no_words(state) else readable_query(state.q)
     n = number_text(result.total)
     if not result.total_exact:
         if q:

@@ -660,6 +660,9 @@ def test_an_advanced_search_can_be_edited_in_the_filled_in_form(client):
     assert form.xpath("//input[@id='adv-year-from']/@value") == ["1900"]
     again = [*params[:8], ("field", "all"), ("term", ""), ("f.library", HN), ("year_from", "1900")]
     assert client.get("/advanced", query_string=again).headers["Location"] == results
+    assert h1(doc).endswith(
+        "cho “Nhan đề: truyện kiều hoặc Tác giả: Nguyễn Du nhưng không có tale”"
+    )
     plain = page(client, "/search", q="ha noi")  # one box of words: nothing to edit
     assert not plain.xpath("//a[text()='Sửa tìm kiếm nâng cao này']")
 
