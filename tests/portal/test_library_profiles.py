@@ -135,6 +135,10 @@ def test_a_library_shows_its_address_hours_website_contact_and_last_update(libra
     contact = facts["Liên hệ"]
     assert _text(contact) == HANOI_PROFILE["contact"]  # as text: no markup gets in
     assert not contact.xpath(".//b")
+    mail = contact.xpath(".//a")  # an e-mail address is a link to write to it
+    assert [(a.get("href"), a.text) for a in mail] == [
+        ("mailto:hoi@thuvienhanoi.example.vn", "hoi@thuvienhanoi.example.vn")
+    ]
     (when,) = facts["Biểu ghi cập nhật lần cuối"].xpath("time")
     # The successful run's day, not the later failed run's.
     assert _text(when) == "5/4/2025"
