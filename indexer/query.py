@@ -10,8 +10,7 @@
 Anything malformed (unbalanced quotes or parentheses, dangling operators, unknown fields,
 Lucene/Solr syntax such as {!xmlparser} or a lone *) degrades to keywords. A backend
 builds its own query objects from the tree; user text is only ever a Term/Phrase value,
-which a string-based backend must escape (`lucene_escape`). Nodes map 1:1 to Lucene
-syntax (`to_lucene`).
+which a string-based backend must escape (`indexer.solr_lucene` renders trees for Solr).
 """
 
 from __future__ import annotations
@@ -463,39 +462,3 @@ def fuzzy(node: Node, min_length: int = 4) -> Node:
     if isinstance(node, Not):
         return node
     return node
-
-
-# --- Lucene rendering (for string-based backends such as Solr) -------------------------
-
-_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
-
-
-def lucene_escape(text: str) -> str:
-    """Escape every Lucene/Solr query metacharacter and whitespace in a value."""
-    escaped = _LUCENE_SPECIAL.sub(r"\\\1", text)
-    return re.sub(r"\s", lambda m: "\\" + m.group(0), escaped)
-
-
-def to_lucene(node: Node, fields: dict[str, str] | None = None) -> str:
-    """Render a tree as Lucene syntax; `fields` renames logical fields (e.g. to Solr's)."""
-    fields = fields or {}
-
-    def name(field: str | None) -> str:
-        return f"{fields.get(field, field)}:" if field else ""
-
-    if isinstance(node, MatchAll):
-        return "*:*"
-    if isinstance(node, Term):
-        suffix = "*" if node.prefix else (f"~{node.fuzzy}" if node.fuzzy else "")
-        return f"{name(node.field)}{lucene_escape(node.text)}{suffix}"
-    if isinstance(node, Phrase):
-        inner = node.text.replace("\\", "\\\\").replace('"', '\\"')
-        return f'{name(node.field)}"{inner}"'
-    if isinstance(node, Range):
-        low = "*" if node.low is None else str(node.low)
-        high = "*" if node.high is None else str(node.high)
-        return f"{name(node.field)}[{low} TO {high}]"
-    if isinstance(node, Not):
-        return f"(*:* -{to_lucene(node.child, fields)})"
-    joiner = " AND " if isinstance(node, And) else " OR "
-    return "(" + joiner.join(to_lucene(c, fields) for c in node.children) + ")"

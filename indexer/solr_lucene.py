@@ -26,7 +26,6 @@ from indexer.query import (
     Range,
     Term,
     leaves,
-    lucene_escape,
     positive_leaves,
     typed_together,
 )
@@ -42,12 +41,19 @@ FUZZY_EXPANSIONS = 50  # terms a fuzzy word rewrites to at most (FuzzyQuery's ma
 Group = list[tuple[str, str, float]]  # (Solr field, analyzer, weight)
 
 _KEYWORDS = {"AND", "OR", "NOT", "TO"}
+_LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 _SURROGATES = re.compile("[\ud800-\udfff\x00]")
 
 
 def clean(text: str) -> str:
     """Drop what cannot travel in a URL (lone surrogates) or means nothing (NUL)."""
     return _SURROGATES.sub("", text)
+
+
+def lucene_escape(text: str) -> str:
+    """Escape every Lucene/Solr query metacharacter and whitespace in a value."""
+    escaped = _LUCENE_SPECIAL.sub(r"\\\1", text)
+    return re.sub(r"\s", lambda m: "\\" + m.group(0), escaped)
 
 
 def escape(token: str) -> str:

@@ -15,11 +15,10 @@ from indexer.query import (
     Term,
     fuzzy,
     leaves,
-    lucene_escape,
     parse,
     positive_words,
-    to_lucene,
 )
+from indexer.solr_lucene import build_query, lucene_escape
 
 
 def test_keywords_are_anded():
@@ -142,7 +141,7 @@ def test_malformed_input_degrades(text, expected):
 def test_hostile_input_never_raises(text):
     tree = parse(text)
     assert len(leaves(tree)) <= MAX_CLAUSES
-    to_lucene(tree)  # renderable
+    build_query(tree)  # renderable for Solr
 
 
 def test_deep_parentheses_are_flattened():
@@ -160,14 +159,6 @@ def test_lucene_escape_defuses_syntax():
     assert lucene_escape("a:b") == "a\\:b"
     assert lucene_escape("a&&b||c") == "a\\&\\&b\\|\\|c"
     assert lucene_escape("\\") == "\\\\"
-
-
-def test_to_lucene():
-    tree = parse('title:kiều author:"Nguyễn Du" year:1990-2000 -tale thăng*')
-    assert to_lucene(tree, {"title": "title_t"}) == (
-        '(title_t:kiều AND author:"Nguyễn Du" AND year:[1990 TO 2000] AND (*:* -tale) AND thăng*)'
-    )
-    assert to_lucene(parse('"a \\" b"')) == '("a \\\\" AND b)'
 
 
 def test_fuzzy_and_positive_words():

@@ -17,7 +17,7 @@ from lxml import etree
 
 from indexer import SearchQuery, documents_for, parse, tantivy_schema
 from indexer.protocol import ALL_OF_FACETS
-from indexer.query import MatchAll, Term, fuzzy, leaves, lucene_escape
+from indexer.query import MatchAll, Term, fuzzy, leaves
 from indexer.solr_index import SearchBackendError, SolrIndex
 from indexer.solr_lucene import (
     MAX_LEAVES,
@@ -26,6 +26,7 @@ from indexer.solr_lucene import (
     build_query,
     escape,
     keywords,
+    lucene_escape,
     tokens,
 )
 from indexer.solr_query import (
