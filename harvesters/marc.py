@@ -1,9 +1,8 @@
-"""MARC harvesting with pymarc: ISO 2709 (UTF-8 or MARC-8) and MARCXML, streamed.
+"""MARC harvesting: each record of a file as an outcome to store, read in a second
+process when the file is large.
 
-A source URL is a file, a folder of files, or an http(s) URL. Records are read
-one at a time (memory stays flat however large the file) and saved in batches.
-ISO 2709 is split on the record terminator, so one broken record is recorded and
-skipped and the reader finds its footing again at the next one.
+Reading the files is `marc_reading`'s and finding them `marc_sources`'s; this module
+turns what they read into what the harvest stores, in batches.
 
 A large file is read and crosswalked in a second process while the harvest's own
 process stores what it has already been given (`file_outcomes`): on two cores the
@@ -13,289 +12,37 @@ harvest's process, and the queue between the two is bounded, so memory stays fla
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 import multiprocessing as mp
-import os
 import queue
-import re
 import signal
 import sys
-import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
-from urllib.parse import urlparse
-
-import pymarc
-from lxml import etree
 
 from catalogue.runs import HarvestedItem
 from harvesters.crosswalk import CrosswalkError, marc_to_record
 from harvesters.errors import HarvestFailed
-from harvesters.http import RetryPolicy, new_session, request_with_retries
-from harvesters.marcxml import element_to_marc
-from harvesters.xml import XmlError, check_no_dtd, localname
+from harvesters.marc_reading import (
+    MarcEntry,
+    is_marcxml,
+    iso2709_position,
+    iter_chunks,
+    parse_chunk,
+    read_file,
+)
+from harvesters.marc_reading import decode_utf8 as decode_utf8
+from harvesters.marc_reading import read_iso2709 as read_iso2709
+from harvesters.marc_reading import read_marcxml as read_marcxml
+from harvesters.marc_sources import MarcFile
+from harvesters.marc_sources import download as download
+from harvesters.marc_sources import is_url as is_url
+from harvesters.marc_sources import local_files as local_files
 
 log = logging.getLogger(__name__)
-
-RECORD_TERMINATOR = b"\x1d"
-MARC_SUFFIXES = (".mrc", ".marc", ".dat", ".iso", ".iso2709", ".xml", ".marcxml")
-BLOCK = 1 << 16
-
-
-@dataclass
-class MarcEntry:
-    """One record read from a file: parsed, or not, with where it was and why."""
-
-    position: str
-    raw: bytes
-    raw_format: str  # "marc21" | "marcxml"
-    marc: pymarc.Record | None
-    error: str = ""
-
-
-@dataclass
-class MarcFile:
-    label: str  # what positions are reported against
-    path: Path
-    modified: datetime
-
-
-def iter_chunks(fh: BinaryIO) -> Iterator[tuple[int, bytes]]:
-    """(byte offset, record bytes) for each terminated record; a truncated tail included."""
-    offset, buffer = 0, b""
-    while block := fh.read(BLOCK):
-        buffer += block
-        start = 0
-        while (end := buffer.find(RECORD_TERMINATOR, start)) != -1:
-            yield offset, buffer[start : end + 1]
-            offset += end + 1 - start
-            start = end + 1
-        buffer = buffer[start:]
-    if buffer.strip():
-        yield offset, buffer
-
-
-def read_iso2709(fh: BinaryIO, label: str) -> Iterator[MarcEntry]:
-    for number, (offset, chunk) in enumerate(iter_chunks(fh), start=1):
-        yield _parse_chunk(chunk, iso2709_position(label, number, offset))
-
-
-def iso2709_position(label: str, number: int, offset: int) -> str:
-    return f"{label}, record {number} (byte {offset})"
-
-
-def _parse_chunk(chunk: bytes, position: str) -> MarcEntry:
-    chunk = chunk.lstrip(b"\r\n")
-    if not chunk.endswith(RECORD_TERMINATOR):
-        return MarcEntry(position, chunk, "marc21", None, "truncated record (no record terminator)")
-    if not chunk[:5].isdigit() or int(chunk[:5]) != len(chunk):
-        declared = chunk[:5].decode("ascii", "replace")
-        reason = f"record length in leader ({declared!r}) does not match its {len(chunk)} bytes"
-        return MarcEntry(position, chunk, "marc21", None, reason)
-    try:
-        record = decode_utf8(chunk) or pymarc.Record(chunk, to_unicode=True, utf8_handling="strict")
-    except UnicodeDecodeError as exc:
-        return MarcEntry(position, chunk, "marc21", None, f"invalid UTF-8: {exc}")
-    except Exception as exc:  # noqa: BLE001 — pymarc raises many kinds for bad structure
-        return MarcEntry(position, chunk, "marc21", None, f"{type(exc).__name__}: {exc}")
-    return MarcEntry(position, chunk, "marc21", record)
-
-
-def decode_utf8(chunk: bytes) -> pymarc.Record | None:
-    """pymarc's own decoding of a plain UTF-8 record, at about twice its speed.
-
-    What pymarc.Record(chunk, to_unicode=True, utf8_handling="strict") builds, field for
-    field, for the common case: leader/09 "a", a sound directory, two ASCII indicators,
-    ASCII subfield codes, valid UTF-8. Anything else (MARC-8, odd indicators, a broken
-    directory or encoding) gives None, and pymarc decodes it itself, with its own
-    warnings and errors. pymarc's per-subfield checks and constructor validation are
-    what this skips; the objects are the same.
-    """
-    try:
-        leader = chunk[:24].decode("ascii")
-        base = int(chunk[12:17])
-        if len(leader) != 24 or leader[9] != "a" or not 0 < base < len(chunk):
-            return None
-        if len(chunk) < int(leader[:5]):
-            return None
-        directory = chunk[24 : base - 1].decode("ascii")
-        if len(directory) % 12:
-            return None
-        fields = []
-        for start in range(0, len(directory), 12):
-            tag = directory[start : start + 3]
-            offset = base + int(directory[start + 7 : start + 12])
-            data = chunk[offset : offset + int(directory[start + 3 : start + 7]) - 1]
-            field = _new_field(Field)
-            field.tag = tag
-            if tag < "010" and tag.isdigit():
-                field.data, field._indicators, field.subfields = data.decode("utf-8"), None, []
-                field.control_field = True
-            else:
-                if _NON_ASCII_CODE.search(data):
-                    return None  # a non-ASCII subfield code: pymarc warns and makes do
-                # Decoded whole, then split: UTF-8 never has 0x1F inside a character, so
-                # this is each subfield decoded on its own, as pymarc does.
-                indicators, *subs = data.decode("utf-8").split("\x1f")
-                if len(indicators) != 2 or not indicators.isascii():
-                    return None  # pymarc warns and makes do: let it
-                field.subfields = [_new_tuple(Subfield, (sub[0], sub[1:])) for sub in subs if sub]
-                field.data, field.control_field = None, False
-                field._indicators = Indicators(indicators[0], indicators[1])
-            fields.append(field)
-    except (ValueError, IndexError):  # UnicodeDecodeError included: pymarc says it best
-        return None
-    if not fields:
-        return None  # pymarc: NoFieldsFound
-    record = pymarc.Record()
-    record.leader = pymarc.Leader(leader)
-    record.fields = fields
-    return record
-
-
-Field, Indicators, Subfield = pymarc.Field, pymarc.Indicators, pymarc.Subfield
-_new_field, _new_tuple = object.__new__, tuple.__new__
-_NON_ASCII_CODE = re.compile(rb"\x1f[\x80-\xff]")
-
-
-def read_marcxml(fh: BinaryIO, label: str) -> Iterator[MarcEntry]:
-    """Stream <record> elements. A syntax error ends the file (XML cannot resync), but
-    every record completed before it is yielded first: a pull parser keeps them."""
-    parser = etree.XMLPullParser(
-        events=("start", "end"),
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_blank_text=True,
-    )
-    state = {"number": 0, "checked": False}
-    try:
-        while block := fh.read(BLOCK):
-            parser.feed(block)
-            yield from _marcxml_events(parser, label, state)
-        parser.close()
-        yield from _marcxml_events(parser, label, state)
-    except (etree.XMLSyntaxError, XmlError) as exc:
-        position = f"{label}, after record {state['number']}"
-        raise HarvestFailed(f"MARCXML is not well-formed: {exc}", position=position) from exc
-
-
-def _marcxml_events(parser: etree.XMLPullParser, label: str, state: dict) -> Iterator[MarcEntry]:
-    for event, element in parser.read_events():
-        if not state["checked"]:
-            check_no_dtd(element.getroottree())
-            state["checked"] = True
-        if event != "end" or localname(element) != "record":
-            continue
-        state["number"] += 1
-        raw = etree.tostring(element, encoding="utf-8")
-        position = f"{label}, record {state['number']}"
-        try:
-            yield MarcEntry(position, raw, "marcxml", element_to_marc(element))
-        except (ValueError, TypeError) as exc:
-            yield MarcEntry(position, raw, "marcxml", None, f"bad MARCXML record: {exc}")
-        element.clear(keep_tail=False)
-        parent = element.getparent()
-        if parent is not None:
-            while element.getprevious() is not None:
-                del parent[0]
-
-
-def read_file(path: Path, label: str) -> Iterator[MarcEntry]:
-    marcxml = is_marcxml(path)
-    with path.open("rb") as fh:
-        yield from (read_marcxml if marcxml else read_iso2709)(fh, label)
-
-
-def is_marcxml(path: Path) -> bool:
-    """By name, else by content: XML starts with "<" (after any blank lines)."""
-    if path.suffix.lower() in (".xml", ".marcxml"):
-        return True
-    with path.open("rb") as fh:
-        return fh.read(512).lstrip().startswith(b"<")
-
-
-def local_files(
-    location: str, since: datetime | None, allowed: Sequence[Path] | None = None
-) -> list[MarcFile]:
-    """The files of a file or folder source changed after `since` (all when None).
-
-    With `allowed` (resolved folders, see HarvestSettings.marc_roots), the source and
-    every file found in it must resolve inside one of them: a path, a "..", or a
-    symlink leading anywhere else is refused before anything is read or even looked up.
-    Files are then opened by their resolved path, so a link swapped afterwards cannot
-    redirect the read.
-    """
-    path = Path(location).expanduser()
-    if allowed is not None:
-        check_allowed(path, allowed, location)
-    if not path.exists():
-        raise HarvestFailed(f"MARC source not found: {path}")
-    if path.is_dir():
-        paths = sorted(
-            p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in MARC_SUFFIXES
-        )
-    else:
-        paths = [path]
-    files = []
-    for p in paths:
-        real = check_allowed(p, allowed, str(p)) if allowed is not None else p
-        files.append(MarcFile(str(p), real, datetime.fromtimestamp(real.stat().st_mtime, UTC)))
-    return [f for f in files if since is None or f.modified > since]
-
-
-def check_allowed(path: Path, allowed: Sequence[Path], shown: str) -> Path:
-    """`path` resolved (symlinks and ".." followed) if inside an allowed folder; else
-    HarvestFailed naming the setting that would allow it."""
-    real = path.resolve()
-    if any(real.is_relative_to(root) for root in allowed):
-        return real
-    folders = ", ".join(str(root) for root in allowed) or "none"
-    raise HarvestFailed(
-        f"MARC source path {shown} is not in a folder MARC sources may be read from "
-        f"(allowed: {folders}); add its folder to [harvest] marc_paths in the settings"
-    )
-
-
-@dataclass
-class Download:
-    file: MarcFile | None  # None: not modified since the last harvest
-    cleanup: Path | None
-
-
-def download(url: str, policy: RetryPolicy, since: datetime | None) -> Download:
-    """Fetch a MARC file over HTTP(S) to a temporary file, asking only if it changed."""
-    headers = {"If-Modified-Since": format_datetime(since, usegmt=True)} if since else {}
-    session = new_session()
-    response = request_with_retries(session, "GET", url, policy, headers=headers, stream=True)
-    if response.status_code == 304:
-        return Download(None, None)
-    fd, name = tempfile.mkstemp(prefix="thuvien-marc-", suffix=Path(urlparse(url).path).suffix)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for block in response.iter_content(BLOCK):
-                out.write(block)
-    except Exception as exc:
-        Path(name).unlink(missing_ok=True)
-        raise HarvestFailed(f"download of {url} broke off: {exc}") from exc
-    modified = datetime.now(UTC)
-    with contextlib.suppress(TypeError, ValueError):
-        modified = parsedate_to_datetime(response.headers.get("Last-Modified", ""))
-    return Download(MarcFile(url, Path(name), modified), Path(name))
-
-
-def is_url(location: str) -> bool:
-    return urlparse(location).scheme in ("http", "https")
-
-
-# -- from entries to what the harvest stores -------------------------------
 
 
 @dataclass
@@ -457,7 +204,7 @@ def _raw_outcomes(
     raws: list[tuple[int, int, bytes]], f: MarcFile, source_key: str
 ) -> Iterator[MarcOutcome]:
     for number, offset, raw in raws:
-        entry = _parse_chunk(raw, iso2709_position(f.label, number, offset))
+        entry = parse_chunk(raw, iso2709_position(f.label, number, offset))
         yield marc_outcome(entry, source_key, f.modified)
 
 
@@ -518,7 +265,7 @@ def _hand_over(
     outcomes: list[MarcOutcome] = []
     try:
         for number, offset, raw in raws:
-            entry = _parse_chunk(raw, iso2709_position(label, number, offset))
+            entry = parse_chunk(raw, iso2709_position(label, number, offset))
             outcomes.append(marc_outcome(entry, source_key, modified))
     finally:  # a crash part-way still delivers the records read before it
         channel.put(("outcomes", outcomes))
