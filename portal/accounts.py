@@ -1,176 +1,52 @@
-"""Accounts: log in and out, reader registration, the profile page, and `role_required`.
+"""Accounts: the blueprint's pages — log in and out, reader registration, the profile.
 
 The accounts themselves (hashes, rate limits, roles) live in catalogue.users; this
-module is only their web face. Sessions are Flask's signed cookie: logging in or out
-starts a fresh one (only the chosen language is kept), and the session names the
-password it was opened with, so changing a password ends every other session.
+module is only their web face. Who is logged in, roles and `role_required` are in
+`portal.account_session`; the messages in `portal.account_messages`; the limit on
+self-registration in `portal.registration_limit`.
 """
 
 from __future__ import annotations
 
-import hmac
 import json
-import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from functools import wraps
-from typing import Any, TypeVar
-from urllib.parse import quote, urlsplit
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
 
-from flask import (
-    Blueprint,
-    Flask,
-    Response,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext, ngettext
-from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
+from flask_login import current_user, login_required
 from flask_login import logout_user as _logout_user
-from sqlalchemy import select
 
-from catalogue import audit, users
-from catalogue.account_policy import ROLES, AccountError
-from catalogue.convert import aware
-from catalogue.store import Store
-from catalogue.tables import AuditEntryRow
-from catalogue.user_rows import User
+from catalogue import users
+from catalogue.account_policy import AccountError
+from portal.account_messages import account_error_message, error_field, locked_message
+from portal.account_session import (
+    client_ip,
+    fresh_session,
+    init_accounts,
+    safe_next,
+    start_session,
+)
 from portal.app import services
+from portal.registration_limit import (
+    record_registration,
+    registration_limit_message,
+    registration_wait,
+)
+
+# Imported from here by the app factory, the admin console and the preferences page.
+__all__ = ["bp", "init_accounts"]
 
 bp = Blueprint("account", __name__)
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-ROLE_NAMES = {
-    "reader": lazy_gettext("Reader"),
-    "librarian": lazy_gettext("Librarian"),
-    "admin": lazy_gettext("Administrator"),
-}
 # What the forms' hints tell (from the policy in catalogue.users).
 RULES = {
     "password_min": users.PASSWORD_MIN,
     "username_min": users.USERNAME_MIN,
     "username_max": users.USERNAME_MAX,
 }
-KEPT_ACROSS_SESSIONS = ("lang",)  # what a fresh session keeps from the old one
-
-
-@dataclass(frozen=True)
-class RegistrationLimit:
-    """How many reader accounts one client address may create in a sliding window."""
-
-    window: timedelta = timedelta(hours=1)
-    per_address: int = 5
-
-
-REGISTRATION_LIMIT = RegistrationLimit()
-
-
-class AccountUser(UserMixin):
-    """The logged-in user as flask-login sees it (`current_user`)."""
-
-    def __init__(self, user: User) -> None:
-        self.user = user
-
-    def get_id(self) -> str:
-        # The password stamp ties the session to the password it was opened with.
-        return f"{self.user.id}:{self.user.password_stamp}"
-
-    @property
-    def id(self) -> int:
-        return self.user.id
-
-    @property
-    def username(self) -> str:
-        return self.user.username
-
-    @property
-    def display_name(self) -> str:
-        return self.user.display_name
-
-    @property
-    def name(self) -> str:
-        return self.user.name
-
-    @property
-    def role(self) -> str:
-        return self.user.role
-
-    @property
-    def is_active(self) -> bool:
-        return not self.user.disabled
-
-    def has_role(self, role: str) -> bool:
-        """True for `role` and every role above it (an admin may do what a librarian may)."""
-        return _rank(self.role) >= _rank(role)
-
-
-def init_accounts(app: Flask) -> None:
-    manager = LoginManager(app)
-    manager.session_protection = "strong"
-    manager.login_view = "account.login"
-    manager.login_message = lazy_gettext("Please log in to see this page.")
-    manager.login_message_category = "info"
-    manager.localize_callback = str  # the lazy message, in the reader's language, as text
-
-    @manager.user_loader
-    def _load(session_id: str) -> AccountUser | None:
-        user_id, _sep, stamp = str(session_id).partition(":")
-        if not (user_id.isascii() and user_id.isdigit()):
-            return None
-        user = users.get_user(services().store, int(user_id))
-        if user is None or user.disabled:
-            return None
-        if not hmac.compare_digest(stamp.encode(), user.password_stamp.encode()):
-            return None  # the password changed since this session began
-        return AccountUser(user)
-
-    @app.context_processor
-    def _account_context() -> dict:
-        return {"role_name": role_name}
-
-
-def role_required(*roles: str) -> Callable[[F], F]:
-    """Let a view through for the named roles and every role above the lowest of them.
-
-    Roles rise reader < librarian < admin, so `role_required("librarian")` admits
-    librarians and admins. Anonymous visitors are sent to log in (and brought back);
-    a logged-in user without the role gets a 403 page.
-    """
-    unknown = [r for r in roles if r not in ROLES]
-    if not roles or unknown:
-        raise ValueError(f"role_required needs roles among {ROLES}, got {roles!r}")
-    lowest = min(roles, key=_rank)
-
-    def decorate(view: F) -> F:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.is_authenticated:
-                return current_app.login_manager.unauthorized()
-            if not current_user.has_role(lowest):
-                page = render_template("account/forbidden.html", required=lowest)
-                return page, 403
-            return view(*args, **kwargs)
-
-        return wrapped  # type: ignore[return-value]
-
-    return decorate
-
-
-def role_name(role: str) -> str:
-    """A role as the reader's language names it."""
-    return str(ROLE_NAMES.get(role, role))
-
-
-def _rank(role: str) -> int:
-    return ROLES.index(role) if role in ROLES else -1
 
 
 # -- log in and out --------------------------------------------------------------
@@ -215,7 +91,7 @@ def login() -> Any:
 @bp.post("/logout")
 def logout() -> Response:
     _logout_user()
-    _fresh_session()
+    fresh_session()
     flash(_("You have logged out."), "success")
     return redirect(url_for("search.home"), code=303)
 
@@ -300,65 +176,6 @@ def _collect(
         check(*args)
     except AccountError as exc:
         errors.setdefault(field or error_field(exc), account_error_message(exc))
-
-
-def registration_wait(
-    store: Store,
-    ip: str,
-    *,
-    now: datetime | None = None,
-    limit: RegistrationLimit = REGISTRATION_LIMIT,
-) -> int:
-    """Seconds until `ip` may create another account (0: now).
-
-    Counts the self-registrations the audit log holds for that address inside the
-    window; the wait ends when the oldest of the newest `per_address` leaves it. An
-    unknown address is not limited (there is nothing to tell one visitor from another).
-    """
-    if not ip or limit.per_address <= 0:
-        return 0
-    now = now or datetime.now(UTC)
-    since = now - limit.window
-    with store.session() as s:
-        times = s.scalars(
-            select(AuditEntryRow.at)
-            .where(
-                AuditEntryRow.action == audit.USER_CREATED,
-                AuditEntryRow.ip == ip[:64],
-                AuditEntryRow.actor == AuditEntryRow.target,  # made by the new reader
-                AuditEntryRow.at > since,
-            )
-            .order_by(AuditEntryRow.at.desc())
-            .limit(limit.per_address)
-        ).all()
-    if len(times) < limit.per_address:
-        return 0
-    ends = aware(times[-1]) + limit.window
-    return max(1, math.ceil((ends - now).total_seconds()))
-
-
-def record_registration(store: Store, user: User, ip: str, *, now: datetime | None = None) -> None:
-    """A self-registration in the audit log: who, from where; what the limit counts."""
-    audit.append(
-        store,
-        actor=user.username,
-        ip=ip,
-        action=audit.USER_CREATED,
-        target=user.username,
-        detail={"id": user.id, "role": user.role, "self_registered": True},
-        now=now,
-    )
-
-
-def registration_limit_message(seconds: int) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
-    return ngettext(
-        "Too many accounts have been created from your network in the last hour. "
-        "Please try again in %(num)d minute, or ask the library to create one for you.",
-        "Too many accounts have been created from your network in the last hour. "
-        "Please try again in %(num)d minutes, or ask the library to create one for you.",
-        minutes,
-    )
 
 
 # -- the profile -----------------------------------------------------------------
@@ -446,7 +263,7 @@ def delete_account() -> Any:
         return _profile_page(delete_errors=errors)
     users.delete_user(store, current_user.id, ip=client_ip())
     _logout_user()
-    _fresh_session()
+    fresh_session()
     flash(_("Your account and the data kept about it have been deleted."), "success")
     return redirect(url_for("search.home"), code=303)
 
@@ -461,100 +278,3 @@ def _profile_page(
         delete_errors=delete_errors or {},
         rules=RULES,
     )
-
-
-# -- helpers ---------------------------------------------------------------------
-
-
-def start_session(user: User) -> None:
-    """Log a user in on a fresh session (a session fixed before log-in is worth nothing)."""
-    _fresh_session()
-    login_user(AccountUser(user))
-
-
-def _fresh_session() -> None:
-    kept = {k: session[k] for k in KEPT_ACROSS_SESSIONS if k in session}
-    session.clear()
-    session.update(kept)
-
-
-def client_ip() -> str:
-    """The client's address as the WSGI server saw it (behind a proxy: see ProxyFix)."""
-    return request.remote_addr or ""
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site ("/search?q=x"), else None.
-
-    Refused: absolute URLs, scheme-relative ones ("//evil.example"), backslashes
-    (which browsers read as slashes), and control characters.
-    """
-    if not target or len(target) > 2000 or not target.startswith("/"):
-        return None
-    if target.startswith("//") or "\\" in target:
-        return None
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
-
-
-def locked_message(seconds: int) -> str:
-    if seconds < 60:  # the username's short delay
-        return ngettext(
-            "Too many failed attempts for this account. Please wait %(num)d second and try again.",
-            "Too many failed attempts for this account. Please wait %(num)d seconds and try again.",
-            max(1, seconds),
-        )
-    minutes = max(1, math.ceil(seconds / 60))
-    return ngettext(
-        "Too many failed attempts. For your safety, please wait %(num)d minute "
-        "before trying again.",
-        "Too many failed attempts. For your safety, please wait %(num)d minutes "
-        "before trying again.",
-        minutes,
-    )
-
-
-def error_field(exc: AccountError) -> str:
-    """The form field an AccountError is about."""
-    for prefix in ("username", "password", "display_name", "email"):
-        if exc.code.startswith(prefix):
-            return prefix
-    return "username"
-
-
-def account_error_message(exc: AccountError) -> str:
-    """An AccountError in the reader's language."""
-    p = exc.params
-    messages: dict[str, Callable[[], str]] = {
-        "username_invalid": lambda: _(
-            "A username has %(minimum)d to %(maximum)d characters: letters, digits, "
-            "dots (.), hyphens (-) and underscores (_).",
-            minimum=p["minimum"],
-            maximum=p["maximum"],
-        ),
-        "username_taken": lambda: _("This username is taken. Please choose another."),
-        "unknown_user": lambda: _("There is no such account."),
-        "role_invalid": lambda: _("This role does not exist."),
-        "password_too_short": lambda: _(
-            "The password needs at least %(minimum)d characters.", minimum=p["minimum"]
-        ),
-        "password_too_long": lambda: _(
-            "The password can have at most %(maximum)d characters.", maximum=p["maximum"]
-        ),
-        "password_is_username": lambda: _("The password must not be the same as the username."),
-        "password_too_common": lambda: _(
-            "This password is one of the most common ones and easy to guess. Please choose another."
-        ),
-        "display_name_too_long": lambda: _(
-            "The name can have at most %(maximum)d characters.", maximum=p["maximum"]
-        ),
-        "email_invalid": lambda: _(
-            "Enter an e-mail address like name@example.com, or leave it empty."
-        ),
-    }
-    message = messages.get(exc.code)
-    return message() if message else str(exc)

@@ -32,7 +32,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.accounts import safe_next
+from portal.account_session import safe_next
 from portal.i18n import current_language
 
 bp = Blueprint("preferences", __name__)

@@ -26,7 +26,7 @@ from flask_login import current_user
 
 from catalogue import audit
 from catalogue.settings import Settings
-from portal.accounts import role_required
+from portal.account_session import role_required
 from portal.admin.labels import (
     action_label,
     audit_label,

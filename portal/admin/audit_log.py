@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from catalogue import audit
-from portal.accounts import role_required
+from portal.account_session import role_required
 from portal.admin import PER_PAGE, bp, page_number
 from portal.admin import paging as paging_of
 from portal.admin.labels import AUDIT_LABELS

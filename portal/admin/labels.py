@@ -14,7 +14,7 @@ from flask_babel import pgettext
 
 from catalogue import audit, users
 from catalogue.rights import Conditions, Outcomes, RuleError, preset_rules
-from portal.accounts import role_name
+from portal.account_session import role_name
 from portal.i18n import date_text
 from portal.search_labels import format_label
 

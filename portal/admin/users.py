@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from catalogue import audit, users
 from catalogue.account_policy import ROLES, AccountError
-from portal.accounts import account_error_message, role_name, role_required
+from portal.account_messages import account_error_message
+from portal.account_session import role_name, role_required
 from portal.admin import bp, record_change
 from portal.app import services
 

@@ -16,15 +16,14 @@ from flask.testing import FlaskClient
 from flask_login import current_user
 
 from catalogue import audit, users
-from portal.accounts import (
+from portal.account_session import role_required, safe_next
+from portal.app import create_app
+from portal.registration_limit import (
     REGISTRATION_LIMIT,
     RegistrationLimit,
     record_registration,
     registration_wait,
-    role_required,
-    safe_next,
 )
-from portal.app import create_app
 from tests.support.accounts import PASSWORD, browser, csrf, log_in, make_user, unique
 
 
@@ -591,7 +590,7 @@ def test_english_account_page_offers_export_and_deletion(app: Flask):
 
 
 def test_short_waits_are_said_in_seconds_long_ones_in_minutes(app: Flask):
-    from portal.accounts import locked_message
+    from portal.account_messages import locked_message
 
     with app.test_request_context("/"):
         assert "vui lòng đợi 3 giây rồi thử lại" in locked_message(3).casefold()
