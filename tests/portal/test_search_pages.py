@@ -22,6 +22,7 @@ from indexer import SearchQuery, TantivyIndex, index_records
 from indexer.query import MAX_QUERY_CHARS, And, Or, Range, parse
 from indexer.text import vietnamese_sort_key
 from portal import search as search_module
+from portal import search_http_cache
 from portal.app import create_app
 from portal.i18n import number_text
 from portal.record_text import is_vietnamese
@@ -984,7 +985,7 @@ def test_language_and_display_settings_change_the_etag(client):
 def test_the_etag_moves_on_before_the_pages_csrf_token_expires(app, client, monkeypatch):
     app.config["WTF_CSRF_TIME_LIMIT"] = 600
     now = [1_200_000.0]  # the start of a 300-second window
-    monkeypatch.setattr(search_module.time, "time", lambda: now[0])
+    monkeypatch.setattr(search_http_cache.time, "time", lambda: now[0])
     tag = etag_of(client.get("/search?q=ha+noi"))
     now[0] += 200
     assert client.get("/search?q=ha+noi", headers={"If-None-Match": tag}).status_code == 304
