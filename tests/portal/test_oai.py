@@ -41,10 +41,11 @@ from harvesters.oai_repository import (
 )
 from harvesters.runner import HarvestOptions, harvest_source
 from indexer import TantivyIndex
-from portal import access
-from portal import oai as oai_module
+from portal import access, oai_store
 from portal.app import create_app
-from portal.oai import PAGE_SIZE_CONFIG, StoreRepository, collection_slug, record_dc
+from portal.oai import PAGE_SIZE_CONFIG
+from portal.oai_metadata import record_dc
+from portal.oai_store import StoreRepository, collection_slug
 from tests.support.faults import Faults
 from tests.support.http import serve_wsgi
 
@@ -344,12 +345,12 @@ def test_tokens_carry_a_cursor_and_the_list_size(oai):
 
 
 def test_a_list_too_long_to_count_cheaply_carries_no_size(oai, monkeypatch):
-    monkeypatch.setattr(oai_module, "COUNT_LIMIT", 200)
-    monkeypatch.setattr(oai_module, "COUNT_PAGE", 50)
+    monkeypatch.setattr(oai_store, "COUNT_LIMIT", 200)
+    monkeypatch.setattr(oai_store, "COUNT_PAGE", 50)
     pages = _token_attributes(oai.url)
     assert [p.get("completeListSize") for p in pages] == [None, None, None]
     assert [p["cursor"] for p in pages] == ["0", "100", "200"]
-    monkeypatch.setattr(oai_module, "COUNT_LIMIT", 300)  # enough: counted after all
+    monkeypatch.setattr(oai_store, "COUNT_LIMIT", 300)  # enough: counted after all
     assert {p.get("completeListSize") for p in _token_attributes(oai.url)} == {"256"}
 
 
