@@ -1,41 +1,35 @@
-"""Licence rules: list, create, edit, reorder, delete, presets, and "explain a record".
+"""Licence rules: list, create, edit, reorder, delete and install presets.
 
 A change is shown first with the number of records it affects; when confirmed it is
-saved and the records whose search visibility changed are re-indexed at once.
+saved and the records whose search visibility changed are re-indexed at once. The
+form's fields and checks live in `rule_form`, the "explain a record" tool in
+`rule_explain` (imported here so its view is registered with the rule pages).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from werkzeug.datastructures import MultiDict
 
 from catalogue import audit
-from catalogue.record import FORMATS, Record
+from catalogue.record import FORMATS
 from catalogue.rights import (
     DEFAULT_OUTCOMES,
     DEFAULT_RULE_NAME,
     LEVELS,
-    Actor,
-    Conditions,
     Impact,
     LicenceRule,
-    Outcomes,
     Policy,
-    RuleError,
     RuleNotFound,
     affected_records,
     delete_rule,
     get_rule,
     install_presets,
-    load_policy,
     load_rules,
     move_rule,
     preset_rules,
@@ -43,42 +37,20 @@ from catalogue.rights import (
     save_rule,
 )
 from indexer.sync import reindex_records
-from portal.admin import bp, console_settings, record_change
+from portal.admin import bp, record_change
 from portal.admin.labels import level_label
+from portal.admin.rule_explain import console_policy
+from portal.admin.rule_form import (
+    RULE_FIELD_ORDER,
+    build_rule,
+    hidden_fields,
+    read_rule_form,
+    rule_form_values,
+)
 from portal.app import services
 from portal.search_labels import format_label
 
 log = logging.getLogger(__name__)
-
-VISITOR_ROLES = ("anonymous", "reader", "librarian", "admin")
-
-
-RULE_LIST_FIELDS = ("sources", "formats")
-RULE_FIELD_ORDER = (
-    "name",
-    "reason",
-    "sources",
-    "collections",
-    "formats",
-    "rights_statements",
-    "year_from",
-    "year_before",
-    "author_died_before_years",
-    "embargo_active",
-    "ip_ranges",
-    "onsite",
-    "see_record",
-    "view_content",
-    "download",
-    "view_preview",
-    "preview_max_px",
-)
-# The form's one-value fields: every field but the lists, and the rule's position.
-RULE_TEXT_FIELDS = (
-    *(name for name in RULE_FIELD_ORDER if name not in RULE_LIST_FIELDS),
-    "position",
-)
-TRISTATE = {"any": None, "yes": True, "no": False}
 
 
 @bp.get("/rules")
@@ -99,7 +71,7 @@ def rules() -> str:
 @bp.route("/rules/new", methods=["GET", "POST"])
 def rule_new() -> Any:
     if request.method == "GET":
-        return _rule_form_page(_rule_form(None), {}, rule=None)
+        return _rule_form_page(rule_form_values(None), {}, rule=None)
     return _save_rule_flow(None)
 
 
@@ -107,7 +79,7 @@ def rule_new() -> Any:
 def rule_edit(rule_id: int) -> Any:
     old = _rule_or_404(rule_id)
     if request.method == "GET":
-        return _rule_form_page(_rule_form(old), {}, rule=old)
+        return _rule_form_page(rule_form_values(old), {}, rule=old)
     return _save_rule_flow(old)
 
 
@@ -118,9 +90,9 @@ def rule_delete(rule_id: int) -> Any:
     if request.method == "GET":
         current = load_rules(store)
         proposed = [r for r in current if r.id != rule_id]
-        impact = affected_records(store, _policy(current), _policy(proposed))
+        impact = affected_records(store, console_policy(current), console_policy(proposed))
         return render_template("admin/rule_delete.html", rule=old, impact=impact)
-    before = _policy()
+    before = console_policy()
     if not delete_rule(store, rule_id):
         abort(404)
     impact, indexed = _apply_rules(before)
@@ -143,7 +115,7 @@ def rule_move(rule_id: int) -> Response:
     target = old.position + (-1 if direction == "up" else 1)
     store = services().store
     if 0 <= target < len(load_rules(store)):
-        before = _policy()
+        before = console_policy()
         try:
             move_rule(store, rule_id, target)
         except RuleNotFound:
@@ -183,7 +155,9 @@ def rules_presets() -> Any:
     chosen = [p for p in available if p.preset in wanted]
     if request.form.get("confirm") != "1" or _stale_version():
         current = load_rules(store)
-        impact = affected_records(store, _policy(current), _policy([*current, *chosen]))
+        impact = affected_records(
+            store, console_policy(current), console_policy([*current, *chosen])
+        )
         return render_template(
             "admin/rule_confirm.html",
             heading=_("Install preset rules"),
@@ -195,7 +169,7 @@ def rules_presets() -> Any:
             version=rules_version(store),
             back=url_for("admin.rules", _anchor="presets"),
         )
-    before = _policy()
+    before = console_policy()
     added = install_presets(store, wanted, updated_by=current_user.username)
     impact, indexed = _apply_rules(before)
     for rule in added:
@@ -216,54 +190,6 @@ def rules_presets() -> Any:
     return redirect(url_for("admin.rules"), code=303)
 
 
-@bp.get("/rules/explain")
-def rules_explain() -> str:
-    record_id = request.args.get("record", "").strip()[:500]
-    ip = request.args.get("ip", "").strip()[:100]
-    errors: dict[str, str] = {}
-    record: Record | None = None
-    if "record" in request.args and not record_id:
-        errors["record"] = _("Enter a record id, such as hanoi-library:12345.")
-    elif record_id:
-        record = services().store.get_record(record_id)
-        if record is None:
-            errors["record"] = _("There is no record with this id.")
-    if ip:
-        try:
-            ipaddress.ip_address(ip)
-        except ValueError:
-            errors["ip"] = _("Enter an IP address such as 10.20.0.5, or leave it empty.")
-    context: dict[str, Any] = {"record_id": record_id, "ip": ip, "errors": errors, "record": record}
-    if record is not None and not errors:
-        policy = _policy()
-        context["checks"] = policy.explain(record, Actor.anonymous(ip))
-        context["places"] = _places(ip)
-        context["decisions"] = [
-            {
-                "role": role,
-                "place": place,
-                "decisions": policy.decisions(Actor(role=role, ip=address), record),
-            }
-            for place, address in context["places"]
-            for role in VISITOR_ROLES
-        ]
-        context["networks"] = console_settings().rights.onsite_networks
-    return render_template("admin/explain.html", **context)
-
-
-def _places(ip: str) -> list[tuple[str, str]]:
-    """Where the explained visitors are: off site, on the library network, at a given address."""
-    places = [(_("Outside the library network"), "")]
-    networks = console_settings().rights.onsite_networks
-    if networks:
-        network = ipaddress.ip_network(networks[0], strict=False)
-        address = network.network_address + (1 if network.num_addresses > 1 else 0)
-        places.append((_("On the library network (%(address)s)", address=address), str(address)))
-    if ip:
-        places.append((_("At %(address)s", address=ip), ip))
-    return places
-
-
 def _rule_or_404(rule_id: int) -> LicenceRule:
     found = get_rule(services().store, rule_id)
     if found is None:
@@ -273,14 +199,6 @@ def _rule_or_404(rule_id: int) -> LicenceRule:
 
 def _rule_target(rule: LicenceRule) -> str:
     return f"rule:{rule.id}"
-
-
-def _policy(rules: Iterable[LicenceRule] | None = None) -> Policy:
-    """The policy of these rules (default: the stored ones) with the library's networks."""
-    networks = console_settings().rights.onsite_networks
-    if rules is None:
-        return load_policy(services().store, networks)
-    return Policy(rules, networks)
 
 
 def _stale_version() -> bool:
@@ -296,7 +214,7 @@ def _apply_rules(before: Policy) -> tuple[Impact, int]:
     so whatever else was saved meanwhile is covered too.
     """
     svc = services()
-    after = _policy()
+    after = console_policy()
     impact = affected_records(svc.store, before, after)
     try:
         indexed = reindex_records(
@@ -329,13 +247,15 @@ def _flash_impact(impact: Impact) -> None:
 def _save_rule_flow(old: LicenceRule | None) -> Any:
     """Form → (errors | preview with the affected count | saved and applied)."""
     store = services().store
-    form = _read_rule_form(request.form)
-    rule, errors = _build_rule(form, old)
+    form = read_rule_form(request.form)
+    rule, errors = build_rule(form, old)
     if rule is None or request.form.get("back") == "1":
         return _rule_form_page(form, errors, rule=old)
     if request.form.get("confirm") != "1" or _stale_version():
         current = load_rules(store)
-        impact = affected_records(store, _policy(current), _policy(_with_rule(current, rule)))
+        impact = affected_records(
+            store, console_policy(current), console_policy(_with_rule(current, rule))
+        )
         action = url_for("admin.rule_edit", rule_id=old.id) if old else url_for("admin.rule_new")
         return render_template(
             "admin/rule_confirm.html",
@@ -344,11 +264,11 @@ def _save_rule_flow(old: LicenceRule | None) -> Any:
             impact=impact,
             stale=request.form.get("confirm") == "1",
             action=action,
-            hidden=_hidden_fields(form),
+            hidden=hidden_fields(form),
             version=rules_version(store),
             back=None,
         )
-    before = _policy()
+    before = console_policy()
     try:
         saved = save_rule(store, rule, updated_by=current_user.username)
     except RuleNotFound:
@@ -395,189 +315,3 @@ def _rule_form_page(form: dict[str, Any], errors: dict[str, str], *, rule: Licen
         level_choices=[(level, level_label(level)) for level in LEVELS],
         position_choices=positions,
     )
-
-
-def _rule_form(rule: LicenceRule | None) -> dict[str, Any]:
-    """A rule as the form's field values (a new rule: the safe defaults)."""
-    rule = rule or LicenceRule(name="-", outcomes=DEFAULT_OUTCOMES)
-    c, o = rule.conditions, rule.outcomes
-
-    def number(value: int | None) -> str:
-        return "" if value is None else str(value)
-
-    def tristate(value: bool | None) -> str:
-        return {None: "any", True: "yes", False: "no"}[value]
-
-    return {
-        "name": "" if rule.id is None else rule.name,
-        "reason": rule.reason,
-        "enabled": rule.enabled,
-        "sources": list(c.sources),
-        "collections": "\n".join(c.collections),
-        "formats": list(c.formats),
-        "rights_statements": "\n".join(c.rights_statements),
-        "year_from": number(c.year_from),
-        "year_before": number(c.year_before),
-        "author_died_before_years": number(c.author_died_before_years),
-        "embargo_active": tristate(c.embargo_active),
-        "ip_ranges": "\n".join(c.ip_ranges),
-        "onsite": tristate(c.onsite),
-        "see_record": o.see_record,
-        "view_content": o.view_content,
-        "download": o.download,
-        "view_preview": o.view_preview or "",
-        "preview_max_px": str(o.preview_max_px),
-        "position": "",
-    }
-
-
-def _read_rule_form(data: MultiDict[str, str]) -> dict[str, Any]:
-    form: dict[str, Any] = {name: data.get(name, "").strip() for name in RULE_TEXT_FIELDS}
-    for name in RULE_LIST_FIELDS:
-        form[name] = [v for v in dict.fromkeys(data.getlist(name)) if v]
-    form["enabled"] = data.get("enabled") == "1"
-    return form
-
-
-def _hidden_fields(form: dict[str, Any]) -> list[tuple[str, str]]:
-    """The form's values as hidden inputs, carried through the confirmation page."""
-    pairs = [(name, form[name]) for name in RULE_TEXT_FIELDS]
-    pairs += [(name, value) for name in RULE_LIST_FIELDS for value in form[name]]
-    if form["enabled"]:
-        pairs.append(("enabled", "1"))
-    return pairs
-
-
-def _lines(text: str) -> list[str]:
-    return list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
-
-
-def _build_rule(
-    form: dict[str, Any], old: LicenceRule | None
-) -> tuple[LicenceRule | None, dict[str, str]]:
-    """The rule the form describes, or None and a message for each field at fault.
-
-    Every field is checked, so the librarian sees all problems at once; catalogue.rights
-    validates again, and a RuleError it raises is shown next to its field.
-    """
-    errors: dict[str, str] = {}
-    numbers: dict[str, int | None] = {}
-    for name in ("year_from", "year_before", "author_died_before_years", "preview_max_px"):
-        raw = form[name]
-        if not raw:
-            numbers[name] = None
-            if name == "preview_max_px":
-                errors[name] = _rule_message(name)
-            continue
-        try:
-            numbers[name] = int(raw)
-        except ValueError:
-            numbers[name] = None
-            errors[name] = _rule_message(name)
-    year_from, year_before = numbers["year_from"], numbers["year_before"]
-    if year_from is not None and year_before is not None and year_from >= year_before:
-        errors["year_before"] = _(
-            "“Published before” must be a later year than “published from”, or no record "
-            "could match."
-        )
-    ip_ranges = _lines(form["ip_ranges"])
-    for value in ip_ranges:
-        try:
-            ipaddress.ip_network(value, strict=False)
-        except ValueError:
-            errors["ip_ranges"] = _(
-                "“%(value)s” is not an IP range. Write one range per line, in CIDR form "
-                "such as 10.20.0.0/16.",
-                value=value,
-            )
-            break
-    tristates: dict[str, bool | None] = {}
-    for name in ("embargo_active", "onsite"):
-        if form[name] not in TRISTATE:
-            errors[name] = _("Choose one of the options.")
-        tristates[name] = TRISTATE.get(form[name])
-    position = None
-    if old is None and form["position"]:
-        if not form["position"].isdigit():
-            errors["position"] = _("Choose one of the options.")
-        else:
-            position = int(form["position"])
-
-    conditions = _valid(
-        Conditions,
-        {
-            "sources": form["sources"],
-            "collections": _lines(form["collections"]),
-            "formats": form["formats"],
-            "rights_statements": _lines(form["rights_statements"]),
-            "year_from": year_from,
-            "year_before": year_before,
-            "author_died_before_years": numbers["author_died_before_years"],
-            "embargo_active": tristates["embargo_active"],
-            "ip_ranges": ip_ranges,
-            "onsite": tristates["onsite"],
-        },
-        errors,
-    )
-    outcomes = _valid(
-        Outcomes,
-        {
-            "see_record": form["see_record"],
-            "view_content": form["view_content"],
-            "download": form["download"],
-            "view_preview": form["view_preview"] or None,
-            "preview_max_px": numbers["preview_max_px"] if numbers["preview_max_px"] else 0,
-        },
-        errors,
-    )
-    if not form["name"]:
-        errors["name"] = _("Give the rule a name.")
-    if errors or conditions is None or outcomes is None:
-        return None, errors
-    try:
-        rule = LicenceRule(
-            name=form["name"],
-            conditions=conditions,
-            outcomes=outcomes,
-            reason=form["reason"],
-            enabled=form["enabled"],
-            preset=old.preset if old else "",
-            id=old.id if old else None,
-            position=position,
-        )
-    except RuleError as exc:
-        field = exc.field.rpartition(".")[2]
-        return None, {field: _rule_message(field, exc)}
-    return rule, {}
-
-
-def _valid(kind: Callable[..., Any], values: dict[str, Any], errors: dict[str, str]) -> Any:
-    """`kind(**values)`, collecting the RuleError of every field at fault (not only the first)."""
-    values = dict(values)
-    for _attempt in range(len(values) + 1):
-        try:
-            return kind(**values)
-        except RuleError as exc:
-            field = exc.field.rpartition(".")[2]
-            errors.setdefault(field, _rule_message(field, exc))
-            if field not in values:
-                return None
-            del values[field]  # try the rest, to find their errors too
-    return None
-
-
-def _rule_message(field: str, exc: RuleError | None = None) -> str:
-    """What a librarian is told about a field of the rule form, in their language."""
-    if field == "name":
-        return _("Give the rule a name of at most 300 characters.")
-    if field in ("year_from", "year_before"):
-        return _("Enter a year from -3000 to 3000 (negative years are BCE).")
-    if field == "author_died_before_years":
-        return _("Enter a whole number of years from 0 to 500.")
-    if field == "preview_max_px":
-        return _("Enter the longest side of a preview in pixels, from 0 to 10000 (0: no preview).")
-    if field in ("see_record", "view_content", "download", "view_preview", "formats", "sources"):
-        return _("Choose from the options shown.")
-    if field == "ip_ranges":
-        return _("Write one IP range per line, in CIDR form such as 10.20.0.0/16.")
-    return exc.message if exc is not None else _("Check this field.")
