@@ -66,9 +66,11 @@ class Field:
 
 def describe(record: Record) -> list[Field]:
     """The full description, in display order; empty fields left out."""
-    # The title's language marks only what is written in it (contents list part titles);
-    # summaries and subjects are in the cataloguing language, so they are left unmarked.
+    # The title's language marks what is written in it (contents list part titles); a
+    # summary is in the cataloguing language or the work's (data_lang tells which);
+    # subjects are in the cataloguing language.
     foreign = foreign_language(record)
+    summary = [record.description] if record.description and record.description.strip() else []
 
     def search(query: str) -> str:
         return url_for("search.results", q=query) if query else ""
@@ -114,7 +116,11 @@ def describe(record: Record) -> list[Field]:
         Field("oclc", _("OCLC number"), plain([record.oclc])),
         Field("lccn", _("LCCN"), plain([record.lccn])),
         Field("call_numbers", _("Call numbers"), plain(distinct_call_numbers(record.call_numbers))),
-        Field("description", _("Summary"), data([record.description])),
+        Field(  # written in the cataloguing language, or in the work's own
+            "description",
+            _("Summary"),
+            [Value(d, lang=data_lang(d, language_tag(record.languages))) for d in summary],
+        ),
         Field("contents", _("Contents"), [Value(c, lang=foreign) for c in record.contents if c]),
         Field(
             "collections",

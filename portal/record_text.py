@@ -46,16 +46,21 @@ def is_vietnamese(text: str) -> bool:
     )
 
 
-def data_lang(text: str) -> str:
-    """ "vi" for Vietnamese catalogue text on a page whose language is not Vietnamese.
+def data_lang(text: str, other: str = "") -> str:
+    """The language to mark catalogue text with when it is not the page's, else ''.
 
     WCAG 3.1.2: a screen reader in English reads "Thư viện Hà Nội" with English
     phonetics unless the text says it is Vietnamese. Names, subjects and locations carry
-    no language of their own, so the letters decide; '' leaves the page's language.
+    no language of their own, so the letters decide. `other` is the record's language
+    (BCP 47) for text that may be written in it (a summary): text that is not Vietnamese
+    is taken to be in it ("Échelle 1:5.000" of a French map is French, on either page).
     """
-    if not text or current_language() == "vi":
+    page = current_language()
+    if not text or (page == "vi" and not other):
         return ""
-    return "vi" if is_vietnamese(text) else ""
+    if is_vietnamese(text):
+        return "" if page == "vi" else "vi"
+    return other if other and other != page else ""
 
 
 def data_span(value: str) -> Markup:

@@ -221,6 +221,40 @@ def _one_record(tmp_path, record: Record, library: str) -> tuple[FlaskClient, St
     return create_app(settings, store=store, index=index).test_client(), store
 
 
+def test_a_summary_in_the_works_own_language_is_marked_so(tmp_path):
+    """A French map's French summary is French on either page; a Vietnamese summary of
+    a French book is Vietnamese (marked only on the English page)."""
+    french = Record(
+        "lib-f", "map", title="Plan de Hanoï", languages=["fre"], description="Échelle 1:5.000"
+    )
+    client, store = _one_record(tmp_path / "fr", french, "Thư viện F")
+    for lang in ("vi", "en"):
+        client.get(f"/?lang={lang}")
+        assert langs(
+            page(client, "/record/lib-f:map"), ".record-description__item--description dd"
+        ) == [("Échelle 1:5.000", "fr")]
+        hit = page(client, "/search?q=echelle").xpath("//p[@class='hit__snippet']")[0]
+        assert hit.get("lang") == "fr"
+    store.close()
+    vietnamese = Record(
+        "lib-g",
+        "1",
+        title="Les Misérables",
+        languages=["fre"],
+        description="Tiểu thuyết của Victor Hugo",
+    )
+    client, store = _one_record(tmp_path / "vi", vietnamese, "Thư viện G")
+    summary = ".record-description__item--description dd"
+    assert langs(page(client, "/record/lib-g:1"), summary) == [
+        ("Tiểu thuyết của Victor Hugo", None)
+    ]
+    client.get("/?lang=en")
+    assert langs(page(client, "/record/lib-g:1"), summary) == [
+        ("Tiểu thuyết của Victor Hugo", "vi")
+    ]
+    store.close()
+
+
 def test_holding_without_a_library_name_uses_the_source_name(tmp_path):
     record = Record("lib-b", "1", title="Sách", holdings=[Holding("", "Kho", "A1", "available")])
     client, store = _one_record(tmp_path, record, "Thư viện B")
