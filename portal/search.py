@@ -13,13 +13,14 @@ as a facet count; records read from the store go through `may_see_record`.
 
 An anonymous reader's results page carries a weak ETag and is revalidated (304 without a
 search or a rendering when nothing changed); it is never `public`, and a logged-in
-reader's page is never stored (see "HTTP caching of results pages" below).
+reader's page is never stored (`portal.search_http_cache`).
 
-This module is the blueprint: its views, the results page's context and its HTTP caching.
-What the views build on lives beside it: the page's parameters, links and query in
-`portal.search_state`, the filters and year histogram in `portal.search_facets`, each hit
-and its thumbnail in `portal.search_hits`, and the translated labels in
-`portal.search_labels`.
+This module is the blueprint with the home, results and suggestion views and the results
+page's context; the advanced form (`portal.search_advanced`) and the browse pages
+(`portal.search_browse`) add their views to it. What the views build on lives beside
+them: the page's parameters, links and query in `portal.search_state`, the filters and
+year histogram in `portal.search_facets`, each hit and its thumbnail in
+`portal.search_hits`, and the translated labels in `portal.search_labels`.
 """
 
 from __future__ import annotations
