@@ -12,8 +12,10 @@ records whose visibility changes are re-indexed before the page answers, so a re
 that became restricted is gone from searches by the next request.
 
 This package holds the blueprint and what its pages share; each part of the console
-has its module (`dashboard`, `sources`, `probe`, `runs`, `rules`, `users`,
-`audit_log`), and `labels` names stored values in the reader's language.
+has its module (`dashboard` with `dashboard_data`, `dashboard_days` and
+`dashboard_tables`; `sources`, `probe`, `runs`; `rules` with `rule_form` and
+`rule_explain`; `users`, `audit_log`), and `labels` names stored values in the reader's
+language.
 """
 
 from __future__ import annotations
