@@ -15,10 +15,9 @@ from flask import Blueprint, Response, abort, current_app, json, render_template
 from flask_babel import gettext as _
 
 from indexer.suggestions import AUTHOR
-from portal.access import may_publish_record, visibility_for_request
+from portal.access import may_publish_record
 from portal.app import services
-from portal.search import BROWSE_FACETS, RETRY_AFTER_SECONDS, SUGGEST_LIMIT, SUGGEST_MAX_CHARS
-from portal.search_state import clean_text
+from portal.search import BROWSE_FACETS, RETRY_AFTER_SECONDS, suggestions_for
 
 bp = Blueprint("discovery", __name__)
 
@@ -58,19 +57,12 @@ def suggestions() -> Response:
     The search box's own /suggest answers objects; browsers want the extension's array.
     The prefix only ever reaches the index as a prefix (never as query syntax).
     """
-    query = clean_text(request.args.get("q", ""))[:SUGGEST_MAX_CHARS]
-    found = []
-    if len(query) >= 2:
-        try:
-            found = services().index.suggest(
-                query, SUGGEST_LIMIT, visibility=visibility_for_request()
-            )
-        except Exception:
-            current_app.logger.exception("search backend failed suggesting for %r", query)
-            response = _suggestions_response([query, []])
-            response.status_code = 503
-            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-            return response
+    query, found = suggestions_for(request.args.get("q", ""))
+    if found is None:
+        response = _suggestions_response([query, []])
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     labels = {AUTHOR: _("Author")}
     body = [
         query,

@@ -56,6 +56,7 @@ from indexer.protocol import (
     SearchResult,
 )
 from indexer.query import MAX_QUERY_CHARS, MatchAll, parse
+from indexer.suggestions import Suggestion
 from portal import warming
 from portal.access import may_see_record, visibility_for_request
 from portal.app import services
@@ -352,18 +353,29 @@ def _paging(state: SearchState, result: SearchResult) -> dict[str, Any] | None:
 @bp.get("/suggest")
 def suggest() -> Response:
     """Titles and author names starting with `q`, for the search box's suggestion list."""
-    prefix = clean_text(request.args.get("q", ""))[:SUGGEST_MAX_CHARS]
-    if len(prefix) < 2:
-        return _json_list([])
-    try:
-        found = services().index.suggest(prefix, SUGGEST_LIMIT, visibility=visibility_for_request())
-    except Exception:
-        current_app.logger.exception("search backend failed suggesting for %r", prefix)
+    _prefix, found = suggestions_for(request.args.get("q", ""))
+    if found is None:
         response = jsonify({"suggestions": []})
         response.status_code = 503
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return _json_list([{"text": s.text, "kind": s.kind} for s in found])
+
+
+def suggestions_for(typed: str) -> tuple[str, list[Suggestion] | None]:
+    """The cleaned prefix and the titles and authors starting with it that the requester
+    may see (none under two characters); None when the index failed (logged). The
+    search box's list and the browser's address bar (portal.discovery) both ask here."""
+    prefix = clean_text(typed)[:SUGGEST_MAX_CHARS]
+    if len(prefix) < 2:
+        return prefix, []
+    try:
+        return prefix, services().index.suggest(
+            prefix, SUGGEST_LIMIT, visibility=visibility_for_request()
+        )
+    except Exception:
+        current_app.logger.exception("search backend failed suggesting for %r", prefix)
+        return prefix, None
 
 
 def _json_list(values: list[dict[str, str]]) -> Response:
