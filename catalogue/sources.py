@@ -8,7 +8,7 @@ import string
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import SplitResult, quote, urlsplit
 
 SOURCE_TYPES = ("oai", "marc")
 KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
@@ -57,10 +57,7 @@ class OpacUrlError(SourceError):
 
 def check_opac_url(template: str) -> None:
     """Refuse a record URL template that could not make a working, safe link."""
-    if len(template) > OPAC_URL_MAX:
-        raise OpacUrlError("too_long")
-    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in template):
-        raise OpacUrlError("space")
+    _check_length_and_characters(template, OPAC_URL_MAX, OpacUrlError)
     try:
         parts = list(string.Formatter().parse(template))
     except ValueError:
@@ -74,12 +71,7 @@ def check_opac_url(template: str) -> None:
         if spec or conversion:
             raise OpacUrlError("syntax")
         names.append(name)
-    try:
-        split = urlsplit(template)
-    except ValueError:  # such as an unclosed [ of an IPv6 host
-        raise OpacUrlError("scheme") from None
-    if split.scheme.lower() not in ("http", "https") or not split.netloc:
-        raise OpacUrlError("scheme")
+    split = _web_address(template, OpacUrlError)
     if "{" in split.netloc or "}" in split.netloc:
         raise OpacUrlError("host")
     if not names:
@@ -103,17 +95,29 @@ class WebsiteError(SourceError):
 def check_website(url: str) -> None:
     """Refuse a website address a reader's click could not safely follow (javascript:,
     data:, a bare host name, a line break hidden inside)."""
-    if len(url) > PROFILE_MAX["website"]:
-        raise WebsiteError("too_long")
+    _check_length_and_characters(url, PROFILE_MAX["website"], WebsiteError)
+    _web_address(url, WebsiteError)
+
+
+def _check_length_and_characters(url: str, limit: int, error: type[SourceError]) -> None:
+    """A link's first two checks, shared by record URL templates and websites: its
+    length, then no space, line break or control character (C0, DEL or C1) anywhere."""
+    if len(url) > limit:
+        raise error("too_long")
     if any(ch.isspace() or ord(ch) < 32 or 127 <= ord(ch) < 160 for ch in url):
-        raise WebsiteError("space")
+        raise error("space")
+
+
+def _web_address(url: str, error: type[SourceError]) -> SplitResult:
+    """The link split into parts, refused unless it is http(s) and names a host."""
     try:
         split = urlsplit(url)
         host = split.hostname
     except ValueError:  # such as an unclosed [ of an IPv6 host
-        raise WebsiteError("scheme") from None
+        raise error("scheme") from None
     if split.scheme.lower() not in ("http", "https") or not host:
-        raise WebsiteError("scheme")
+        raise error("scheme")
+    return split
 
 
 def clean_profile_text(value: str) -> str:

@@ -73,6 +73,8 @@ def test_a_copy_link_needs_the_copys_barcode():
         ("https://opac.example.vn/record", "missing"),
         ("https://opac.example.vn/a b/{local_id}", "space"),
         ("https://opac.example.vn/\n{local_id}", "space"),
+        ("https://opac.example.vn/\x85{local_id}", "space"),  # a C1 control (NEL)
+        ("https://:8080/{local_id}", "scheme"),  # a port but no host
         ("https://opac.example.vn/" + "a" * 2000 + "{local_id}", "too_long"),
     ],
 )
