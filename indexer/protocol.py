@@ -101,6 +101,9 @@ class SearchResult:
     per_page: int = DEFAULT_PER_PAGE
     total_exact: bool = True  # False when a huge result set was counted approximately
     fuzzy: bool = False  # True when nothing matched and these are approximate matches
+    # Counted on a smaller sample because the server was busy: not to be kept where a
+    # later asker could not get the finer counts (a page cache, an ETag).
+    counts_rough: bool = False
 
     @property
     def pages(self) -> int:

@@ -11,6 +11,11 @@ to about SAMPLE_RECORDS records, so counting costs about the same however broad 
 query. An estimated total is flagged by `SearchResult.total_exact` = False; up to
 SAMPLE_RECORDS the total is exact and facet counts are HyperLogLog estimates, which are
 exact in practice at that size.
+
+Counted `rough` (a busy server: see TantivyIndex), a result of more than SAMPLE_RECORDS
+records is counted on a sample ROUGH times smaller:
+counting costs about 40 % less (8.8 → 5.5 ms at 1M records), and a value with a tenth of
+the result is off by about 7 % instead of 3.5 %.
 """
 
 from __future__ import annotations
@@ -30,8 +35,10 @@ FACET_EXACT_LIMIT = 1_000  # matching records up to which every count is exact
 SAMPLE_RECORDS = 10_000  # past this many matching records, counts come from a sample
 SHARE_VALUES = 2_000  # per facet, the values whose share of the index is kept
 MIN_SAMPLE_WORKS = 200  # fewer sampled works than this: sample more (few, big works)
+ROUGH = 4  # a rough count's sample is this many times smaller
 
-Counts = tuple[int, dict[str, list[FacetCount]], bool]  # (works, facets, total exact)
+# (works, facets, whether the total is exact, whether counted rough)
+Counts = tuple[int, dict[str, list[FacetCount]], bool, bool]
 
 
 @dataclass
@@ -50,13 +57,17 @@ class FacetCounter:
         filters: list[Clause],
         records: int,
         query: SearchQuery,
+        rough: bool = False,
     ) -> Counts:
-        """(works, facets, whether the total is exact) for the match-only user query,
-        which `records` records match."""
+        """The Counts of the match-only user query, which `records` records match."""
         full = restrict(matching, filters)
-        total, facets, exact = self.tally(searcher, full, query, records)
-        facets.update(self.own_filter_free(searcher, version, matching, query, records))
-        return total, facets, exact
+        rough = rough and records > SAMPLE_RECORDS  # smaller results are never sampled
+        sample = SAMPLE_RECORDS // ROUGH if rough else SAMPLE_RECORDS
+        total, facets, exact = self.tally(searcher, full, query, records, sample=sample)
+        facets.update(
+            self.own_filter_free(searcher, version, matching, query, records, sample=sample)
+        )
+        return total, facets, exact, rough
 
     def tally(
         self,
@@ -65,11 +76,14 @@ class FacetCounter:
         query: SearchQuery,
         records: int,
         counted: bool = True,
+        *,
+        sample: int,
     ) -> tuple[int, dict[str, list[FacetCount]], bool]:
         """(works in the result, top facet values by works, whether the total is exact).
 
         `records` is the number of matching records, or only an estimate when not
-        `counted` (then nothing is sized by it exactly).
+        `counted` (then nothing is sized by it exactly); a larger result is counted on a
+        sample of about `sample` records.
 
         One aggregation: distinct work numbers overall and per facet value, exactly up
         to FACET_EXACT_LIMIT records, else with HyperLogLog on a sample of works (see
@@ -79,7 +93,7 @@ class FacetCounter:
         if records == 0:
             return 0, {name: [] for name in query.facets}, True
         exact = counted and records <= FACET_EXACT_LIMIT
-        fraction = min(1.0, math.ceil(SAMPLES * SAMPLE_RECORDS / records) / SAMPLES)
+        fraction = min(1.0, math.ceil(SAMPLES * sample / records) / SAMPLES)
         while True:
             found = self.aggregate(searcher, full, query, records, exact, fraction, counted)
             if fraction >= 1.0 or works_found(found["works"]) >= MIN_SAMPLE_WORKS:
@@ -104,6 +118,8 @@ class FacetCounter:
         user_query: tantivy.Query,
         query: SearchQuery,
         records: int,
+        *,
+        sample: int,
     ) -> dict[str, list[FacetCount]]:
         """Facets the search is filtered on, counted without their own filter.
 
@@ -125,7 +141,9 @@ class FacetCounter:
             if counted:
                 estimate = count_records(searcher, broader)
             one = replace(query, facets=[name])
-            _total, facets, _exact = self.tally(searcher, broader, one, estimate, counted)
+            _total, facets, _exact = self.tally(
+                searcher, broader, one, estimate, counted, sample=sample
+            )
             out[name] = facets[name]
         return out
 

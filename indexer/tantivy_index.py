@@ -12,6 +12,14 @@ sample of works).
 
 Results are cached per index version (`indexer.result_cache`): the home page, browse
 pages and popular queries are asked again and again, and any commit starts a fresh cache.
+
+A busy process (BUSY_SEARCHES or more searches computing in it at once: a server's
+first seconds, a burst of new searches) counts large results on a smaller sample
+(`counts_rough`), a sixth less CPU per new search, which is what decides whether a
+burst's queue shrinks or grows. A rough result is kept like any other while the process
+stays busy; the first asker once it is not gets it counted again in full (as a
+stale-while-revalidate cache would), so the popular searches of a burst do not keep
+their rough counts until the next commit.
 """
 
 from __future__ import annotations
@@ -55,6 +63,7 @@ WRITER_THREADS = 1  # tantivy indexing threads: 2 used 45 % more memory for no s
 COUNT_THREADS = 4  # threads counting totals and facets while searches rank their hits
 CACHE_SIZE = 2_048  # searches remembered per index version
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer works than this match
+BUSY_SEARCHES = 3  # searches computing at once in a process from which it counts rough
 _SORTS = {
     "relevance": (None, tantivy.Order.Desc),
     "year_desc": ("year", tantivy.Order.Desc),
@@ -93,6 +102,9 @@ class TantivyIndex:
         self._cache = Kept(cache_size)  # search results
         self._counted = Kept(cache_size)  # their totals and facets
         self._flights = Flights()
+        self.busy_at = BUSY_SEARCHES
+        self._computing = 0  # searches being computed in this process now
+        self._computing_lock = threading.Lock()
         self._shared: SharedResults | None = None  # other processes' results (share_results)
         self._executor: ThreadPoolExecutor | None = None
         self._executor_pid = 0
@@ -191,7 +203,7 @@ class TantivyIndex:
             return self._search(searcher, version, query)
         key = cache_key(query)
         cached = self._cache.get(version, key)
-        if cached is not None:
+        if cached is not None and not self._stale(cached):
             return cached
         flight, first = self._flights.join((version, key))
         if not first:
@@ -219,11 +231,19 @@ class TantivyIndex:
         if self._shared is None:
             return self._search(searcher, version, query)
         with self._shared.answering(version, key) as shared:
-            if shared is not None:
+            if shared is not None and not self._stale(shared):
                 return shared
             result = self._search(searcher, version, query)
             self._shared.put(version, key, result)
             return result
+
+    def _busy(self) -> bool:
+        """Whether this process is computing `busy_at` searches or more right now."""
+        return self._computing >= self.busy_at
+
+    def _stale(self, result: SearchResult) -> bool:
+        """A result counted rough, asked again once the process has time to count it."""
+        return result.counts_rough and not self._busy()
 
     def version(self) -> str:
         """Changes with every commit, from any process: what a cached page depends on."""
@@ -249,6 +269,17 @@ class TantivyIndex:
         return self._index.searcher(), version
 
     def _search(
+        self, searcher: tantivy.Searcher, version: tuple, query: SearchQuery
+    ) -> SearchResult:
+        with self._computing_lock:
+            self._computing += 1
+        try:
+            return self._compute(searcher, version, query)
+        finally:
+            with self._computing_lock:
+                self._computing -= 1
+
+    def _compute(
         self, searcher: tantivy.Searcher, version: tuple, query: SearchQuery
     ) -> SearchResult:
         """The ranking counts the matching records as it goes; the total and facets are
@@ -280,7 +311,7 @@ class TantivyIndex:
 
         order, known, seen = self._collapse(searcher, full, records, query, first)
         hits = page_hits(searcher, self._builder, order, user_query, tree, query)
-        total, facets, exact = counting.result()
+        total, facets, exact, rough = counting.result()
         if known is not None:
             total, exact = known, True
         elif not exact:
@@ -299,6 +330,7 @@ class TantivyIndex:
             per_page=query.per_page,
             total_exact=exact,
             fuzzy=fuzzy_used,
+            counts_rough=rough,
         )
 
     def _counting(
@@ -317,9 +349,17 @@ class TantivyIndex:
         paging through a result or sorting it again costs only the ranking."""
         key = (*counts_key(query), fuzzy)
         known = self._counted.get(version, key)
-        if known is None:
+        rough = self._busy()
+        if known is None or (known[3] and not rough):
             return self._pool().submit(
-                self._counts_kept, searcher, (version, key), matching, filters, records, query
+                self._counts_kept,
+                searcher,
+                (version, key),
+                matching,
+                filters,
+                records,
+                query,
+                rough,
             )
         done: Future[Counts] = Future()
         done.set_result(known)
@@ -333,8 +373,11 @@ class TantivyIndex:
         filters: list[Clause],
         records: int,
         query: SearchQuery,
+        rough: bool,
     ) -> Counts:
-        counts = self._counter.counts(searcher, slot[0], matching, filters, records, query)
+        counts = self._counter.counts(
+            searcher, slot[0], matching, filters, records, query, rough=rough
+        )
         if self._counted.size > 0:
             self._counted.put(*slot, counts)
         return counts

@@ -208,7 +208,8 @@ def results() -> ResponseReturnValue:
         if request.if_none_match and unchanged(version, visibility):
             return not_modified(version, visibility)
     page = render_template("search/results.html", **_page_context(state, result))
-    if not (revalidate and version is not None):
+    if not (revalidate and version is not None) or result.counts_rough:
+        # A busy server's rough counts: kept nowhere a later asker would get them again.
         response = make_response(page)
         response.headers["Cache-Control"] = PERSONAL
         response.vary.add("Cookie")

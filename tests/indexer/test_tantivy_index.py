@@ -311,9 +311,9 @@ def test_another_page_or_sort_of_a_result_is_not_counted_again(monkeypatch):
     counted = []
     real = counts_module.FacetCounter.counts
 
-    def counting(self, *args):
+    def counting(self, *args, **kwargs):
         counted.append(args[-1].page)
-        return real(self, *args)
+        return real(self, *args, **kwargs)
 
     monkeypatch.setattr(counts_module.FacetCounter, "counts", counting)
     for page, sort in ((2, "relevance"), (3, "relevance"), (1, "year_asc"), (2, "title")):
