@@ -31,7 +31,7 @@ from portal.record_holdings import work_holdings
 from portal.record_images import init_record_images, scan_viewer
 from portal.record_notices import access_notice
 from portal.record_raw import is_iso2709, marc_fields, pretty_xml, raw_text
-from portal.record_text import data_span, foreign_language
+from portal.record_text import data_span, title_language
 from portal.record_works import other_records, work_records
 from portal.search_labels import format_label
 
@@ -92,12 +92,13 @@ def show(record_id: str) -> Response | str | tuple[str, int]:
         content_notice = access_notice(record, decide_for_request(record, "view_content"))
     if any(obj.stored_path for obj in record.digital_objects):
         download_notice = access_notice(record, decide_for_request(record, "download"))
+    title = strip_isbd(record.title)
     return render_template(
         "record/show.html",
         record=record,
-        title=strip_isbd(record.title) or _("Untitled"),
+        title=title or _("Untitled"),
         subtitle=strip_isbd(record.subtitle),
-        title_lang=foreign_language(record),
+        title_lang=title_language(record, title) if title else "",
         format_name=format_label(record.format),
         permalink=permalink,
         description=describe(record),

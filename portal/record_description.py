@@ -19,7 +19,7 @@ from indexer.names import clean_name, direct_name
 from indexer.text import strip_isbd
 from portal.i18n import language_tag
 from portal.record_holdings import library_name
-from portal.record_text import data_lang, foreign_language
+from portal.record_text import data_lang
 from portal.search_labels import format_label
 
 # --- search links (shared with the JSON API) ------------------------------------------
@@ -66,10 +66,13 @@ class Field:
 
 def describe(record: Record) -> list[Field]:
     """The full description, in display order; empty fields left out."""
-    # The title's language marks what is written in it (contents list part titles); a
-    # summary is in the cataloguing language or the work's (data_lang tells which);
-    # subjects are in the cataloguing language.
-    foreign = foreign_language(record)
+    # WCAG 3.1.2: text transcribed from the item (publisher, place, edition, series,
+    # contents), the summary and the subjects are in the cataloguing language or the
+    # work's: `data_lang` marks Vietnamese text as such, and other text with letters as
+    # the record's (first) language. Names, numbers and identifiers get no `other`:
+    # only Vietnamese letters mark them. The library's own words (collections, its name)
+    # are in its cataloguing language, never the record's.
+    work = language_tag(record.languages)
     summary = [record.description] if record.description and record.description.strip() else []
 
     def search(query: str) -> str:
@@ -78,9 +81,10 @@ def describe(record: Record) -> list[Field]:
     def plain(values: list[str]) -> list[Value]:
         return [Value(v) for v in values if v and v.strip()]
 
-    def data(values: list[str]) -> list[Value]:
-        """Catalogued text: marked lang="vi" when it is Vietnamese and the UI is not."""
-        return [Value(v, lang=data_lang(v)) for v in values if v and v.strip()]
+    def data(values: list[str], other: str = "") -> list[Value]:
+        """Catalogued text, marked with its language when that is not the page's: "vi"
+        when it is Vietnamese, else `other` (the work's language) when given."""
+        return [Value(v, lang=data_lang(v, other)) for v in values if v and v.strip()]
 
     def person(name: str) -> Value:
         shown = person_name(name)
@@ -93,35 +97,31 @@ def describe(record: Record) -> list[Field]:
         Field(
             "contributors", _("Contributors"), [person(c) for c in record.contributors if c.strip()]
         ),
-        Field("publisher", _("Publisher"), data([strip_isbd(record.publisher)])),
-        Field("place", _("Place of publication"), data([strip_isbd(record.place)])),
+        Field("publisher", _("Publisher"), data([strip_isbd(record.publisher)], work)),
+        Field("place", _("Place of publication"), data([strip_isbd(record.place)], work)),
         Field("year", _("Year"), plain([str(record.year)] if record.year is not None else [])),
-        Field("edition", _("Edition"), plain([strip_isbd(record.edition)])),
-        Field("series", _("Series"), data(record.series)),
+        Field("edition", _("Edition"), data([strip_isbd(record.edition)], work)),
+        Field("series", _("Series"), data(record.series, work)),
         Field("format", _("Format"), [Value(format_label(record.format))]),
         Field("languages", _("Languages"), [Value(language_name(c)) for c in record.languages]),
         Field(
             "subjects",
             _("Subjects"),
             [
-                Value(s, search(subject_query(s)), data_lang(s))
+                Value(s, search(subject_query(s)), data_lang(s, work))
                 for s in record.subjects
                 if s.strip()
             ],
         ),
-        Field("genres", _("Genres"), data(record.genres)),
+        Field("genres", _("Genres"), data(record.genres, work)),
         Field("isbns", _("ISBN"), plain(record.isbns)),
         Field("invalid_isbns", _("Invalid ISBN"), plain(record.invalid_isbns)),
         Field("issns", _("ISSN"), plain(record.issns)),
         Field("oclc", _("OCLC number"), plain([record.oclc])),
         Field("lccn", _("LCCN"), plain([record.lccn])),
         Field("call_numbers", _("Call numbers"), plain(distinct_call_numbers(record.call_numbers))),
-        Field(  # written in the cataloguing language, or in the work's own
-            "description",
-            _("Summary"),
-            [Value(d, lang=data_lang(d, language_tag(record.languages))) for d in summary],
-        ),
-        Field("contents", _("Contents"), [Value(c, lang=foreign) for c in record.contents if c]),
+        Field("description", _("Summary"), data(summary, work)),
+        Field("contents", _("Contents"), data(record.contents, work)),
         Field(
             "collections",
             _("Collections"),

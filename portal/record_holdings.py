@@ -27,7 +27,7 @@ from catalogue.sources import Source
 from portal import citations
 from portal.app import services
 from portal.i18n import date_text
-from portal.record_text import data_lang, foreign_language, with_data
+from portal.record_text import data_lang, title_language, with_data
 from portal.search_labels import status_text
 
 # Best first: what a reader most wants to know about a work's copies in one word.
@@ -209,17 +209,16 @@ def work_holdings(record: Record, others: list[Record]) -> list[LibraryHoldings]
     `others` are the work's other records the requester may see (`work_records`): a
     hidden record's copies never reach this table.
     """
-    title_lang = foreign_language(record)
     rows: list[HoldingRow] = []
     for source in (record, *others):
         own = source is record
         title = citations.full_title(source) or source.id
         year = f" ({source.year})" if source.year is not None else ""
-        lang = foreign_language(source)
+        lang = title_language(source, title)
         for row in holding_rows(source.holdings, source):
             row.record_id, row.own = source.id, own
             row.record_title = title + year
-            row.record_lang = title_lang if own else lang
+            row.record_lang = lang
             rows.append(row)
     groups: dict[str, list[HoldingRow]] = {}
     for row in rows:  # this record's libraries come first: it is listed first

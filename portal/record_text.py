@@ -53,14 +53,15 @@ def data_lang(text: str, other: str = "") -> str:
     phonetics unless the text says it is Vietnamese. Names, subjects and locations carry
     no language of their own, so the letters decide. `other` is the record's language
     (BCP 47) for text that may be written in it (a summary): text that is not Vietnamese
-    is taken to be in it ("Échelle 1:5.000" of a French map is French, on either page).
+    is taken to be in it ("Échelle 1:5.000" of a French map is French, on either page),
+    unless it has no letters at all ("1:5.000", "2015"): that is in no language.
     """
     page = current_language()
     if not text or (page == "vi" and not other):
         return ""
     if is_vietnamese(text):
         return "" if page == "vi" else "vi"
-    return other if other and other != page else ""
+    return other if other and other != page and _WORD.search(text) else ""
 
 
 def data_span(value: str) -> Markup:
@@ -79,3 +80,12 @@ def foreign_language(record: Record) -> str:
     """The record's BCP 47 language when it differs from the UI language, else ''."""
     lang = language_tag(record.languages)
     return lang if lang and lang != str(get_locale() or "") else ""
+
+
+def title_language(record: Record, title: str) -> str:
+    """The language to mark a record's title with: the record's when it is known and not
+    the page's (`foreign_language`); when it is unknown, "vi" for a Vietnamese-looking
+    title on a page that is not Vietnamese (`data_lang`), else nothing."""
+    if language_tag(record.languages):
+        return foreign_language(record)
+    return data_lang(title)

@@ -15,9 +15,8 @@ from catalogue.record import Record
 from portal import citations
 from portal.access import may_see_record
 from portal.app import services
-from portal.i18n import language_tag
 from portal.record_holdings import library_name
-from portal.record_text import data_lang
+from portal.record_text import data_lang, title_language
 from portal.search_labels import format_label
 
 MAX_OTHER_RECORDS = 50
@@ -27,7 +26,7 @@ MAX_OTHER_RECORDS = 50
 class OtherRecord:
     id: str
     title: str
-    lang: str
+    lang: str  # the title's language when it is not the page's (`title_language`)
     libraries: str
     libraries_lang: str
     year: str
@@ -61,11 +60,12 @@ def other_records(record: Record, others: list[Record] | None = None) -> list[Ot
         if not libraries:
             libraries = [library_name(other.source_key)]
         names = ", ".join(libraries)
+        title = citations.full_title(other) or other.id
         rows.append(
             OtherRecord(
                 id=other.id,
-                title=citations.full_title(other) or other.id,
-                lang=language_tag(other.languages),
+                title=title,
+                lang=title_language(other, title),
                 libraries=names,
                 libraries_lang=data_lang(names),
                 year=str(other.year) if other.year is not None else "",
