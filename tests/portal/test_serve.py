@@ -7,13 +7,25 @@ import gc
 from portal.serve import settle
 
 
-def test_settling_leaves_the_startup_objects_out_of_later_collections():
+def test_settling_leaves_the_startup_objects_out_of_later_collections(app):
     try:
         made_at_start = [{"template": n} for n in range(1000)]
-        settle()
+        settle(app)
         frozen = gc.get_freeze_count()
         assert frozen >= len(made_at_start)
         assert all(not _walked(obj) for obj in made_at_start[:10])
+    finally:
+        gc.unfreeze()
+
+
+def test_settling_compiles_every_page_template(app):
+    """A process's first page of each kind renders from a compiled template."""
+    try:
+        settle(app)
+        compiled = {name for _loader, name in app.jinja_env.cache}
+        assert {"search/results.html", "record/show.html", "base.html"} <= compiled
+        pages = [n for n in app.jinja_env.list_templates() if n.endswith(".html")]
+        assert len(pages) > 30 and set(pages) <= compiled
     finally:
         gc.unfreeze()
 
