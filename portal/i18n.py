@@ -231,9 +231,11 @@ def init_i18n(app: Flask) -> None:
 
     @app.before_request
     def _switch_language():  # noqa: ANN202 — Flask hook
-        """`?lang=en` on any page switches language and comes back to the same page."""
+        """`?lang=en` on any page switches language and comes back to the same page.
+        Not on /oai: OAI-PMH owns that query string (a harvester's `lang` is a
+        badArgument); portal/oai.py switches a browser's language itself."""
         wanted = request.args.get("lang")
-        if wanted is None or request.method != "GET":
+        if wanted is None or request.method != "GET" or request.endpoint == "oai.endpoint":
             return None
         if wanted in LANGUAGES:
             session["lang"] = wanted

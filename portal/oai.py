@@ -25,6 +25,13 @@ A browser (its Accept header prefers text/html to XML) gets the response rendere
 page by `static/oai.xsl` on the server: title, headings, a table of records, links to
 the verbs and to the next page, instead of an XML tree. Harvesters (Accept */* or XML)
 get the XML. The rendering is done here, not by the browser: Chromium is dropping XSLT.
+
+The page is in the reader's UI language (`portal.i18n.current_language()`: Vietnamese
+until they choose English), its words kept in the stylesheet. The XML never depends on
+it, nor reads the session to find it. `lang` in the query is the portal's language
+switch for a person, and for a harvester an argument OAI-PMH does not have: a browser
+asking `/oai?verb=Identify&lang=en` has its choice kept and comes back to the page
+without it, as on every page; a harvester is answered badArgument, as the protocol says.
 """
 
 from __future__ import annotations
@@ -34,16 +41,20 @@ import hmac
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, Response, current_app, request, url_for
+from flask import Blueprint, Flask, Response, current_app, redirect, request, session, url_for
 from lxml import etree
+from werkzeug.datastructures import MultiDict
 
 from harvesters.oai_provider import CONTENT_TYPE, respond
 from harvesters.xml import parse_xml
 from portal import access
 from portal.app import services
+from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language
 from portal.oai_metadata import REPOSITORY_NAME
 from portal.oai_store import OaiCache, StoreRepository
+from portal.record_text import is_vietnamese
 
 bp = Blueprint("oai", __name__)
 
@@ -55,12 +66,17 @@ PAGE_SIZE_CONFIG = "THUVIEN_OAI_PAGE_SIZE"  # app.config key, for tests and tuni
 _TOKEN_KEY_LABEL = b"thuvien oai-pmh resumption tokens"
 _CACHE = "thuvien.oai"
 STYLESHEET = "oai.xsl"  # in portal/static
+LANGUAGE_ARG = "lang"  # the portal's language switch (portal.i18n)
+_PAGE_FUNCTIONS = "urn:thuvien:oai-page"  # the stylesheet's tv: prefix
 
 
 @bp.route("/oai", methods=["GET", "POST"])
 def endpoint() -> Response:
     """Every verb, by GET or by a form-encoded POST."""
     args = request.form if request.method == "POST" else request.args
+    page = wants_page()
+    if page and request.method == "GET" and LANGUAGE_ARG in args:
+        return switch_language()
     repository = repository_for_request()
     body = respond(
         repository,
@@ -70,25 +86,60 @@ def endpoint() -> Response:
         page_size=int(current_app.config.get(PAGE_SIZE_CONFIG, PAGE_SIZE)),
         secret=token_key(current_app),
     )
-    if request.accept_mimetypes.best_match(["text/xml", "text/html"]) == "text/html":
-        response = Response(as_page(body), content_type="text/html; charset=utf-8")
+    if page:
+        response = Response(page_for(body, args), content_type="text/html; charset=utf-8")
     else:
         response = Response(body, content_type=CONTENT_TYPE)
     response.vary.add("Accept")
     return response
 
 
-def as_page(body: bytes) -> bytes:
-    """The response as an HTML page for a person (see the module docstring)."""
-    home = etree.XSLT.strparam(url_for("search.home"))
-    return bytes(_stylesheet()(parse_xml(body), home=home))  # the doctype is the XSL's
+def wants_page() -> bool:
+    """Whether the requester is a person's browser: its Accept prefers HTML to XML."""
+    return request.accept_mimetypes.best_match(["text/xml", "text/html"]) == "text/html"
+
+
+def switch_language() -> Response:
+    """A person's `?lang=`: kept as their choice, then the same request without it (as
+    portal.i18n does on every page; here only for browsers, see the module docstring)."""
+    wanted = request.args.get(LANGUAGE_ARG)
+    if wanted in LANGUAGES:
+        session["lang"] = wanted
+    rest = [(key, value) for key, value in request.args.items(multi=True) if key != LANGUAGE_ARG]
+    target = url_for("oai.endpoint") + (f"?{urlencode(rest)}" if rest else "")
+    return redirect(target, code=303)
+
+
+def page_for(body: bytes, args: MultiDict[str, str]) -> bytes:
+    """The page for this request's reader: in their language, linking to the other one."""
+    language = current_language()
+    other = next(code for code in LANGUAGES if code != language)
+    query = urlencode([*args.items(multi=True), (LANGUAGE_ARG, other)])
+    return as_page(body, language, f"{url_for('oai.endpoint')}?{query}")
+
+
+def as_page(body: bytes, language: str = DEFAULT_LANGUAGE, switch: str = "") -> bytes:
+    """The response as an HTML page for a person, in `language` ("vi" or "en"); `switch`
+    is the address of the same page in the other language (see the module docstring)."""
+    params = {"home": url_for("search.home"), "lang": language, "switch": switch}
+    strings = {name: etree.XSLT.strparam(value) for name, value in params.items()}
+    return bytes(_stylesheet()(parse_xml(body), **strings))  # the doctype is the XSL's
+
+
+def _vietnamese(_context: object, text: str) -> bool:
+    """tv:vietnamese(text) for the stylesheet: the portal's one test of catalogue text."""
+    return is_vietnamese(str(text))
 
 
 @lru_cache(maxsize=1)
 def _stylesheet() -> etree.XSLT:
     """static/oai.xsl, compiled once; it may read and write nothing else."""
     path = Path(current_app.static_folder or "") / STYLESHEET
-    return etree.XSLT(parse_xml(path.read_bytes()), access_control=etree.XSLTAccessControl.DENY_ALL)
+    return etree.XSLT(
+        parse_xml(path.read_bytes()),
+        access_control=etree.XSLTAccessControl.DENY_ALL,
+        extensions={(_PAGE_FUNCTIONS, "vietnamese"): _vietnamese},
+    )
 
 
 def repository_for_request() -> StoreRepository:

@@ -758,19 +758,21 @@ def test_harvesters_get_xml_and_browsers_a_page(oai):
 
 def test_the_page_for_identify(oai):
     page = _page(oai.url, verb="Identify")
-    assert page.get("lang") == "en"
+    assert page.get("lang") == "vi"  # the UI's default language (test_oai_page_lang.py)
     assert "Identify" in page.findtext("head/title")
     assert page.find("head/meta[@name='viewport']") is not None
     (heading,) = page.iter("h1")
     assert "Identify" in heading.text_content()
-    assert heading.find("span").get("lang") == "vi"
+    assert heading.find("span").text == "Giao diện thu thập siêu dữ liệu của thuvien"
     links = {a.text: a.get("href") for a in page.iter("a")}
     assert links["ListSets"] == f"{oai.url}?verb=ListSets"
     assert requests.get(links["ListSets"], timeout=10).status_code == 200
-    vietnamese = [dd for dd in page.iter("dd") if dd.find("span[@lang='vi']") is not None]
-    assert [dd.text_content() for dd in vietnamese] == ["Mục lục liên hợp các thư viện Hà Nội"]
+    descriptions = [dd for dd in page.iter("dd") if "thư viện" in dd.text_content()]
+    assert [dd.text_content() for dd in descriptions] == ["Mục lục liên hợp các thư viện Hà Nội"]
+    assert descriptions[0].find("span") is None  # Vietnamese on a Vietnamese page: unmarked
     assert [h.tag for h in page.iter("h1", "h2", "h3")][:2] == ["h1", "h2"]
-    assert links["thuvien home page"] == "/"
+    assert links["Trang chủ thuvien"] == "/"
+    assert links["English"] == "/oai?verb=Identify&lang=en"
 
 
 def test_the_page_for_a_list_shows_its_progress_and_next_page(oai):
@@ -779,17 +781,17 @@ def test_the_page_for_a_list_shows_its_progress_and_next_page(oai):
     rows = table.findall("tbody/tr")
     assert len(rows) == 100
     assert [th.text for th in table.findall("thead/tr/th")] == [
-        "Identifier", "Title", "Last changed", "Sets",
+        "Định danh", "Nhan đề", "Thay đổi lần cuối", "Tập hợp",
     ]  # fmt: skip
     first = rows[0].find("th/a")
-    title = rows[0].find("td/span[@lang='vi']")  # a Vietnamese title is marked so
-    assert title is not None and title.text.startswith("Sách số")
+    title = rows[0].find("td")
+    assert title.text.startswith("Sách số") and title.find("span") is None
     record = etree.fromstring(requests.get(first.get("href"), timeout=10).content, SAFE)
     assert record.findtext(".//o:identifier", namespaces=NS) == first.text
-    assert "Items 1–100 of 256." in page.text_content()
-    (next_link,) = [a for a in page.iter("a") if a.text == "Next page"]
+    assert "Bản ghi 1–100 trên tổng số 256." in page.text_content()
+    (next_link,) = [a for a in page.iter("a") if a.text == "Trang sau"]
     second = etree.fromstring(requests.get(next_link.get("href"), timeout=10).content, SAFE)
     assert second.find(".//o:resumptionToken", NS).get("cursor") == "100"
-    assert "Items 101–200 of 256." in _page(next_link.get("href")).text_content()
+    assert "Bản ghi 101–200 trên tổng số 256." in _page(next_link.get("href")).text_content()
     errors = _page(oai.url, verb="Nope")
     assert "badVerb" in errors.text_content()
