@@ -25,6 +25,7 @@ from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal.app import create_app
 from tests.indexer.sample_records import HIDDEN_IDS, sample_records, visibility_of
+from tests.support.admin_console import console, small  # noqa: F401 — console test fixtures
 
 WITHDRAWN_ID = "hanoi-library:hn-withdrawn"
 

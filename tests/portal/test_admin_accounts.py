@@ -8,14 +8,13 @@ from flask import Flask
 
 from catalogue import audit, users
 from catalogue.rights import install_presets
-from tests.portal.test_admin import (
+from tests.support.accounts import browser
+from tests.support.admin_console import (
     PASSWORD,
     Small,
-    browser,
     logged_in,
     page,
     post,
-    small,  # noqa: F401 — the fixture
     store_of,
     text,
     user,

@@ -7,11 +7,10 @@ from __future__ import annotations
 import uuid
 
 import lxml.html
-import pytest
 from flask import Flask
 
 from catalogue import audit
-from tests.portal.test_admin import (
+from tests.support.admin_console import (
     add_source,
     assert_accessible_form,
     audit_actions,
@@ -21,15 +20,9 @@ from tests.portal.test_admin import (
     store_of,
     text,
     token,
-    with_console,
 )
 
 KOHA = "https://opac.example.vn/cgi-bin/koha/opac-detail.pl?biblionumber={local_id}"
-
-
-@pytest.fixture
-def console(app: Flask) -> Flask:
-    return with_console(app)
 
 
 def source_form(key: str, **fields: str) -> dict[str, str]:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import uuid
 
 import lxml.html
-import pytest
 from flask import Flask
 
 from catalogue import audit
-from tests.portal.test_admin import (
+from tests.portal.test_admin_opac import source_form
+from tests.support.admin_console import (
     add_source,
     assert_accessible_form,
     audit_actions,
@@ -22,9 +22,7 @@ from tests.portal.test_admin import (
     store_of,
     text,
     token,
-    with_console,
 )
-from tests.portal.test_admin_opac import source_form
 
 PROFILE = {
     "website": "https://thuvien-hoankiem.example.vn/",
@@ -32,11 +30,6 @@ PROFILE = {
     "hours": "Thứ Hai – Thứ Sáu: 8:00 – 20:00\r\nThứ Bảy: 8:00 – 17:00",
     "contact": "024 0000 0000",
 }
-
-
-@pytest.fixture
-def console(app: Flask) -> Flask:
-    return with_console(app)
 
 
 def test_the_form_has_labelled_optional_profile_fields_with_hints(console: Flask):

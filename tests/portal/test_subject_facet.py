@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from tests.portal.test_search_pages import api_facets, hit_titles, page, total_of
+from tests.support.search_pages import api_facets, hit_titles, page, total_of
 
 HISTORY_WORKS = {"Thăng Long ngàn năm văn hiến", "Đại Việt sử ký toàn thư", "Lịch sử Việt Nam"}
 

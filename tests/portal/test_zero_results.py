@@ -1,0 +1,33 @@
+"""Nothing found: the did-you-mean suggestion, tips, and the search without filters."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from tests.support.search_pages import h1, page, text, total_of, total_of_or_zero
+
+
+def test_zero_results_offer_the_suggestion_and_tips(client):
+    doc = page(client, "/search", q="lich su viet nma")
+    assert h1(doc) == "Không có kết quả cho “lich su viet nma”"
+    suggestion = doc.xpath("//p[@class='did-you-mean']/a")[0]
+    assert text(suggestion) == "lich su viet nam"
+    assert total_of(page(client, suggestion.get("href"))) > 0
+    assert doc.xpath("//div[@class='no-results']//ul[@class='tips']/li")
+
+
+def test_the_suggestion_under_a_year_range_is_the_readers_own_words(client):
+    doc = page(client, "/search", q="lich su viet nma", year_from="1990")
+    suggestion = doc.xpath("//p[@class='did-you-mean']/a")[0]
+    assert text(suggestion) == "lich su viet nam"
+    query = parse_qs(urlsplit(suggestion.get("href")).query)
+    assert query == {"q": ["lich su viet nam"], "year_from": ["1990"]}
+
+
+def test_zero_results_with_filters_link_to_the_search_without_them(client):
+    doc = page(client, "/search", **{"q": "truyện kiều", "f.format": "map", "year_from": "1900"})
+    assert total_of_or_zero(doc) == 0
+    widen = doc.xpath("//p[@class='no-results__widen']/a")[0]
+    assert "truyện kiều" in text(widen)
+    assert parse_qs(urlsplit(widen.get("href")).query) == {"q": ["truyện kiều"]}
+    assert total_of(page(client, widen.get("href"))) > 0
