@@ -207,9 +207,17 @@ def results() -> ResponseReturnValue:
         version = "result:" + hashlib.blake2b(pickle.dumps(result), digest_size=16).hexdigest()
         if request.if_none_match and unchanged(version, visibility):
             return not_modified(version, visibility)
-    page = render_template("search/results.html", **_page_context(state, result))
+    # A busy server's rough counts (indexer.protocol.SearchResult.counts_rough) are kept
+    # apart, and only for askers whose search still comes back rough: never given an
+    # ETag, never served once the index has counted the search in full.
+    rough = result.counts_rough and version is not None and version.startswith("index:")
+    rough_key = (*page_key(visibility), "rough") if rough else ()
+    page = page_cache().get(version, rough_key) if rough else None
+    if page is None:
+        page = render_template("search/results.html", **_page_context(state, result))
+        if rough:
+            page_cache().put(version, rough_key, page)
     if not (revalidate and version is not None) or result.counts_rough:
-        # A busy server's rough counts: kept nowhere a later asker would get them again.
         response = make_response(page)
         response.headers["Cache-Control"] = PERSONAL
         response.vary.add("Cookie")

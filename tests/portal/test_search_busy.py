@@ -6,6 +6,7 @@ from __future__ import annotations
 from catalogue import Record
 from indexer import TantivyIndex, index_records
 from indexer import tantivy_counts as counts_module
+from portal import search as search_module
 from portal.app import create_app
 
 
@@ -16,9 +17,9 @@ def etag_of(response) -> str:
 
 
 def test_a_busy_servers_rough_counts_are_kept_by_no_cache(catalogue, monkeypatch):
-    """A page counted rough (a busy server) gets no ETag and is not kept as rendered:
-    neither the browser nor the page cache could then give it again once the server
-    has time to count it in full."""
+    """A page counted rough (a busy server) gets no ETag, and is rendered once and kept
+    apart for later askers only while their search still comes back rough: neither the
+    browser nor the page cache gives it once the server has counted it in full."""
     monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 10)
     monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 100)
     monkeypatch.setattr(counts_module, "MIN_SAMPLE_WORKS", 5)
@@ -35,8 +36,18 @@ def test_a_busy_servers_rough_counts_are_kept_by_no_cache(catalogue, monkeypatch
     rough = client.get("/search?q=ha+noi")
     assert rough.status_code == 200 and "ETag" not in rough.headers
     assert rough.headers["Cache-Control"] == "private, no-store"
-    assert len(cache.pages) == 0
+    assert len(cache.pages) == 1  # kept apart, for askers whose search is still rough
+    renders = []
+    real = search_module.render_template
+    monkeypatch.setattr(
+        search_module, "render_template", lambda *a, **k: renders.append(a) or real(*a, **k)
+    )
+    again = client.get("/search?q=ha+noi")
+    assert renders == [] and "ETag" not in again.headers
+    assert again.get_data(as_text=True) == rough.get_data(as_text=True)
     index.busy_at = 10**6  # never busy
     full = client.get("/search?q=ha+noi")
-    assert etag_of(full) and len(cache.pages) == 1
+    assert len(renders) == 1 and etag_of(full) and len(cache.pages) == 2
+    assert client.get("/search?q=ha+noi").headers["ETag"] == full.headers["ETag"]
+    assert len(renders) == 1  # the full page, from the cache
     assert "400 kết quả" in full.get_data(as_text=True)  # counted in full: exact
