@@ -78,6 +78,7 @@ from portal.search_labels import (
     FIELD_LABELS,
     OPERATOR_LABELS,
     SORT_LABELS,
+    estimate,
     format_label,
     value_label,
     works_text,
@@ -248,6 +249,7 @@ def _page_context(state: SearchState, result: SearchResult | None) -> dict[str, 
         "facet_labels": FACET_LABELS,
         "value_label": value_label,
         "works_text": works_text,
+        "estimate": estimate,
         "chips": filter_chips(state),
         "active_filters": sum(len(v) for v in state.filters.values()) + state.has_year_range,
         "summary": _summary(state, result),
@@ -261,7 +263,9 @@ def _page_context(state: SearchState, result: SearchResult | None) -> dict[str, 
         context.update(
             hits=[hit_view(hit, page, thumbnails.get(hit.id, "")) for hit in result.hits],
             facets=facet_groups(state, result, page.language),
-            year_bins=year_histogram(state, result.facets.get("year", []), page.language),
+            year_bins=year_histogram(
+                state, result.facets.get("year", []), page.language, not result.total_exact
+            ),
             paging=_paging(state, result),
             first_number=(state.page - 1) * state.per_page + 1,
         )
@@ -312,7 +316,7 @@ def _summary(state: SearchState, result: SearchResult | None) -> str:
     if result is None:
         return _("Your search is too long")
     q = "" if _no_words(state) else readable_query(state.q)
-    n = number_text(result.total)
+    n = number_text(result.total if result.total_exact else estimate(result.total))
     if not result.total_exact:
         if q:
             return _("About %(count)s results for “%(query)s”", count=n, query=_short(q))

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from indexer.protocol import FacetCount, SearchResult
-from portal.i18n import current_language, number_text
+from portal.i18n import current_language
 from portal.search_labels import (
     FACET_LABELS,
+    count_texts_in,
     facet_label_in,
     value_label,
     value_label_in,
-    works_text_in,
 )
 from portal.search_state import FACET_FETCH, PAGE_FACETS, SearchState
 
@@ -50,6 +50,7 @@ def facet_groups(
     state: SearchState, result: SearchResult, language: str | None = None
 ) -> list[FacetGroup]:
     language = language or current_language()
+    estimated = not result.total_exact  # counted on a sample: every count an estimate
     groups = []
     for name in PAGE_FACETS:
         counts = {fc.value: fc.count for fc in result.facets.get(name, [])[:FACET_FETCH]}
@@ -62,6 +63,9 @@ def facet_groups(
             values = [v for v in values if v == "true" or v in selected]  # "not online" is noise
         for i, value in enumerate(values):
             count = counts.get(value)
+            count_text, works = (
+                ("", "") if count is None else count_texts_in(language, count, estimated)
+            )
             options.append(
                 FacetOption(
                     value=value,
@@ -69,8 +73,8 @@ def facet_groups(
                     count=count,
                     selected=value in selected,
                     id=f"facet-{name}-{i}",
-                    count_text="" if count is None else number_text(count, language),
-                    works_text="" if count is None else works_text_in(language, count),
+                    count_text=count_text,
+                    works_text=works,
                 )
             )
         if name != "year" and not options:
@@ -105,7 +109,10 @@ class YearBin:
 
 
 def year_histogram(
-    state: SearchState, counts: list[FacetCount], language: str | None = None
+    state: SearchState,
+    counts: list[FacetCount],
+    language: str | None = None,
+    estimated: bool = False,
 ) -> list[YearBin]:
     """The result's works per decade, oldest first, each linking to the search within it.
 
@@ -114,6 +121,7 @@ def year_histogram(
     every year falls in one decade the bins are single years, so the list still narrows.
     Empty decades between the first and the last are listed too (a timeline shows its
     gaps), unless that would make more than MAX_YEAR_BINS rows; they link nowhere.
+    Counts `estimated` on a sample are shown as such (`count_texts_in`).
     """
     language = language or current_language()
     years: Counter[int] = Counter()
@@ -138,6 +146,7 @@ def year_histogram(
     for low in lows:
         high = low + width - 1
         count = bins[low]
+        count_text, works = count_texts_in(language, count, estimated and count > 0)
         out.append(
             YearBin(
                 low=low,
@@ -145,8 +154,8 @@ def year_histogram(
                 count=count,
                 label=str(low) if width == 1 else f"{low}–{high}",
                 url=state.url(years=(low, high)) if count else "",
-                count_text=number_text(count, language),
-                works_text=works_text_in(language, count),
+                count_text=count_text,
+                works_text=works,
                 width=max(5, round(count * 20 / largest) * 5) if count else 0,
                 current=(state.year_from, state.year_to) == (low, high),
             )

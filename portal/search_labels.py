@@ -140,6 +140,26 @@ def works_text_in(language: str, count: int) -> str:
     return ngettext("%(count)s work", "%(count)s works", count, count=number_text(count, language))
 
 
+def estimate(count: int) -> int:
+    """A count estimated from a sample, to the two figures it can vouch for (12,347 →
+    12,000): printing all five would claim a precision the sample does not have."""
+    if count < 100:
+        return count
+    return round(count, 2 - len(str(count)))
+
+
+@lru_cache(maxsize=LABEL_CACHE)
+def count_texts_in(language: str, count: int, estimated: bool) -> tuple[str, str]:
+    """(the count as a facet or a histogram bar shows it, the same in words for a screen
+    reader): "≈12.000" and "about 12,000 works" when `estimated` (counted on a sample)."""
+    if not estimated:
+        return number_text(count, language), works_text_in(language, count)
+    shown = number_text(estimate(count), language)
+    return "≈" + shown, ngettext(
+        "about %(count)s work", "about %(count)s works", count, count=shown
+    )
+
+
 @lru_cache(maxsize=64)
 def facet_label_in(language: str, name: str) -> str:
     return str(FACET_LABELS[name])
