@@ -111,7 +111,7 @@ SUGGEST_MAX_CHARS = 100
 @bp.get("/")
 def home() -> ResponseReturnValue:
     counts: dict[str, list[FacetCount]] = {}
-    total = None
+    total, estimated = None, False
     query = SearchQuery(
         q="",
         facets=["library", "collection", "format"],
@@ -123,11 +123,13 @@ def home() -> ResponseReturnValue:
     try:
         result = services().index.search(query)
         counts, total = result.facets, result.total
+        estimated = not result.total_exact  # a large catalogue, counted on a sample
     except Exception:
         current_app.logger.exception("search backend failed building the home page")
     return render_template(
         "search/home.html",
-        total=total,
+        total=total if total is None or not estimated else estimate(total),
+        estimated=estimated,
         libraries=counts.get("library", []),
         collections=counts.get("collection", []),
         formats=counts.get("format", []),

@@ -14,9 +14,16 @@ from indexer.protocol import MAX_FACET_LIMIT, FacetCount, SearchQuery
 from indexer.text import vietnamese_sort_key
 from portal.access import visibility_for_request
 from portal.app import services
+from portal.i18n import current_language
 from portal.library_profiles import library_profiles, profile_for
 from portal.search import BROWSE_FACETS, bp, unavailable
-from portal.search_labels import FACET_LABELS, value_label, works_text
+from portal.search_labels import (
+    FACET_LABELS,
+    count_texts_in,
+    estimate,
+    value_label,
+    works_text,
+)
 from portal.search_state import facet_url, int_arg
 
 BROWSE_PREVIEW = 12  # values per facet on /browse
@@ -41,10 +48,14 @@ def browse() -> ResponseReturnValue:
     sections = []
     for name in BROWSE_FACETS:
         counts = result.facets.get(name, [])
-        section = browse_section(name, counts[:BROWSE_PREVIEW])
+        section = browse_section(name, counts[:BROWSE_PREVIEW], estimated=not result.total_exact)
         section["more"] = len(counts) > BROWSE_PREVIEW
         sections.append(section)
-    page = render_template("search/browse.html", sections=sections, total=result.total)
+    estimated = not result.total_exact
+    total = estimate(result.total) if estimated else result.total
+    page = render_template(
+        "search/browse.html", sections=sections, total=total, estimated=estimated
+    )
     return page, 200
 
 
@@ -69,7 +80,7 @@ def browse_facet(facet: str) -> ResponseReturnValue:
         current_app.logger.exception("search backend failed browsing %s", facet)
         return unavailable()
     counts = list(result.facets.get(facet, []))
-    rows = [_browse_row(facet, fc) for fc in counts]
+    rows = [_browse_row(facet, fc, not result.total_exact) for fc in counts]
     if order == "name":
         rows.sort(key=lambda r: vietnamese_sort_key(r["label"]))
     last = max(1, -(-len(rows) // BROWSE_PER_PAGE))
@@ -117,9 +128,13 @@ def browse_facet(facet: str) -> ResponseReturnValue:
 
 
 def browse_section(
-    facet: str, counts: list[FacetCount], rows: list[dict[str, Any]] | None = None
+    facet: str,
+    counts: list[FacetCount],
+    rows: list[dict[str, Any]] | None = None,
+    estimated: bool = False,
 ) -> dict[str, Any]:
-    """A browse list: its heading, column name, link to all values, and rows."""
+    """A browse list: its heading, column name, link to all values, and rows (their
+    counts `estimated` on a sample when the catalogue is that large)."""
     texts = {
         "library": (_("Libraries"), _("All libraries")),
         "collection": (_("Collections"), _("All collections")),
@@ -134,16 +149,17 @@ def browse_section(
         "column": str(FACET_LABELS[facet]),
         "all_text": all_text,
         "all_url": url_for("search.browse_facet", facet=facet),
-        "rows": rows if rows is not None else [_browse_row(facet, fc) for fc in counts],
+        "rows": rows if rows is not None else [_browse_row(facet, fc, estimated) for fc in counts],
         "more": False,
     }
 
 
-def _browse_row(facet: str, fc: FacetCount) -> dict[str, Any]:
+def _browse_row(facet: str, fc: FacetCount, estimated: bool) -> dict[str, Any]:
     return {
         "value": fc.value,
         "label": value_label(facet, fc.value),
         "count": fc.count,
-        "count_text": works_text(fc.count),
+        "count_text": works_text(fc.count, estimated),
+        "number_text": count_texts_in(current_language(), fc.count, estimated)[0],
         "url": facet_url(facet, fc.value),
     }

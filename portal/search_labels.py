@@ -131,7 +131,10 @@ def status_text_in(language: str, status: str, count: int) -> str:
     )
 
 
-def works_text(count: int) -> str:
+def works_text(count: int, estimated: bool = False) -> str:
+    """ "12 works", or "about 12,000 works" for a count `estimated` on a sample."""
+    if estimated:
+        return count_texts_in(current_language(), count, True)[1]
     return works_text_in(current_language(), count)
 
 

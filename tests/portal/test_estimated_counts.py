@@ -95,3 +95,18 @@ def test_a_result_counted_in_full_shows_exact_counts(sampled):
     heading = _text(doc.xpath("//h1")[0])
     assert not heading.startswith("Khoảng")
     assert "≈" not in doc.text_content() and "khoảng" not in _text(doc.xpath("//main")[0])
+
+
+def test_the_home_and_browse_pages_of_a_large_catalogue_say_about(sampled):
+    client = sampled.test_client()
+    home = _page(client, "/")
+    intro = _text(home.xpath("//*[@class='home-search__intro']")[0])
+    assert intro.startswith("Khoảng ") and "tác phẩm của mọi thư viện" in intro
+    counts = [_text(c) for c in home.xpath("//*[@class='count-list__count']")]
+    assert counts and all(c.startswith("khoảng ") for c in counts), counts
+    browse = _page(client, "/browse")
+    assert _text(browse.xpath("//main//p")[0]).startswith("Khoảng ")
+    library = _page(client, "/browse/library")
+    assert "khoảng " in _text(library.xpath("//main")[0])
+    numbers = _page(client, "/browse/format").xpath("//td[@class='count-table__number']")
+    assert numbers and all(_text(n).startswith("≈") for n in numbers)
