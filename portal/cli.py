@@ -92,8 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--workers",
         type=int,
-        default=1,
-        help="worker processes (gunicorn) — about one per core; 1 serves with waitress",
+        default=None,
+        help="worker processes (gunicorn); one per core by default; 1 serves with waitress",
     )
     serve.set_defaults(handler=_serve)
 
@@ -440,12 +440,13 @@ def _fixity(store: Store, settings: Settings) -> tuple[str, bool]:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
-    from portal.serve import serve_portal
+    from portal.serve import default_workers, serve_portal
 
-    if args.workers < 1:
+    workers = default_workers() if args.workers is None else args.workers
+    if workers < 1:
         print("--workers must be at least 1", file=sys.stderr)
         return 2
-    serve_portal(settings, host=args.host, port=args.port, workers=args.workers)
+    serve_portal(settings, host=args.host, port=args.port, workers=workers)
     return 0
 
 

@@ -22,6 +22,19 @@ if TYPE_CHECKING:
     from flask import Flask
 
 THREADS = 8  # per process: requests waiting on the database or the disk overlap
+MAX_WORKERS = 8  # the most worker processes `thuvien serve` starts by itself
+
+
+def default_workers() -> int:
+    """One worker process per core this process may run on (at most MAX_WORKERS): a
+    process renders one page at a time, so a single one leaves every other core to its
+    searches alone (bench/RESULTS.md: one process on two cores served 243 pages/s of
+    popular searches, two 338). One core: waitress, in this process."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS))
 
 
 def serve_portal(

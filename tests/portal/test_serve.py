@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 
+from portal import serve
 from portal.serve import settle
 
 
@@ -33,3 +34,24 @@ def test_settling_compiles_every_page_template(app):
 def _walked(obj: object) -> bool:
     """Whether a full collection would look at `obj` (frozen objects are not listed)."""
     return any(o is obj for o in gc.get_objects())
+
+
+def test_one_worker_process_per_core_by_default(monkeypatch):
+    monkeypatch.setattr(serve.os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    assert serve.default_workers() == 2
+    monkeypatch.setattr(serve.os, "sched_getaffinity", lambda _pid: set(range(64)), raising=False)
+    assert serve.default_workers() == serve.MAX_WORKERS
+    monkeypatch.delattr(serve.os, "sched_getaffinity", raising=False)  # not Linux
+    monkeypatch.setattr(serve.os, "cpu_count", lambda: None)
+    assert serve.default_workers() == 1
+
+
+def test_thuvien_serve_starts_the_default_number_of_workers(monkeypatch, tmp_path):
+    from portal import cli
+
+    started = []
+    monkeypatch.setattr(serve, "default_workers", lambda: 3)
+    monkeypatch.setattr(serve, "serve_portal", lambda settings, **kw: started.append(kw))
+    assert cli.main(["--data-dir", str(tmp_path), "serve", "--port", "5999"]) == 0
+    assert cli.main(["--data-dir", str(tmp_path), "serve", "--workers", "1"]) == 0
+    assert [kw["workers"] for kw in started] == [3, 1]
