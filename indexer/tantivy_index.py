@@ -15,11 +15,12 @@ pages and popular queries are asked again and again, and any commit starts a fre
 
 A busy process (BUSY_SEARCHES or more searches computing in it at once: a server's
 first seconds, a burst of new searches) counts large results on a smaller sample
-(`counts_rough`), a sixth less CPU per new search, which is what decides whether a
-burst's queue shrinks or grows. A rough result is kept like any other while the process
-stays busy; the first asker once it is not gets it counted again in full (as a
-stale-while-revalidate cache would), so the popular searches of a burst do not keep
-their rough counts until the next commit.
+(`counts_rough`), a tenth less CPU per new search, which is what decides whether a
+burst's queue shrinks or grows. A rough result is kept like any other until the process
+is idle (nothing else computing); the first asker then gets it counted again in full
+(as a stale-while-revalidate cache would), so the popular searches of a burst do not
+keep their rough counts until the next commit, and a server under sustained load does
+not spend what it saved on counting everything twice.
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ COUNT_THREADS = 4  # threads counting totals and facets while searches rank thei
 CACHE_SIZE = 2_048  # searches remembered per index version
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer works than this match
 BUSY_SEARCHES = 3  # searches computing at once in a process from which it counts rough
+IDLE_SEARCHES = 0  # searches computing in it up to which it counts a rough result again
 _SORTS = {
     "relevance": (None, tantivy.Order.Desc),
     "year_desc": ("year", tantivy.Order.Desc),
@@ -103,6 +105,7 @@ class TantivyIndex:
         self._counted = Kept(cache_size)  # their totals and facets
         self._flights = Flights()
         self.busy_at = BUSY_SEARCHES
+        self.idle_at = IDLE_SEARCHES
         self._computing = 0  # searches being computed in this process now
         self._computing_lock = threading.Lock()
         self._shared: SharedResults | None = None  # other processes' results (share_results)
@@ -205,11 +208,12 @@ class TantivyIndex:
         cached = self._cache.get(version, key)
         if cached is not None and not self._stale(cached):
             return cached
+        recount = cached is not None  # counted rough, and now there is time to count it
         flight, first = self._flights.join((version, key))
         if not first:
             return handed_out(flight.result())
         try:
-            result = self._answer(searcher, version, key, query)
+            result = self._answer(searcher, version, key, query, recount)
             self._cache.put(version, key, result)
             flight.set_result(result)
         except BaseException as error:
@@ -225,15 +229,21 @@ class TantivyIndex:
         self._shared = SharedResults(folder, self._cache.size)
 
     def _answer(
-        self, searcher: tantivy.Searcher, version: tuple, key: tuple, query: SearchQuery
+        self,
+        searcher: tantivy.Searcher,
+        version: tuple,
+        key: tuple,
+        query: SearchQuery,
+        recount: bool = False,
     ) -> SearchResult:
-        """The result another process already shared, or this one's own search."""
+        """The result another process already shared, or this one's own search (counted
+        in full whether busy or not when it `recount`s a rough result)."""
         if self._shared is None:
-            return self._search(searcher, version, query)
+            return self._search(searcher, version, query, recount=recount)
         with self._shared.answering(version, key) as shared:
             if shared is not None and not self._stale(shared):
                 return shared
-            result = self._search(searcher, version, query)
+            result = self._search(searcher, version, query, recount=recount or shared is not None)
             self._shared.put(version, key, result)
             return result
 
@@ -241,9 +251,13 @@ class TantivyIndex:
         """Whether this process is computing `busy_at` searches or more right now."""
         return self._computing >= self.busy_at
 
+    def _idle(self) -> bool:
+        """Whether this process is computing `idle_at` searches or fewer right now."""
+        return self._computing <= self.idle_at
+
     def _stale(self, result: SearchResult) -> bool:
         """A result counted rough, asked again once the process has time to count it."""
-        return result.counts_rough and not self._busy()
+        return result.counts_rough and self._idle()
 
     def version(self) -> str:
         """Changes with every commit, from any process: what a cached page depends on."""
@@ -269,18 +283,22 @@ class TantivyIndex:
         return self._index.searcher(), version
 
     def _search(
-        self, searcher: tantivy.Searcher, version: tuple, query: SearchQuery
+        self,
+        searcher: tantivy.Searcher,
+        version: tuple,
+        query: SearchQuery,
+        recount: bool = False,
     ) -> SearchResult:
         with self._computing_lock:
             self._computing += 1
         try:
-            return self._compute(searcher, version, query)
+            return self._compute(searcher, version, query, recount)
         finally:
             with self._computing_lock:
                 self._computing -= 1
 
     def _compute(
-        self, searcher: tantivy.Searcher, version: tuple, query: SearchQuery
+        self, searcher: tantivy.Searcher, version: tuple, query: SearchQuery, recount: bool
     ) -> SearchResult:
         """The ranking counts the matching records as it goes; the total and facets are
         then counted (a pool thread, on the cheaper match-only query, sized by that
@@ -293,7 +311,10 @@ class TantivyIndex:
         full = restrict(user_query, filters)
         first, records = self._first(searcher, full, query)
         matching = self._builder.build(tree, scored=False) or tantivy.Query.all_query()
-        counting = self._counting(searcher, version, matching, filters, records, query, fuzzy=False)
+        rough = not recount and self._busy()  # counted smaller while the process is busy
+        counting = self._counting(
+            searcher, version, matching, filters, records, query, False, rough
+        )
         fuzzy_used = False
         if records == 0 and positive_words(tree):
             fuzzy_tree = fuzzy(tree)
@@ -306,7 +327,7 @@ class TantivyIndex:
                     first, records = fuzzy_first, fuzzy_records
                     matching = self._builder.build(fuzzy_tree, scored=False) or fuzzy_query
                     counting = self._counting(
-                        searcher, version, matching, filters, records, query, fuzzy=True
+                        searcher, version, matching, filters, records, query, True, rough
                     )
 
         order, known, seen = self._collapse(searcher, full, records, query, first)
@@ -341,15 +362,15 @@ class TantivyIndex:
         filters: list[Clause],
         records: int,
         query: SearchQuery,
-        *,
         fuzzy: bool,
+        rough: bool,
     ) -> Future[Counts]:
         """The total and facets of `records` matching records, counted in a pool thread,
         or already known: they do not depend on the page, its size or the sort, so
-        paging through a result or sorting it again costs only the ranking."""
+        paging through a result or sorting it again costs only the ranking. Known
+        rough counts are counted again unless this search may be `rough` too."""
         key = (*counts_key(query), fuzzy)
         known = self._counted.get(version, key)
-        rough = self._busy()
         if known is None or (known[3] and not rough):
             return self._pool().submit(
                 self._counts_kept,

@@ -11,8 +11,17 @@ from catalogue import Holding, Record
 from indexer import SearchQuery, TantivyIndex, index_records
 from indexer import tantivy_counts as counts_module
 
-NEVER = 10**6  # busy_at: never busy
-ALWAYS = 0  # busy_at: always busy
+
+def busy(index: TantivyIndex) -> TantivyIndex:
+    """As if the process were always busy (and so never idle)."""
+    index.busy_at, index.idle_at = 0, -1
+    return index
+
+
+def idle(index: TantivyIndex) -> TantivyIndex:
+    """As if nothing else were ever computing in the process."""
+    index.busy_at, index.idle_at = 10**6, 10**6
+    return index
 
 
 def catalogue(works: int, copies: int) -> list[Record]:
@@ -55,7 +64,7 @@ QUERY = SearchQuery(per_page=5, facets=["library", "language"])
 def test_a_busy_process_counts_on_a_sample_four_times_smaller(small_samples, tmp_path):
     index = TantivyIndex(tmp_path / "index")
     index_records(index, catalogue(works=1000, copies=2))  # 2,000 records
-    index.busy_at = ALWAYS
+    busy(index)
     rough = index.search(QUERY)
     assert small_samples == [26 / 256]  # about 200 of 2,000 records (800 / ROUGH)
     assert rough.counts_rough and not rough.total_exact
@@ -64,11 +73,11 @@ def test_a_busy_process_counts_on_a_sample_four_times_smaller(small_samples, tmp
     (vie,) = rough.facets["language"]
     assert 600 <= vie.count <= 1400
 
-    # Still busy: the rough result is what the cache gives, nothing is counted again.
+    # Never idle: the rough result is what the cache gives, nothing is counted again.
     assert index.search(QUERY).counts_rough and small_samples == [26 / 256]
 
-    # No longer busy: the first asker gets it counted in full, and it is kept so.
-    index.busy_at = NEVER
+    # Idle: the first asker gets it counted in full, and it is kept so.
+    idle(index)
     full = index.search(QUERY)
     assert small_samples == [26 / 256, 103 / 256]
     assert not full.counts_rough and 850 <= full.total <= 1150
@@ -77,14 +86,36 @@ def test_a_busy_process_counts_on_a_sample_four_times_smaller(small_samples, tmp
     assert again.total == full.total
 
 
+def test_a_rough_result_is_kept_while_others_compute(small_samples):
+    """Not busy enough to count rough, but not idle: what was counted rough is served
+    as it is (under sustained load, counting everything twice would cost more than
+    the rough count saved)."""
+    index = busy(TantivyIndex(None))
+    index_records(index, catalogue(works=1000, copies=2))
+    assert index.search(QUERY).counts_rough
+    index.busy_at, index.idle_at = 10**6, -1
+    assert index.search(QUERY).counts_rough and small_samples == [26 / 256]
+
+
+def test_a_rough_result_is_counted_again_in_full_even_if_busy_meanwhile(small_samples):
+    """Once idle the recount is decided, and it counts in full whatever arrives while it
+    runs: a recount that came back rough would be thrown away."""
+    index = busy(TantivyIndex(None))
+    index_records(index, catalogue(works=1000, copies=2))
+    assert index.search(QUERY).counts_rough
+    index.busy_at, index.idle_at = 0, 10**6  # idle when asked, busy while counting
+    assert not index.search(QUERY).counts_rough
+    assert small_samples == [26 / 256, 103 / 256]
+
+
 def test_rough_counts_of_one_page_are_counted_again_for_the_next(small_samples):
     """Counts are kept apart from pages: a rough count kept for page 1 is not reused for
     page 2 once the process has time."""
     index = TantivyIndex(None)
     index_records(index, catalogue(works=1000, copies=2))
-    index.busy_at = ALWAYS
+    busy(index)
     assert index.search(QUERY).counts_rough
-    index.busy_at = NEVER
+    idle(index)
     second = index.search(SearchQuery(per_page=5, page=2, facets=["library", "language"]))
     assert not second.counts_rough and small_samples == [26 / 256, 103 / 256]
 
@@ -92,7 +123,7 @@ def test_rough_counts_of_one_page_are_counted_again_for_the_next(small_samples):
 def test_results_within_the_sample_size_are_never_rough(small_samples):
     index = TantivyIndex(None)
     index_records(index, catalogue(works=60, copies=2))  # 120 records, under 800
-    index.busy_at = ALWAYS
+    busy(index)
     result = index.search(QUERY)
     assert not result.counts_rough
     assert result.total == 60 and result.total_exact
@@ -103,7 +134,7 @@ def test_a_filtered_facet_is_counted_rough_too(small_samples):
     """The facet counted without its own filter is a larger result: rough as well."""
     index = TantivyIndex(None)
     index_records(index, catalogue(works=1000, copies=3))
-    index.busy_at = ALWAYS
+    busy(index)
     query = SearchQuery(per_page=5, facets=["library"], filters={"library": ["Thư viện 0"]})
     result = index.search(query)
     assert result.counts_rough
@@ -119,15 +150,15 @@ def test_another_process_counts_a_shared_rough_result_again(small_samples, tmp_p
     path, folder = tmp_path / "index", tmp_path / "shared"
     folder.mkdir()
     index_records(TantivyIndex(path), catalogue(works=1000, copies=2))
-    busy, idle = TantivyIndex(path), TantivyIndex(path)  # two worker processes' readers
-    for index in (busy, idle):
+    first, second = TantivyIndex(path), TantivyIndex(path)  # two worker processes' readers
+    for index in (first, second):
         index.share_results(folder)
-    busy.busy_at, idle.busy_at = ALWAYS, NEVER
-    assert busy.search(QUERY).counts_rough
-    assert not idle.search(QUERY).counts_rough
+    busy(first), idle(second)
+    assert first.search(QUERY).counts_rough
+    assert not second.search(QUERY).counts_rough
     assert small_samples == [26 / 256, 103 / 256]
-    busy.busy_at = NEVER
-    assert not busy.search(QUERY).counts_rough  # the idle one's full count, shared
+    idle(first)
+    assert not first.search(QUERY).counts_rough  # the second's full count, shared
     assert small_samples == [26 / 256, 103 / 256]
 
 

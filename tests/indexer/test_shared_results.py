@@ -39,9 +39,9 @@ def _worker(index_path: Path, folder: Path, monkeypatch, calls: list) -> Tantivy
     index.share_results(folder)
     real = index._search
 
-    def counted(searcher, version, query):
+    def counted(searcher, version, query, **kwargs):
         calls.append((index, query.q))
-        return real(searcher, version, query)
+        return real(searcher, version, query, **kwargs)
 
     monkeypatch.setattr(index, "_search", counted)
     return index
@@ -66,9 +66,9 @@ def test_a_worker_waits_for_the_answer_another_is_computing(index_path, folder, 
     release = threading.Event()
     real = first._search
 
-    def held(searcher, version, query):
+    def held(searcher, version, query, **kwargs):
         assert release.wait(10)
-        return real(searcher, version, query)
+        return real(searcher, version, query, **kwargs)
 
     monkeypatch.setattr(first, "_search", held)
     results = {}
@@ -94,7 +94,7 @@ def test_real_processes_share_through_the_folder(index_path, folder):
         "index.share_results(Path(sys.argv[2]))\n"
         "searched = []\n"
         "real = index._search\n"
-        "index._search = lambda *a: searched.append(1) or real(*a)\n"
+        "index._search = lambda *a, **k: searched.append(1) or real(*a, **k)\n"
         "result = index.search(SearchQuery(q='truyện kiều', facets=['library']))\n"
         "print(json.dumps([len(searched), result.total]))\n"
     )

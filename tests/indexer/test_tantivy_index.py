@@ -341,12 +341,12 @@ def _held_search(monkeypatch, fail: bool = False):
     calls, release = [], threading.Event()
     real = TantivyIndex._search
 
-    def held(self, *args):
+    def held(self, *args, **kwargs):
         calls.append(args[-1].q)
         assert release.wait(10)
         if fail:
             raise RuntimeError("the index broke")
-        return real(self, *args)
+        return real(self, *args, **kwargs)
 
     monkeypatch.setattr(TantivyIndex, "_search", held)
     return calls, release

@@ -23,9 +23,9 @@ class Counting:
         self.index, self.asked = index, []
         real = TantivyIndex._search
 
-        def counted(this, searcher, version, query):
+        def counted(this, searcher, version, query, **kwargs):
             self.asked.append(query.q)
-            return real(this, searcher, version, query)
+            return real(this, searcher, version, query, **kwargs)
 
         monkeypatch.setattr(TantivyIndex, "_search", counted)
 
