@@ -74,7 +74,10 @@ def search() -> Response:
     except Exception:
         current_app.logger.exception("search backend failed for %r", query)
         raise _unavailable("The search index is not answering; try again shortly.") from None
-    return jsonify(search_response(query, result))
+    response = jsonify(search_response(query, result))
+    if result.counts_rough:  # a busy server's estimate: ask again for the finer one
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def parse_search_args(args: MultiDict[str, str]) -> SearchQuery:
@@ -191,6 +194,7 @@ def search_response(query: SearchQuery, result: SearchResult) -> dict[str, Any]:
         },
         "total": result.total,
         "total_exact": result.total_exact,
+        "counts_rough": result.counts_rough,
         "fuzzy": result.fuzzy,
         "page": query.page,
         "per_page": query.per_page,

@@ -142,6 +142,12 @@ def schemas() -> dict[str, Any]:
                 "type": "boolean",
                 "description": "false when a very large total was estimated",
             },
+            "counts_rough": {
+                "type": "boolean",
+                "description": "true when a busy server estimated the total and facet counts "
+                "on a smaller sample; asked again later, they are estimated more finely "
+                "(such an answer is never cached: Cache-Control no-store)",
+            },
             "fuzzy": {
                 "type": "boolean",
                 "description": "true when nothing matched exactly and these are near matches",

@@ -51,3 +51,24 @@ def test_a_busy_servers_rough_counts_are_kept_by_no_cache(catalogue, monkeypatch
     assert client.get("/search?q=ha+noi").headers["ETag"] == full.headers["ETag"]
     assert len(renders) == 1  # the full page, from the cache
     assert "400 kết quả" in full.get_data(as_text=True)  # counted in full: exact
+
+
+def test_the_api_says_when_counts_are_rough_and_lets_nobody_keep_them(catalogue, monkeypatch):
+    monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 10)
+    monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 100)
+    monkeypatch.setattr(counts_module, "MIN_SAMPLE_WORKS", 5)
+    index = TantivyIndex()
+    books = [
+        Record("lib", f"{n}", title=f"Hà Nội phố {n}", authors=[f"Tác giả {n}"], year=1943)
+        for n in range(400)
+    ]
+    index_records(index, books)
+    client = create_app(catalogue.settings, store=catalogue.store, index=index).test_client()
+    index.busy_at, index.idle_at = 0, -1
+    rough = client.get("/api/search?q=ha+noi&facet=library")
+    assert rough.status_code == 200 and rough.get_json()["counts_rough"] is True
+    assert rough.headers["Cache-Control"] == "no-store"
+    index.busy_at, index.idle_at = 10**6, 10**6
+    full = client.get("/api/search?q=ha+noi&facet=library")
+    assert full.get_json()["counts_rough"] is False
+    assert full.headers["Cache-Control"].startswith("public, max-age=")
