@@ -37,8 +37,8 @@ SHARE_VALUES = 2_000  # per facet, the values whose share of the index is kept
 MIN_SAMPLE_WORKS = 200  # fewer sampled works than this: sample more (few, big works)
 ROUGH = 4  # a rough count's sample is this many times smaller
 
-# (works, facets, whether the total is exact, whether counted rough)
-Counts = tuple[int, dict[str, list[FacetCount]], bool, bool]
+# (works, facets, whether the total is exact, whether counted rough, matching records)
+Counts = tuple[int, dict[str, list[FacetCount]], bool, bool, int]
 
 
 @dataclass
@@ -67,7 +67,7 @@ class FacetCounter:
         facets.update(
             self.own_filter_free(searcher, version, matching, query, records, sample=sample)
         )
-        return total, facets, exact, rough
+        return total, facets, exact, rough, records
 
     def tally(
         self,

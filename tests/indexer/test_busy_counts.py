@@ -108,6 +108,22 @@ def test_a_rough_result_is_counted_again_in_full_even_if_busy_meanwhile(small_sa
     assert small_samples == [26 / 256, 103 / 256]
 
 
+def test_counting_again_keeps_the_ranking_and_the_hits(small_samples, monkeypatch):
+    """Only the counts were rough: the recount neither ranks again nor reads the hits."""
+    index = busy(TantivyIndex(None))
+    index_records(index, catalogue(works=1000, copies=2))
+    rough = index.search(SearchQuery(q="truyện ngắn", per_page=5, facets=["library"]))
+    ranked = []
+    real = TantivyIndex._first
+    monkeypatch.setattr(TantivyIndex, "_first", lambda *a: ranked.append(1) or real(*a))
+    idle(index)
+    full = index.search(SearchQuery(q="truyện ngắn", per_page=5, facets=["library"]))
+    assert ranked == [] and not full.counts_rough
+    assert [h.id for h in full.hits] == [h.id for h in rough.hits]
+    assert small_samples == [26 / 256, 103 / 256]
+    assert 850 <= full.total <= 1150
+
+
 def test_rough_counts_of_one_page_are_counted_again_for_the_next(small_samples):
     """Counts are kept apart from pages: a rough count kept for page 1 is not reused for
     page 2 once the process has time."""
@@ -172,14 +188,14 @@ def test_busy_means_searches_being_computed_in_this_process():
     started, release = threading.Event(), threading.Event()
     real = index._compute
 
-    def compute(*args):
+    def compute(*args, **kwargs):
         seen.append(index._busy())
         if len(seen) == 1:  # the first waits until the second has started
             started.set()
             release.wait(5)
         else:
             release.set()
-        return real(*args)
+        return real(*args, **kwargs)
 
     index._compute = compute
     other = threading.Thread(target=index.search, args=(SearchQuery(q="truyện"),))
@@ -190,7 +206,7 @@ def test_busy_means_searches_being_computed_in_this_process():
     assert seen == [False, True]
     assert index._computing == 0 and not index._busy()
 
-    def broken(*args):
+    def broken(*args, **kwargs):
         raise RuntimeError("the disk went away")
 
     index._compute = broken
