@@ -255,3 +255,23 @@ def visibility_of(record: Record) -> str:
 
 def public_records() -> list[Record]:
     return [r for r in sample_records() if r.id not in HIDDEN_IDS]
+
+
+def big_catalogue(works: int, copies: int) -> list[Record]:
+    """`works` works of `copies` records each, one per library, clustered as works (a
+    shared author): large results for the sampling and paging tests."""
+    records = []
+    for w in range(works):
+        for c in range(copies):
+            records.append(
+                Record(
+                    f"lib{c}",
+                    f"{w}",
+                    title=f"Tuyển tập truyện ngắn {w}",
+                    authors=["Nguyễn Văn An"],
+                    year=1900 + w % 120,
+                    languages=["vie"],
+                    holdings=[Holding(f"Thư viện {c}", call_number=f"{w}.{c}")],
+                )
+            )
+    return records

@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-from catalogue import Holding, Record
 from indexer import SearchQuery, TantivyIndex, index_records
 from indexer import tantivy_counts as counts_module
+from tests.indexer.sample_records import big_catalogue
 
 
 def busy(index: TantivyIndex) -> TantivyIndex:
@@ -22,22 +22,6 @@ def idle(index: TantivyIndex) -> TantivyIndex:
     """As if nothing else were ever computing in the process."""
     index.busy_at, index.idle_at = 10**6, 10**6
     return index
-
-
-def catalogue(works: int, copies: int) -> list[Record]:
-    return [
-        Record(
-            f"lib{c}",
-            f"{w}",
-            title=f"Tuyển tập truyện ngắn {w}",
-            authors=["Nguyễn Văn An"],
-            year=1900 + w % 120,
-            languages=["vie"],
-            holdings=[Holding(f"Thư viện {c}", call_number=f"{w}.{c}")],
-        )
-        for w in range(works)
-        for c in range(copies)
-    ]
 
 
 @pytest.fixture
@@ -63,7 +47,7 @@ QUERY = SearchQuery(per_page=5, facets=["library", "language"])
 
 def test_a_busy_process_counts_on_a_sample_four_times_smaller(small_samples, tmp_path):
     index = TantivyIndex(tmp_path / "index")
-    index_records(index, catalogue(works=1000, copies=2))  # 2,000 records
+    index_records(index, big_catalogue(works=1000, copies=2))  # 2,000 records
     busy(index)
     rough = index.search(QUERY)
     assert small_samples == [26 / 256]  # about 200 of 2,000 records (800 / ROUGH)
@@ -91,7 +75,7 @@ def test_a_rough_result_is_kept_while_others_compute(small_samples):
     as it is (under sustained load, counting everything twice would cost more than
     the rough count saved)."""
     index = busy(TantivyIndex(None))
-    index_records(index, catalogue(works=1000, copies=2))
+    index_records(index, big_catalogue(works=1000, copies=2))
     assert index.search(QUERY).counts_rough
     index.busy_at, index.idle_at = 10**6, -1
     assert index.search(QUERY).counts_rough and small_samples == [26 / 256]
@@ -101,7 +85,7 @@ def test_a_rough_result_is_counted_again_in_full_even_if_busy_meanwhile(small_sa
     """Once idle the recount is decided, and it counts in full whatever arrives while it
     runs: a recount that came back rough would be thrown away."""
     index = busy(TantivyIndex(None))
-    index_records(index, catalogue(works=1000, copies=2))
+    index_records(index, big_catalogue(works=1000, copies=2))
     assert index.search(QUERY).counts_rough
     index.busy_at, index.idle_at = 0, 10**6  # idle when asked, busy while counting
     assert not index.search(QUERY).counts_rough
@@ -111,7 +95,7 @@ def test_a_rough_result_is_counted_again_in_full_even_if_busy_meanwhile(small_sa
 def test_counting_again_keeps_the_ranking_and_the_hits(small_samples, monkeypatch):
     """Only the counts were rough: the recount neither ranks again nor reads the hits."""
     index = busy(TantivyIndex(None))
-    index_records(index, catalogue(works=1000, copies=2))
+    index_records(index, big_catalogue(works=1000, copies=2))
     rough = index.search(SearchQuery(q="truyện ngắn", per_page=5, facets=["library"]))
     ranked = []
     real = TantivyIndex._first
@@ -128,7 +112,7 @@ def test_rough_counts_of_one_page_are_counted_again_for_the_next(small_samples):
     """Counts are kept apart from pages: a rough count kept for page 1 is not reused for
     page 2 once the process has time."""
     index = TantivyIndex(None)
-    index_records(index, catalogue(works=1000, copies=2))
+    index_records(index, big_catalogue(works=1000, copies=2))
     busy(index)
     assert index.search(QUERY).counts_rough
     idle(index)
@@ -138,7 +122,7 @@ def test_rough_counts_of_one_page_are_counted_again_for_the_next(small_samples):
 
 def test_results_within_the_sample_size_are_never_rough(small_samples):
     index = TantivyIndex(None)
-    index_records(index, catalogue(works=60, copies=2))  # 120 records, under 800
+    index_records(index, big_catalogue(works=60, copies=2))  # 120 records, under 800
     busy(index)
     result = index.search(QUERY)
     assert not result.counts_rough
@@ -149,7 +133,7 @@ def test_results_within_the_sample_size_are_never_rough(small_samples):
 def test_a_filtered_facet_is_counted_rough_too(small_samples):
     """The facet counted without its own filter is a larger result: rough as well."""
     index = TantivyIndex(None)
-    index_records(index, catalogue(works=1000, copies=3))
+    index_records(index, big_catalogue(works=1000, copies=3))
     busy(index)
     query = SearchQuery(per_page=5, facets=["library"], filters={"library": ["Thư viện 0"]})
     result = index.search(query)
@@ -165,7 +149,7 @@ def test_another_process_counts_a_shared_rough_result_again(small_samples, tmp_p
     again by the first that is not busy, which stores the full one for all."""
     path, folder = tmp_path / "index", tmp_path / "shared"
     folder.mkdir()
-    index_records(TantivyIndex(path), catalogue(works=1000, copies=2))
+    index_records(TantivyIndex(path), big_catalogue(works=1000, copies=2))
     first, second = TantivyIndex(path), TantivyIndex(path)  # two worker processes' readers
     for index in (first, second):
         index.share_results(folder)
@@ -182,7 +166,7 @@ def test_busy_means_searches_being_computed_in_this_process():
     """The count of searches computing goes up while they compute and back to nought
     after, whether they answered or failed."""
     index = TantivyIndex(None, cache_size=0)
-    index_records(index, catalogue(works=10, copies=1))
+    index_records(index, big_catalogue(works=10, copies=1))
     index.busy_at = 2
     seen = []
     started, release = threading.Event(), threading.Event()

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from catalogue import Holding, Record
+from catalogue import Record
 from indexer import SearchIndex, SearchQuery, TantivyIndex, documents_for, index_records
 from indexer import tantivy_counts as counts_module
 from indexer.tantivy_index import IndexSchemaError
-from tests.indexer.sample_records import sample_records, visibility_of
+from tests.indexer.sample_records import big_catalogue, sample_records, visibility_of
 
 
 def test_is_a_search_index():
@@ -58,27 +58,9 @@ def test_close_drops_uncommitted_changes():
     assert index.count() == 0
 
 
-def _big_catalogue(works: int, copies: int) -> list[Record]:
-    records = []
-    for w in range(works):
-        for c in range(copies):
-            records.append(
-                Record(
-                    f"lib{c}",
-                    f"{w}",
-                    title=f"Tuyển tập truyện ngắn {w}",
-                    authors=["Nguyễn Văn An"],
-                    year=1900 + w % 120,
-                    languages=["vie"],
-                    holdings=[Holding(f"Thư viện {c}", call_number=f"{w}.{c}")],
-                )
-            )
-    return records
-
-
 def test_collapsing_pages_through_many_copies():
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=120, copies=5))
+    index_records(index, big_catalogue(works=120, copies=5))
     seen = []
     for page in range(1, 8):
         result = index.search(SearchQuery(q="truyện ngắn", page=page, per_page=20))
@@ -92,7 +74,7 @@ def test_collapsing_pages_through_many_copies():
 
 def test_sorted_collapse_is_in_year_order():
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=60, copies=3))
+    index_records(index, big_catalogue(works=60, copies=3))
     hits = index.search(SearchQuery(sort="year_desc", per_page=100)).hits
     years = [h.fields["year"] for h in hits]
     assert years == sorted(years, reverse=True)
@@ -106,7 +88,7 @@ def test_large_results_are_counted_on_a_sample_of_works(monkeypatch):
     monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 200)
     monkeypatch.setattr(counts_module, "MIN_SAMPLE_WORKS", 20)
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=1000, copies=2))  # 2,000 records
+    index_records(index, big_catalogue(works=1000, copies=2))  # 2,000 records
     sampled = []
     real = counts_module.FacetCounter.aggregate
 
@@ -132,7 +114,7 @@ def test_counts_between_the_limits_have_an_exact_total(monkeypatch):
     facet value counts works, not records."""
     monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 10)
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=40, copies=2))
+    index_records(index, big_catalogue(works=40, copies=2))
     result = index.search(SearchQuery(per_page=5, facets=["library", "language"]))
     assert result.total_exact and result.total == 40
     assert [fc.count for fc in result.facets["library"]] == [40, 40]
@@ -150,7 +132,7 @@ def test_a_sample_too_small_is_taken_again_larger(monkeypatch):
     monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 10)
     monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 50)
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=3, copies=200))  # 600 records, 3 works
+    index_records(index, big_catalogue(works=3, copies=200))  # 600 records, 3 works
     result = index.search(SearchQuery(per_page=1, facets=["language"]))
     assert result.total == 3
     assert [(fc.value, fc.count) for fc in result.facets["language"]] == [("vie", 3)]
@@ -158,12 +140,12 @@ def test_a_sample_too_small_is_taken_again_larger(monkeypatch):
 
 def test_results_are_cached_until_the_next_commit():
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=10, copies=1))
+    index_records(index, big_catalogue(works=10, copies=1))
     first = index.search(SearchQuery(q="truyện ngắn"))
     first.hits.clear()  # a caller changing its copy changes nothing for the next one
     again = index.search(SearchQuery(q="truyện ngắn"))
     assert again.total == 10 and len(again.hits) == 10
-    index_records(index, _big_catalogue(works=12, copies=1))
+    index_records(index, big_catalogue(works=12, copies=1))
     assert index.search(SearchQuery(q="truyện ngắn")).total == 12
 
 
@@ -171,11 +153,11 @@ def test_version_moves_with_every_commit_from_any_process(tmp_path):
     index = TantivyIndex(tmp_path / "index")
     first = index.version()
     assert index.version() == first
-    index_records(index, _big_catalogue(works=2, copies=1))
+    index_records(index, big_catalogue(works=2, copies=1))
     second = index.version()
     assert second != first
     other = TantivyIndex(tmp_path / "index")  # another process's handle on the folder
-    index_records(other, _big_catalogue(works=3, copies=1))
+    index_records(other, big_catalogue(works=3, copies=1))
     assert index.version() not in (first, second)
 
 
@@ -186,7 +168,7 @@ def test_a_filtered_facet_counts_without_its_filter_on_a_sized_sample(monkeypatc
     monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 200)
     monkeypatch.setattr(counts_module, "MIN_SAMPLE_WORKS", 20)
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=1000, copies=2))  # two libraries, 1,000 each
+    index_records(index, big_catalogue(works=1000, copies=2))  # two libraries, 1,000 each
     result = index.search(
         SearchQuery(filters={"library": ["Thư viện 0"]}, facets=["library", "language"])
     )
@@ -202,7 +184,7 @@ def test_new_documents_skip_the_replace_and_a_rebuild_twice_holds_each_once(tmp_
     """`add(new=True)` (a rebuild after clear) queues no delete by id; so a rebuild
     done twice must clear first, and then holds every record once."""
     index = TantivyIndex(tmp_path / "index")
-    docs = documents_for(_big_catalogue(works=5, copies=2))
+    docs = documents_for(big_catalogue(works=5, copies=2))
     for _ in range(2):
         index.clear()
         index.add(docs, new=True)
@@ -292,7 +274,7 @@ def test_each_set_of_levels_sees_exactly_the_records_at_those_levels():
 
     from indexer.protocol import VISIBILITY_LEVELS
 
-    records = _big_catalogue(works=len(VISIBILITY_LEVELS), copies=1)
+    records = big_catalogue(works=len(VISIBILITY_LEVELS), copies=1)
     level_of = {r.id: VISIBILITY_LEVELS[int(r.local_id)] for r in records}
     index = TantivyIndex(None, cache_size=0)
     index_records(index, records, visibility=lambda r: level_of[r.id])
@@ -306,7 +288,7 @@ def test_each_set_of_levels_sees_exactly_the_records_at_those_levels():
 
 def test_another_page_or_sort_of_a_result_is_not_counted_again(monkeypatch):
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=30, copies=2))
+    index_records(index, big_catalogue(works=30, copies=2))
     first = index.search(SearchQuery(q="truyện ngắn", facets=["library", "year"], per_page=10))
     counted = []
     real = counts_module.FacetCounter.counts
@@ -329,7 +311,7 @@ def test_another_page_or_sort_of_a_result_is_not_counted_again(monkeypatch):
         SearchQuery(q="truyện ngắn", facets=["library", "year"], filters={"year": ["1901"]})
     )
     assert narrowed.total == 1 and counted == [1]  # other filters: counted
-    index_records(index, _big_catalogue(works=31, copies=2))
+    index_records(index, big_catalogue(works=31, copies=2))
     assert index.search(SearchQuery(q="truyện ngắn", facets=["library"], page=2)).total == 31
 
 
@@ -372,7 +354,7 @@ def test_a_search_asked_again_while_it_is_answered_is_answered_once(monkeypatch)
     import time
 
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=5, copies=1))
+    index_records(index, big_catalogue(works=5, copies=1))
     calls, release = _held_search(monkeypatch)
     ask = lambda: index.search(SearchQuery(q="truyện ngắn"))  # noqa: E731
     first, first_out = _in_thread(ask)
@@ -395,7 +377,7 @@ def test_a_failed_search_fails_its_waiters_and_is_tried_again_next_time(monkeypa
     import time
 
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=5, copies=1))
+    index_records(index, big_catalogue(works=5, copies=1))
     calls, release = _held_search(monkeypatch, fail=True)
     ask = lambda: index.search(SearchQuery(q="truyện ngắn"))  # noqa: E731
     first, first_out = _in_thread(ask)
@@ -416,7 +398,7 @@ def test_cached_results_leave_the_garbage_collector_nothing_to_walk():
     import gc
 
     index = TantivyIndex(None)
-    index_records(index, _big_catalogue(works=40, copies=2))
+    index_records(index, big_catalogue(works=40, copies=2))
     queries = [
         SearchQuery(q=f"tuyển tập truyện ngắn {w}", facets=["library", "year"]) for w in range(40)
     ]

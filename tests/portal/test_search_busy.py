@@ -3,6 +3,8 @@ counts_rough) is kept by no cache, so the full count reaches readers once it has
 
 from __future__ import annotations
 
+import pytest
+
 from catalogue import Record
 from indexer import TantivyIndex, index_records
 from indexer import tantivy_counts as counts_module
@@ -16,10 +18,9 @@ def etag_of(response) -> str:
     return tag
 
 
-def test_a_busy_servers_rough_counts_are_kept_by_no_cache(catalogue, monkeypatch):
-    """A page counted rough (a busy server) gets no ETag, and is rendered once and kept
-    apart for later askers only while their search still comes back rough: neither the
-    browser nor the page cache gives it once the server has counted it in full."""
+@pytest.fixture
+def index(monkeypatch) -> TantivyIndex:
+    """400 records, and sampling limits low enough that they are a large result."""
     monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 10)
     monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 100)
     monkeypatch.setattr(counts_module, "MIN_SAMPLE_WORKS", 5)
@@ -29,6 +30,13 @@ def test_a_busy_servers_rough_counts_are_kept_by_no_cache(catalogue, monkeypatch
         for n in range(400)
     ]
     index_records(index, books)
+    return index
+
+
+def test_a_busy_servers_rough_counts_are_kept_by_no_cache(catalogue, index, monkeypatch):
+    """A page counted rough (a busy server) gets no ETag, and is rendered once and kept
+    apart for later askers only while their search still comes back rough: neither the
+    browser nor the page cache gives it once the server has counted it in full."""
     app = create_app(catalogue.settings, store=catalogue.store, index=index)
     cache = app.extensions["thuvien_page_cache"]
     client = app.test_client()
@@ -53,16 +61,7 @@ def test_a_busy_servers_rough_counts_are_kept_by_no_cache(catalogue, monkeypatch
     assert "400 kết quả" in full.get_data(as_text=True)  # counted in full: exact
 
 
-def test_the_api_says_when_counts_are_rough_and_lets_nobody_keep_them(catalogue, monkeypatch):
-    monkeypatch.setattr(counts_module, "FACET_EXACT_LIMIT", 10)
-    monkeypatch.setattr(counts_module, "SAMPLE_RECORDS", 100)
-    monkeypatch.setattr(counts_module, "MIN_SAMPLE_WORKS", 5)
-    index = TantivyIndex()
-    books = [
-        Record("lib", f"{n}", title=f"Hà Nội phố {n}", authors=[f"Tác giả {n}"], year=1943)
-        for n in range(400)
-    ]
-    index_records(index, books)
+def test_the_api_says_when_counts_are_rough_and_lets_nobody_keep_them(catalogue, index):
     client = create_app(catalogue.settings, store=catalogue.store, index=index).test_client()
     index.busy_at, index.idle_at = 0, -1
     rough = client.get("/api/search?q=ha+noi&facet=library")
