@@ -307,17 +307,19 @@ class TantivyIndex:
         """A rough result with its total and facets counted again in full; its ranking
         and hits do not change, so they are kept (a quarter of a whole search's CPU)."""
         key = (*counts_key(query), False)
-        known = self._counted.get(version, key)
-        tree = parse(query.q)
-        filters = self._builder.filters(query.filters, query.visibility)
-        matching = self._builder.build(tree, scored=False) or tantivy.Query.all_query()
-        if known is not None:
-            records = known[4]
-        else:  # counted rough by another process
-            records = count_records(searcher, restrict(matching, filters))
-        total, facets, exact, rough, _records = self._counts_kept(
-            searcher, (version, key), matching, filters, records, query, False
-        )
+        counts = known = self._counted.get(version, key)
+        if known is None or known[3]:  # not yet counted in full (by another page of it)
+            tree = parse(query.q)
+            filters = self._builder.filters(query.filters, query.visibility)
+            matching = self._builder.build(tree, scored=False) or tantivy.Query.all_query()
+            if known is not None:
+                records = known[4]
+            else:  # counted rough by another process
+                records = count_records(searcher, restrict(matching, filters))
+            counts = self._counts_kept(
+                searcher, (version, key), matching, filters, records, query, False
+            )
+        total, facets, exact, rough, _records = counts
         shown = query.offset + len(stale.hits)  # works the ranking has seen, at least
         return replace(
             stale,

@@ -118,6 +118,10 @@ def test_rough_counts_of_one_page_are_counted_again_for_the_next(small_samples):
     idle(index)
     second = index.search(SearchQuery(per_page=5, page=2, facets=["library", "language"]))
     assert not second.counts_rough and small_samples == [26 / 256, 103 / 256]
+    # Page 1, rough in the cache, takes the full counts page 2 made: nothing counted.
+    first = index.search(QUERY)
+    assert not first.counts_rough and small_samples == [26 / 256, 103 / 256]
+    assert (first.total, first.facets) == (second.total, second.facets)
 
 
 def test_results_within_the_sample_size_are_never_rough(small_samples):
