@@ -132,7 +132,7 @@ def status_text_in(language: str, status: str, count: int) -> str:
 
 
 def works_text(count: int, estimated: bool = False) -> str:
-    """ "12 works", or "about 12,000 works" for a count `estimated` on a sample."""
+    """The count in words: "12 works", or "about 12,000 works" when `estimated`."""
     if estimated:
         return count_texts_in(current_language(), count, True)[1]
     return works_text_in(current_language(), count)
