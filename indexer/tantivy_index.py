@@ -1,10 +1,9 @@
 """TantivyIndex: the embedded default backend — a folder on disk, nothing to run.
 
-One tantivy document per record; works are collapsed at query time. Per-record
-documents keep visibility per record: a hidden record of a visible work never lends the
-work its text, its holdings or its facet values. Collapsing reads only the numeric
-`work_num` fast field per matching record (no stored documents), over-fetching until
-the page is full.
+One tantivy document per record; works are collapsed at query time
+(`indexer.tantivy_ranking`). Per-record documents keep visibility per record: a hidden
+record of a visible work never lends the work its text, its holdings or its facet
+values.
 
 The total and the facet counts are works too, counted while the page's hits are read
 (`indexer.tantivy_counts`: exact up to a thousand matching records, else on a uniform
@@ -50,6 +49,7 @@ from indexer.suggestions import Suggestion, rank_suggestions
 from indexer.tantivy_counts import Counts, FacetCounter, count_records
 from indexer.tantivy_hits import page_hits
 from indexer.tantivy_query import Clause, QueryBuilder, restrict
+from indexer.tantivy_ranking import collapse, first_hits
 from indexer.tantivy_schema import (
     SCHEMA_VERSION,
     analyzers,
@@ -67,12 +67,6 @@ CACHE_SIZE = 2_048  # searches remembered per index version
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer works than this match
 BUSY_SEARCHES = 3  # searches computing at once in a process from which it counts rough
 IDLE_SEARCHES = 0  # searches computing in it up to which it counts a rough result again
-_SORTS = {
-    "relevance": (None, tantivy.Order.Desc),
-    "year_desc": ("year", tantivy.Order.Desc),
-    "year_asc": ("year", tantivy.Order.Asc),
-    "title": ("title_sort", tantivy.Order.Asc),
-}
 _MARKER = "thuvien-index.json"
 
 
@@ -341,7 +335,7 @@ class TantivyIndex:
         filters = self._builder.filters(query.filters, query.visibility)
         user_query = self._builder.build(tree) or tantivy.Query.all_query()
         full = restrict(user_query, filters)
-        first, records = self._first(searcher, full, query)
+        first, records = first_hits(searcher, full, query)
         matching = self._builder.build(tree, scored=False) or tantivy.Query.all_query()
         rough = not recount and self._busy()  # counted smaller while the process is busy
         counting = self._counting(
@@ -353,7 +347,7 @@ class TantivyIndex:
             fuzzy_query = self._builder.build(fuzzy_tree) if fuzzy_tree != tree else None
             if fuzzy_query is not None:
                 fuzzy_full = restrict(fuzzy_query, filters)
-                fuzzy_first, fuzzy_records = self._first(searcher, fuzzy_full, query)
+                fuzzy_first, fuzzy_records = first_hits(searcher, fuzzy_full, query)
                 if fuzzy_records:
                     user_query, full, fuzzy_used = fuzzy_query, fuzzy_full, True
                     first, records = fuzzy_first, fuzzy_records
@@ -362,7 +356,7 @@ class TantivyIndex:
                         searcher, version, matching, filters, records, query, True, rough
                     )
 
-        order, known, seen = self._collapse(searcher, full, records, query, first)
+        order, known, seen = collapse(searcher, full, records, query, first)
         hits = page_hits(searcher, self._builder, order, user_query, tree, query)
         total, facets, exact, rough, _records = counting.result()
         if known is not None:
@@ -442,50 +436,6 @@ class TantivyIndex:
             self._executor = ThreadPoolExecutor(COUNT_THREADS, thread_name_prefix="tally")
             self._executor_pid = os.getpid()
         return self._executor
-
-    def _first(
-        self, searcher: tantivy.Searcher, full: tantivy.Query, query: SearchQuery
-    ) -> tuple[tantivy.SearchResult, int]:
-        """The first ranked hits and the number of matching records, in one pass."""
-        field, direction = _SORTS[query.sort]
-        fetch = max((query.offset + query.limit) * 3, 50)
-        result = searcher.search(full, fetch, count=True, order_by_field=field, order=direction)
-        return result, result.count or 0
-
-    def _collapse(
-        self,
-        searcher: tantivy.Searcher,
-        full: tantivy.Query,
-        records: int,
-        query: SearchQuery,
-        first: tantivy.SearchResult,
-    ) -> tuple[list[tuple[int, float | None, tantivy.DocAddress]], int | None, int]:
-        """The page's works in rank order as (work_num, score, best record address),
-        the number of works when every matching record was read (else None), and the
-        number of works seen (a lower bound)."""
-        need = query.offset + query.limit
-        field, direction = _SORTS[query.sort]
-        firsts: dict[int, tuple[float | None, tantivy.DocAddress]] = {}
-        fetched = 0
-        if records and need:
-            result, fetch = first, len(first.hits)
-            while True:
-                addresses = [address for _score, address in result.hits]
-                nums = searcher.fast_field_values("work_num", addresses)
-                firsts = {}
-                for (score, address), num in zip(result.hits, nums, strict=True):
-                    if num not in firsts:
-                        firsts[num] = (score if field is None else None, address)
-                fetched = fetch
-                if len(firsts) >= need or fetch >= records:
-                    break
-                fetch = min(records, fetch * 4)
-                result = searcher.search(
-                    full, fetch, count=False, order_by_field=field, order=direction
-                )
-        known = len(firsts) if fetched >= records else None
-        ordered = [(num, score, address) for num, (score, address) in firsts.items()]
-        return ordered[query.offset : need], known, len(firsts)
 
     # --- autocomplete -------------------------------------------------------------------
 

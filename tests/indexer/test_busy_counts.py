@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from indexer import SearchQuery, TantivyIndex, index_records
+from indexer import SearchQuery, TantivyIndex, index_records, tantivy_index
 from indexer import tantivy_counts as counts_module
 from tests.indexer.sample_records import big_catalogue
 
@@ -98,8 +98,8 @@ def test_counting_again_keeps_the_ranking_and_the_hits(small_samples, monkeypatc
     index_records(index, big_catalogue(works=1000, copies=2))
     rough = index.search(SearchQuery(q="truyện ngắn", per_page=5, facets=["library"]))
     ranked = []
-    real = TantivyIndex._first
-    monkeypatch.setattr(TantivyIndex, "_first", lambda *a: ranked.append(1) or real(*a))
+    real = tantivy_index.first_hits
+    monkeypatch.setattr(tantivy_index, "first_hits", lambda *a: ranked.append(1) or real(*a))
     idle(index)
     full = index.search(SearchQuery(q="truyện ngắn", per_page=5, facets=["library"]))
     assert ranked == [] and not full.counts_rough
