@@ -195,7 +195,8 @@ def results() -> ResponseReturnValue:
     version = index_version() if revalidate else None
     if version is not None and request.if_none_match and unchanged(version, visibility):
         return not_modified(version, visibility)
-    kept = page_cache().get(version, page_key(visibility)) if version is not None else None
+    key = page_key(visibility) if version is not None else ()  # what the page depends on
+    kept = page_cache().get(version, key) if version is not None else None
     if kept is not None:
         return revalidated(make_response(kept), version, visibility)
     try:
@@ -214,7 +215,7 @@ def results() -> ResponseReturnValue:
     # apart, and only for askers whose search still comes back rough: never given an
     # ETag, never served once the index has counted the search in full.
     rough = result.counts_rough and version is not None and version.startswith("index:")
-    rough_key = (*page_key(visibility), "rough") if rough else ()
+    rough_key = (*key, "rough") if rough else ()
     page = page_cache().get(version, rough_key) if rough else None
     if page is None:
         page = render_template("search/results.html", **_page_context(state, result))
@@ -226,7 +227,7 @@ def results() -> ResponseReturnValue:
         response.vary.add("Cookie")
         return response
     if version.startswith("index:"):  # a version the index keeps, not one of this result
-        page_cache().put(version, page_key(visibility), page)
+        page_cache().put(version, key, page)
     return revalidated(make_response(page), version, visibility)
 
 
