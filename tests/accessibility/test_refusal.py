@@ -32,8 +32,8 @@ from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal.app import create_app
 from tests.accessibility.catalogue import audiobook, stored_objects
-from tests.portal.test_record_page import sel
 from tests.support.accounts import log_in, make_user
+from tests.support.record_pages import sel
 
 LIBRARY = "Thư viện Hà Nội"
 NETWORK = "192.0.2.0/24"

@@ -29,7 +29,7 @@ from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal.app import create_app
 from portal.record_notices import KNOWN_REASONS
-from tests.portal.test_record_page import log_in, sel
+from tests.support.record_pages import log_in, sel
 
 LIBRARY = "Thư viện Hà Nội"
 OWN_REASON = "Sách nói thu âm cho bạn đọc đã đăng ký (thỏa thuận của thư viện)."

@@ -9,7 +9,7 @@ import lxml.html
 import pytest
 
 from portal.search_state import SearchState
-from tests.portal.test_record_page import sel
+from tests.support.record_pages import sel
 
 SEARCH = [("q", "Tuyển tập thơ Việt Nam"), ("sort", "year_asc"), ("per_page", "10")]
 

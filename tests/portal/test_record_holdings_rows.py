@@ -27,7 +27,7 @@ from indexer.sync import sync_index
 from portal.app import create_app
 from portal.record_holdings import HoldingRow, holding_rows, merge_alike, work_holdings
 from tests.portal.test_record_opac import Site, save
-from tests.portal.test_record_page import page, sel, table_rows
+from tests.support.record_pages import page, sel, table_rows
 
 READ = datetime(2025, 4, 5, 9, 0)
 SHELF = ("Kho đóng", "959.731 TRH11")

@@ -25,7 +25,7 @@ from catalogue.store import Store
 from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal.app import create_app
-from tests.portal.test_record_page import page, sel
+from tests.support.record_pages import page, sel
 
 ISBN = "9782213601502"
 

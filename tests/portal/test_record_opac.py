@@ -21,7 +21,7 @@ from catalogue.store import Store
 from indexer import TantivyIndex
 from indexer.sync import sync_index
 from portal.app import create_app
-from tests.portal.test_record_page import page, sel, table_rows
+from tests.support.record_pages import page, sel, table_rows
 
 HN_OPAC = "https://opac.thuvienhanoi.example/cgi-bin/koha/opac-detail.pl?biblionumber={local_id}"
 NL_OPAC = "http://opac.nlv.example/item?bib={local_id}&barcode={barcode}"

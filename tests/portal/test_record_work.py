@@ -25,7 +25,7 @@ from portal.app import create_app
 from portal.record_description import distinct_call_numbers
 from portal.record_raw import marc_fields, pretty_xml
 from tests.indexer.sample_records import HN, NL, SECRET, VNU
-from tests.portal.test_record_page import field_values, log_in, page, sel, table_rows
+from tests.support.record_pages import field_values, log_in, page, sel, table_rows
 
 KIEU = "hanoi-library:hn-001"
 
