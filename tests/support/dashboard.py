@@ -1,8 +1,8 @@
 """The console's dashboard in tests: a small catalogue whose every figure is known, and
 readers of the page (its tables, summary, chart labels and days as the page writes them).
 
-Shared by tests/portal/test_admin_dashboard*.py; each module makes `known` a fixture
-with `known_catalogue`.
+Shared by tests/portal/dashboard/, whose conftest makes `known` a fixture with
+`known_catalogue`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The union catalogue's OAI-PMH provider at /oai in tests: a filled catalogue served over
-real HTTP, and readers of its answers. Shared by tests/portal/test_oai_*.py, each of
-which makes `oai` (and `fresh`) fixtures with `_serve`.
+real HTTP, and readers of its answers. Shared by tests/portal/oai/, whose conftest makes
+the `oai` and `fresh` fixtures with `_serve`.
 
 The catalogue: 250 live records in two libraries and two collections (needing three
 pages of 100), six deleted ones, change times we set, and ten records changed later.

@@ -5,10 +5,6 @@ trips it relies on (formats through Dublin Core, collection slugs, identifiers).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from catalogue import Record
 from catalogue.runs import HarvestedItem
@@ -24,27 +20,13 @@ from tests.support.oai_catalogue import (
     LISTING,
     LIVE,
     NS,
-    Endpoint,
     _all_ids,
     _identifiers,
     _item,
     _library,
     _oai_id,
     _request,
-    _serve,
 )
-
-
-@pytest.fixture(scope="module")
-def oai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    yield from _serve(tmp_path_factory.mktemp("oai"))
-
-
-@pytest.fixture
-def fresh(tmp_path: Path) -> Iterator[Endpoint]:
-    """A catalogue of its own, for tests that change it."""
-    yield from _serve(tmp_path / "portal")
-
 
 # --- harvested by thuvien itself ------------------------------------------------------
 

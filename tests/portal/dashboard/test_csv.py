@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
@@ -17,15 +15,9 @@ from tests.support.dashboard import (
     TRICKY_NAME,
     Known,
     dashboard,
-    known_catalogue,
     librarian,
     table_rows,
 )
-
-
-@pytest.fixture
-def known(tmp_path: Path) -> Iterator[Known]:
-    yield from known_catalogue(tmp_path)
 
 
 def test_csv_downloads_hold_the_tables_rows(known: Known):

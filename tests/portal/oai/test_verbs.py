@@ -4,8 +4,6 @@ Identify, ListMetadataFormats, ListSets, and lists paged with resumption tokens.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import requests
 from lxml import etree
@@ -21,20 +19,12 @@ from tests.support.oai_catalogue import (
     LATER,
     LIVE,
     NS,
-    Endpoint,
     _all_ids,
     _id,
     _oai_id,
     _request,
-    _serve,
     _token_attributes,
 )
-
-
-@pytest.fixture(scope="module")
-def oai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    yield from _serve(tmp_path_factory.mktemp("oai"))
-
 
 # --- the six verbs, harvested with sickle ---------------------------------------------
 

@@ -6,10 +6,7 @@ The page is read through the Flask test client with real log-ins.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from catalogue.settings import Settings
 from catalogue.sources import Source
@@ -24,17 +21,10 @@ from tests.support.dashboard import (
     chart_labels,
     dashboard,
     day,
-    known_catalogue,
     librarian,
     summary_grid,
     table_rows,
 )
-
-
-@pytest.fixture
-def known(tmp_path: Path) -> Iterator[Known]:
-    yield from known_catalogue(tmp_path)
-
 
 # -- the page ------------------------------------------------------------------------------
 

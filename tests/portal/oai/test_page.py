@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import lxml.html
-import pytest
 import requests
 from lxml import etree
 from sickle import Sickle
 
-from tests.support.oai_catalogue import NS, SAFE, Endpoint, _serve
-
-
-@pytest.fixture(scope="module")
-def oai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    yield from _serve(tmp_path_factory.mktemp("oai"))
-
+from tests.support.oai_catalogue import NS, SAFE
 
 # --- for people: a page rendered by the stylesheet ---------------------------------------
 

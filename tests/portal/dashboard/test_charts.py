@@ -4,9 +4,6 @@ their labels.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import lxml.html
 import pytest
 
@@ -20,15 +17,9 @@ from tests.support.dashboard import (
     chart_labels,
     dashboard,
     harvest,
-    known_catalogue,
     librarian,
     table_rows,
 )
-
-
-@pytest.fixture
-def known(tmp_path: Path) -> Iterator[Known]:
-    yield from known_catalogue(tmp_path)
 
 
 def test_charts_show_long_library_names_in_full(known: Known):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sickle import Sickle
 
 from portal import access
@@ -12,22 +9,14 @@ from tests.support.oai_catalogue import (
     DELETED_IDS,
     LISTING,
     LIVE,
-    Endpoint,
     _all_ids,
     _errors,
     _id,
     _identifiers,
     _oai_id,
     _request,
-    _serve,
     _token_attributes,
 )
-
-
-@pytest.fixture(scope="module")
-def oai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    yield from _serve(tmp_path_factory.mktemp("oai"))
-
 
 # --- access ----------------------------------------------------------------------------
 

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from catalogue.record import Record
 from catalogue.rights import load_rules
 from tests.support.dashboard import (
@@ -15,17 +10,10 @@ from tests.support.dashboard import (
     dashboard,
     day,
     harvest,
-    known_catalogue,
     librarian,
     summary_grid,
     table_rows,
 )
-
-
-@pytest.fixture
-def known(tmp_path: Path) -> Iterator[Known]:
-    yield from known_catalogue(tmp_path)
-
 
 # -- the summary first, the per-day tables closed --------------------------------------------
 

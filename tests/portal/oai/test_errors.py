@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 
 import pytest
 
 from tests.support.oai_catalogue import (
     LISTING,
     NS,
-    Endpoint,
     _errors,
     _id,
     _oai_id,
     _request,
-    _serve,
 )
-
-
-@pytest.fixture(scope="module")
-def oai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    yield from _serve(tmp_path_factory.mktemp("oai"))
-
 
 # --- errors ----------------------------------------------------------------------------
 

@@ -4,7 +4,6 @@ every number is known.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -15,13 +14,7 @@ from catalogue import audit, stats
 from catalogue.record import Record
 from catalogue.sources import Source
 from catalogue.store import Store
-from tests.support.dashboard import NOW, Known, harvest, known_catalogue, scan
-
-
-@pytest.fixture
-def known(tmp_path: Path) -> Iterator[Known]:
-    yield from known_catalogue(tmp_path)
-
+from tests.support.dashboard import NOW, Known, harvest, scan
 
 # -- the figures ---------------------------------------------------------------------------
 

@@ -4,8 +4,6 @@ GetRecord in Dublin Core and MARC, deleted records as headers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from sickle import Sickle
 
@@ -17,20 +15,13 @@ from tests.support.oai_catalogue import (
     LIBRARIES,
     LIVE,
     NS,
-    Endpoint,
     _all_ids,
     _id,
     _identifiers,
     _library,
     _oai_id,
     _request,
-    _serve,
 )
-
-
-@pytest.fixture(scope="module")
-def oai(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    yield from _serve(tmp_path_factory.mktemp("oai"))
 
 
 def test_sets_select_a_library_or_a_collection(oai):
