@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.text import fold, folded_words, nfc
+from indexer.text import fold, folded_words, nfc, vietnamese_syllables
 
 # Family names written first: Vietnamese and the commonest Chinese ones (pinyin).
 # Only used to put an inverted heading back in reading order for display.
@@ -17,6 +17,7 @@ _FAMILY_FIRST = """
 nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh trinh truong
 doan lam mai ha cao luu luong ta chu quach kieu thai tong khuc van phung tieu diep ton
 thach giang au la lai lac mac nghiem ninh nong quan tang than trieu
+dao to ong bach cu kim dam lu vuong hua khong cung dong han hau
 wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo
 """
 FAMILY_FIRST = frozenset(_FAMILY_FIRST.split())
@@ -72,16 +73,26 @@ def clean_name(name: str) -> str:
     return ", ".join(_parts(name)[:2])
 
 
+def family_first(family: str, given: str) -> bool:
+    """Whether an inverted heading "family, given" reads family first, as Vietnamese
+    (and Chinese) names do: a one-word family name that is a known one, or a name whose
+    every word is a Vietnamese syllable. The second catches family names past the list
+    and pen names a cataloguer inverted ("Tô, Hoài", "Nam, Cao"), with or without
+    diacritics (older Vietnamese records often have none). "Le Guin, Ursula K." is not
+    the Vietnamese family Lê: its family name is two words."""
+    surname = folded_words(family)
+    if len(surname) != 1:
+        return False
+    return surname[0] in FAMILY_FIRST or vietnamese_syllables(f"{family} {given}")
+
+
 def direct_name(name: str) -> str:
     """The name in reading order: "Tolstoy, Leo" → "Leo Tolstoy", "Nguyễn, Du" → "Nguyễn Du"."""
     parts = _parts(name)
     if len(parts) < 2:
         return parts[0] if parts else ""
     family, given = parts[0], parts[1]
-    surname = folded_words(family)
-    # Family first only for a one-word Vietnamese family name: "Le Guin, Ursula K." is
-    # not the Vietnamese family Lê.
-    if len(surname) == 1 and surname[0] in FAMILY_FIRST:
+    if family_first(family, given):
         return f"{family} {given}"
     return f"{given} {family}"
 

@@ -285,6 +285,46 @@ def _word_key(word: str) -> tuple[str, str, str]:
     return primary, tones, "".join("1" if c.isupper() else "0" for c in word).rstrip("0")
 
 
+# Letters only Vietnamese writes (French shares é, è, ê, à, â, ô but none of these).
+_VIETNAMESE_LETTERS = re.compile(
+    "[ăđơưĩũỹỳạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỵỷ]", re.IGNORECASE
+)
+_VOWELS = "".join(
+    unicodedata.normalize("NFC", vowel + tone) for vowel in "aăâeêioôơuưy" for tone in ("", *_TONES)
+)
+# One written Vietnamese syllable: onset, one to three vowels, final consonant.
+_SYLLABLE = re.compile(
+    f"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]{{1,3}}"
+    "(?:ch|ng|nh|[cmnpt])?",
+    re.IGNORECASE,
+)
+_LETTERS_ONLY = re.compile(r"[^\W\d_]+")
+
+
+def has_letters(text: str) -> bool:
+    """Whether `text` has a letter at all ("1:5.000" and "2015" have none)."""
+    return _LETTERS_ONLY.search(text) is not None
+
+
+def vietnamese_syllables(text: str) -> bool:
+    """Whether every word of `text` could be a written Vietnamese syllable, with or
+    without its marks ("Nam Cao", "Tô Hoài" yes; "Tolstoy", "Maria" no). Text without
+    words is not."""
+    found = _LETTERS_ONLY.findall(text)
+    return bool(found) and all(_SYLLABLE.fullmatch(word) for word in found)
+
+
+def is_vietnamese(text: str) -> bool:
+    """Whether catalogue text reads as Vietnamese: it has a letter only Vietnamese
+    writes, or a word with diacritics and every word a Vietnamese syllable ("Sách nói",
+    "Lý Anh Dung" yes; "Canción", "Café", "São Paulo" no, nor an English sentence
+    naming "Hán Nôm")."""
+    if _VIETNAMESE_LETTERS.search(text):
+        return True
+    found = _LETTERS_ONLY.findall(text)
+    return any(not word.isascii() for word in found) and vietnamese_syllables(text)
+
+
 def title_sort_key(title: str, languages: Sequence[str] = ()) -> str:
     """What a record's title sorts by: the title without ISBD punctuation or a leading
     non-filing article ("The Tale of Kieu" files under "Tale"), in Vietnamese order."""

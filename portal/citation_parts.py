@@ -9,12 +9,11 @@ name is kept as one unit (CSL `literal`, a braced BibTeX name, RIS as written).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from catalogue.record import Record
-from indexer.names import FAMILY_FIRST, clean_name, direct_name
-from indexer.text import folded_words, strip_isbd
+from indexer.names import FAMILY_FIRST, clean_name, direct_name, family_first
+from indexer.text import folded_words, is_vietnamese, strip_isbd
 
 
 def full_title(record: Record) -> str:
@@ -53,8 +52,7 @@ def reading_name(name: str) -> str:
     parts = name_parts(name)
     if parts is None:
         return heading(name)
-    first_word = folded_words(parts[0])[:1]
-    if first_word and first_word[0] in FAMILY_FIRST:
+    if family_first(*parts):
         return direct_name(name)
     return f"{parts[0]}, {parts[1]}"
 
@@ -71,11 +69,7 @@ def iso639_to_bcp47(code: str) -> str:
     return language_tag([code]) or code
 
 
-# Letters only Vietnamese writes (ă â đ ê ô ơ ư and the tone marks French never uses): a
-# name that has one is a Vietnamese name whatever the record's language.
-_VIETNAMESE_LETTERS = re.compile(
-    "[ăđơưĩũỹỳạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỵỷ]", re.IGNORECASE
-)
+# Records in these languages write their authors' names family first.
 _FAMILY_FIRST_LANGUAGES = frozenset({"vie", "chi", "zho"})
 
 
@@ -127,28 +121,33 @@ def cited_name(name: str, languages: list[str] | tuple[str, ...] = ()) -> CitedN
     """How a heading is cited: "Nguyễn, Du" and "Nguyễn Du" → Nguyễn Du (family first);
     "Hugo, Victor, 1802-1885" → family Hugo, given Victor; "Băng Sơn" → one unit.
 
-    A heading is family-first when its family name is one word of the family-first list
-    and either the name has Vietnamese letters or the record is Vietnamese or Chinese:
-    "Lin, Maya" in an English book stays Maya Lin, "Le Guin, Ursula K." stays inverted.
+    An inverted heading is family-first when its name reads that way
+    (`indexer.names.family_first`: a known family name, or Vietnamese syllables, so
+    "Tô, Hoài" and "Nam, Cao" too) and either it reads as Vietnamese or the record is
+    Vietnamese or Chinese: "Lin, Maya" in an English book stays Maya Lin, "Le Guin,
+    Ursula K." stays inverted. A heading without a comma does not say which part is
+    the family name, so only a known family name as its first word makes it one
+    ("Băng Sơn", a pen name, stays one unit).
     """
     whole = heading(name)
     parts = name_parts(name)
     if parts is not None:
         family, given = parts
-        if _family_first(family, whole, languages):
+        if family_first(family, given) and _written_family_first(whole, languages):
             return CitedName(f"{family} {given}", family, given, True)
         return CitedName(f"{given} {family}", family, given, False)
     words = whole.split(" ")
-    if len(words) >= 2 and _family_first(words[0], whole, languages):
+    known = folded_words(words[0]) if len(words) >= 2 else []
+    if len(known) == 1 and known[0] in FAMILY_FIRST and _written_family_first(whole, languages):
         return CitedName(whole, words[0], " ".join(words[1:]), True)
     return CitedName(whole)
 
 
-def _family_first(family: str, name: str, languages: list[str] | tuple[str, ...]) -> bool:
-    words = folded_words(family)
-    if len(words) != 1 or words[0] not in FAMILY_FIRST:
-        return False
-    if _VIETNAMESE_LETTERS.search(name):
+def _written_family_first(name: str, languages: list[str] | tuple[str, ...]) -> bool:
+    """Whether this name, in this record, is written family first: a name that reads
+    as Vietnamese (`is_vietnamese`) is, whatever the record's language; else the
+    record's language says."""
+    if is_vietnamese(name):
         return True
     return any(code.lower() in _FAMILY_FIRST_LANGUAGES for code in languages)
 

@@ -49,12 +49,12 @@ from werkzeug.datastructures import MultiDict
 
 from harvesters.oai_provider import CONTENT_TYPE, respond
 from harvesters.xml import parse_xml
+from indexer.text import is_vietnamese
 from portal import access
 from portal.app import services
 from portal.i18n import DEFAULT_LANGUAGE, LANGUAGES, current_language
 from portal.oai_metadata import REPOSITORY_NAME
 from portal.oai_store import OaiCache, StoreRepository
-from portal.record_text import is_vietnamese
 
 bp = Blueprint("oai", __name__)
 

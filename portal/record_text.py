@@ -7,43 +7,12 @@ few helpers are shared by the description, holdings, notices, files and scans.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from catalogue.record import Record
+from indexer.text import has_letters, is_vietnamese
 from portal.i18n import current_language, language_tag
-
-# Letters only Vietnamese writes (French shares é, è, ê, à, â, ô but none of these).
-_VIETNAMESE_LETTERS = re.compile(
-    "[ăđơưĩũỹỳạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỵỷ]", re.IGNORECASE
-)
-_TONES = "\u0300\u0301\u0309\u0303\u0323"  # huyền, sắc, hỏi, ngã, nặng
-_VOWELS = "".join(
-    unicodedata.normalize("NFC", vowel + tone) for vowel in "aăâeêioôơuưy" for tone in ("", *_TONES)
-)
-# One written Vietnamese syllable: onset, one to three vowels, final consonant.
-_SYLLABLE = re.compile(
-    f"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]{{1,3}}"
-    "(?:ch|ng|nh|[cmnpt])?",
-    re.IGNORECASE,
-)
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def is_vietnamese(text: str) -> bool:
-    """Whether catalogue text reads as Vietnamese: it has a letter only Vietnamese
-    writes, or a word with diacritics and every word a Vietnamese syllable ("Sách nói",
-    "Lý Anh Dung" yes; "Canción", "Café", "São Paulo" no, nor an English sentence
-    naming "Hán Nôm")."""
-    if _VIETNAMESE_LETTERS.search(text):
-        return True
-    words = _WORD.findall(text)
-    return any(not word.isascii() for word in words) and all(
-        _SYLLABLE.fullmatch(word) for word in words
-    )
 
 
 def data_lang(text: str, other: str = "") -> str:
@@ -61,7 +30,7 @@ def data_lang(text: str, other: str = "") -> str:
         return ""
     if is_vietnamese(text):
         return "" if page == "vi" else "vi"
-    return other if other and other != page and _WORD.search(text) else ""
+    return other if other and other != page and has_letters(text) else ""
 
 
 def data_span(value: str) -> Markup:

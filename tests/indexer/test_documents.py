@@ -44,6 +44,19 @@ def test_names():
     assert direct_name("Le Guin, Ursula K.") == "Ursula K. Le Guin"
     assert direct_name("Lê, Văn Hưu") == "Lê Văn Hưu"
     assert direct_name("Vũ, Trọng Phụng") == "Vũ Trọng Phụng"
+    # Vietnamese headings past the family-name list, and pen names a cataloguer
+    # inverted, keep their written order; so do Vietnamese names written without marks
+    assert direct_name("Tô, Hoài, 1920-2014") == "Tô Hoài"
+    assert direct_name("Đào, Duy Anh") == "Đào Duy Anh"
+    assert direct_name("Nam, Cao, 1915-1951") == "Nam Cao"
+    assert direct_name("Bảo, Ninh") == "Bảo Ninh"
+    assert direct_name("Xuân, Diệu") == "Xuân Diệu"
+    assert direct_name("Nguyen, Thi Minh Khai") == "Nguyen Thi Minh Khai"
+    # Western names still turn round
+    assert direct_name("Tolstoy, Leo") == "Leo Tolstoy"
+    assert direct_name("Greene, Graham, 1904-1991") == "Graham Greene"
+    assert direct_name("Dickens, Charles") == "Charles Dickens"
+    assert direct_name("García Márquez, Gabriel") == "Gabriel García Márquez"
     assert name_key("Nguyễn Du") == name_key("Nguyễn, Du") == name_key("Du, Nguyễn") == "du nguyen"
     assert "Du Nguyễn" in name_variants("Nguyễn Du")
     assert "Victor Hugo" in name_variants("Hugo, Victor")

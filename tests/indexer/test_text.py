@@ -12,7 +12,9 @@ from indexer.text import (
     edit_distance,
     filing_title,
     fold,
+    has_letters,
     highlight_html,
+    is_vietnamese,
     mark_words,
     same_i,
     strip_article,
@@ -20,6 +22,7 @@ from indexer.text import (
     title_proper,
     title_sort_key,
     vietnamese_sort_key,
+    vietnamese_syllables,
     words,
 )
 
@@ -348,3 +351,31 @@ def test_mark_words_is_diacritics_blind():
 def test_consonant_y_folds_to_i(text, folded):
     assert fold(text) == folded
     assert fold(same_i(text)) == folded  # what the tantivy index is given folds the same
+
+
+@pytest.mark.parametrize(
+    ("text", "syllables", "vietnamese"),
+    [
+        ("Tô Hoài", True, True),
+        ("Lý Anh Dung", True, True),  # few marks: every word a syllable
+        ("Nam Cao", True, False),  # could be Vietnamese, but nothing says it is
+        ("Nguyen Thi Minh Khai", True, False),
+        ("Đà Lạt", True, True),  # đ is only Vietnamese
+        ("Sách nói, 2015", True, True),  # digits and punctuation are not words
+        ("Tolstoy", False, False),
+        ("Canción", False, False),
+        ("São Paulo", False, False),
+        ("Café", False, False),
+        ("Ha Noi – 2010", True, False),  # a non-ASCII dash is not a marked word
+        ("1:5.000", False, False),
+        ("", False, False),
+    ],
+)
+def test_vietnamese_syllables_and_text(text, syllables, vietnamese):
+    assert vietnamese_syllables(text) is syllables
+    assert is_vietnamese(text) is vietnamese
+
+
+def test_has_letters():
+    assert has_letters("Échelle 1:5.000") and has_letters("Hà")
+    assert not has_letters("1:5.000") and not has_letters("2015 – ") and not has_letters("")

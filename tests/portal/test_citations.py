@@ -306,6 +306,8 @@ def test_full_title_and_reading_name():
     assert citation_parts.reading_name("Nguyễn, Du") == "Nguyễn Du"
     assert citation_parts.reading_name("Hugo, Victor, 1802-1885") == "Hugo, Victor"
     assert citation_parts.reading_name("Nguyễn Du, 1766-1820") == "Nguyễn Du"
+    assert citation_parts.reading_name("Tô, Hoài") == "Tô Hoài"  # past the family-name list
+    assert citation_parts.reading_name("Nam, Cao") == "Nam Cao"  # an inverted pen name
 
 
 # --- APA 7, Chicago author-date, MLA 9 -----------------------------------------------------
@@ -437,6 +439,13 @@ def test_no_year_is_n_d_and_markup_in_data_is_escaped():
             ("Le Guin, Ursula K.", "Le Guin, U. K.", "Le Guin, Ursula K."),
         ),
         ("Băng Sơn", ("vie",), ("Băng Sơn", "Băng Sơn", "Băng Sơn")),
+        # inverted, the comma says which part is the family name; Vietnamese syllables
+        # say it is written first, listed family name or not
+        ("Tô, Hoài", (), ("Tô Hoài", "Tô Hoài", "Tô, Hoài")),
+        ("Nam, Cao", ("vie",), ("Nam Cao", "Nam Cao", "Nam, Cao")),
+        ("Nam, Cao", ("eng",), ("Nam, Cao", "Nam, C.", "Nam, Cao")),
+        # uninverted, only a listed family name makes a first word the family name
+        ("Nam Cao", ("vie",), ("Nam Cao",) * 3),
         ("Hội Nhà văn Việt Nam", ("vie",), ("Hội Nhà văn Việt Nam",) * 3),
     ],
 )

@@ -15,8 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import etree
 
+from indexer.text import is_vietnamese
 from portal.oai import PAGE_SIZE_CONFIG, STYLESHEET, as_page
-from portal.record_text import is_vietnamese
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 OAI_NS = {"o": "http://www.openarchives.org/OAI/2.0/"}

@@ -15,7 +15,7 @@ import lxml.html
 import pytest
 from flask import url_for
 
-from portal.record_text import is_vietnamese
+from indexer.text import is_vietnamese
 from portal.search_hits import PageLinks
 from tests.indexer.sample_records import HN, NL, SECRET, VNU
 from tests.portal.test_record_access import rights_app  # noqa: F401 — a fixture
