@@ -2,7 +2,7 @@
 
     kiều nguyễn du            all words must match, any field
     title:kiều author:"Nguyễn Du" subject:(thơ OR ca dao) isbn:978-604-... issn:0866-7373
-    year:1990  year:1990-2000  year:1990-  year:-1900
+    year:1990  year:1990-2000  year:1990-  year:-1900  year:>2020  year:<=1900
     "phố phường"              a phrase
     a AND b, a OR b, NOT a, -a, +a, ( ... )
     thăng*                    prefix
@@ -16,10 +16,11 @@ which a string-based backend must escape (`indexer.solr_lucene` renders trees fo
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from indexer.text import fold, folded_words, has_word, nfc
+from indexer.text import fold, folded_words, has_word
 
 MAX_QUERY_CHARS = 1000
 MAX_CLAUSES = 32
@@ -296,7 +297,16 @@ def _and(parts: list[Node]) -> Node | None:
 _YEAR = re.compile(r"^\[?\s*(\d{1,4})?\s*(?:(-|–|\.\.|\s+TO\s+)\s*(\d{1,4})?)?\s*\]?$")
 
 
+_COMPARED = re.compile(r"^(>=|<=|≥|≤|>|<)\s*(\d{1,4})$")
+
+
 def _year(text: str) -> Node | None:
+    compared = _COMPARED.match(text.strip())
+    if compared:  # year:>2020 (after 2020), year:<=1900 (up to 1900)
+        sign, year = compared.group(1), int(compared.group(2))
+        if sign in (">", ">=", "≥"):
+            return Range("year", year + (sign == ">"), None)
+        return Range("year", None, year - (sign == "<"))
     match = _YEAR.match(text.strip())
     if not match or not (match.group(1) or match.group(3)):
         return None
@@ -329,9 +339,16 @@ def _keywords(text: str) -> Node:
     return _and(list(terms)) or MatchAll()
 
 
+def typed(text: str) -> str:
+    """What the reader meant to type: NFKC, so letters pasted from styled text ("𝔥𝔞 𝔫𝔬𝔦",
+    "ｈａ ｎｏｉ", "ﬁ") are plain letters, as a search engine's ICU folding makes them; NFKC
+    composes Vietnamese letters as NFC does."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", text)
+
+
 def parse(text: str) -> Node:
     """Parse user input into a tree. Empty or unusable input is `MatchAll()`."""
-    text = nfc(str(text or ""))[:MAX_QUERY_CHARS]
+    text = typed(str(text or ""))[:MAX_QUERY_CHARS]
     text = _LUCENE_RANGE.sub(_range_to_dash, text)
     if "\x00" in text:
         text = text.replace("\x00", " ")
@@ -450,8 +467,11 @@ def positive_words(node: Node) -> list[Term | Phrase]:
     return []
 
 
-def fuzzy(node: Node, min_length: int = 4) -> Node:
-    """The tree with plain text terms made fuzzy (1 edit; 2 from 8 letters): a typo fallback."""
+def fuzzy(node: Node, min_length: int = 3) -> Node:
+    """The tree with plain text terms made fuzzy (1 edit; 2 from 8 letters): a typo fallback.
+
+    From three letters: most Vietnamese syllables have two to four ("du", "noi", "duc"),
+    so "nguyen duu" and "so doo" must be in reach."""
     if isinstance(node, Term) and not node.prefix and node.field in (None, *TEXT_FIELDS):
         size = len(node.text)
         if size >= min_length and node.text.isalpha():

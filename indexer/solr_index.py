@@ -44,7 +44,7 @@ from indexer.solr_results import (
     spell_suggestions,
 )
 from indexer.solr_schema import to_solr
-from indexer.spelling import best_correction, rewrite
+from indexer.spelling import collations, corrections, pick
 from indexer.suggestions import Suggestion, rank_suggestions
 from indexer.text import fold, folded_words, words
 
@@ -218,7 +218,9 @@ class SolrIndex:
         The spellchecker proposes candidates from the whole index (hidden records too);
         one faceted request over visible records then says which query words they know
         and how each candidate is spelled there. A candidate no visible record has is
-        dropped, so a correction can never reveal a hidden record's words.
+        dropped, so a correction can never reveal a hidden record's words. A few
+        corrected queries are counted, and the nearest that finds the most is suggested
+        (`indexer.spelling`).
         """
         parts = [(p, fold(p)) for term in positive_words(tree) for p in words(clean(term.text))]
         parts = [(p, f) for p, f in parts if len(f) >= 3 and not f.isdigit()]
@@ -230,22 +232,18 @@ class SolrIndex:
         checked = self._select(build_spelling_params(folded, candidates, query.visibility))
         known = known_words(checked, folded)
         spellings = candidate_spellings(checked, candidates)
-        corrections: dict[str, str] = {}
+        options: dict[str, list[tuple[str, int]]] = {}
         for part, word in parts:
-            if word in known:
-                continue
-            options = [s for c in suggested.get(word, []) for s in spellings.get(c, [])]
-            correction = best_correction(part, options)
-            if correction:
-                corrections[part] = correction
-        if not corrections:
-            return None
-        suggestion = rewrite(query.q, corrections)
-        corrected = parse(suggestion)
-        if build_query(corrected) is None:
-            return None
-        better = _num_found(self._select(build_count_params(query, corrected)))
-        return suggestion if better > (0 if fuzzy_used else total) else None
+            if word not in known:
+                known_spellings = [s for c in suggested.get(word, []) for s in spellings.get(c, [])]
+                options[part] = corrections(part, known_spellings)
+        tried = []
+        for suggestion, distance in collations(query.q, options):
+            corrected = parse(suggestion)
+            if build_query(corrected) is not None:
+                hits = _num_found(self._select(build_count_params(query, corrected)))
+                tried.append((suggestion, distance, hits))
+        return pick(tried, 0 if fuzzy_used else total)
 
     def suggest(
         self, prefix: str, limit: int = 10, *, visibility: Sequence[str] = ("public",)

@@ -33,15 +33,21 @@ from indexer.text import has_word, nfc, same_i
 Must, Should, MustNot = tantivy.Occur.Must, tantivy.Occur.Should, tantivy.Occur.MustNot
 Clause = tuple[tantivy.Occur, tantivy.Query]  # a filter: (Must, query) or (MustNot, query)
 
-# (tantivy field, analyzer, weight)
-_TITLE = [("title", FOLD, 4.0), ("title_exact", EXACT, 3.0)]
+# (tantivy field, analyzer, weight). The title weighs well above the authors (VuFind's
+# AllFields: title 500, author 300): scores are summed per field, each with its own idf,
+# so a word rare among authors ("Lịch sử" in "Hội Khoa học Lịch sử Việt Nam") once beat
+# the same word in titles, where it is common, and a journal whose publishing body
+# names "Hà Nội" outranked books titled "Hà Nội …".
+_TITLE = [("title", FOLD, 8.0), ("title_exact", EXACT, 6.0)]
 _AUTHOR = [("authors", FOLD, 3.0), ("authors_exact", EXACT, 2.0)]
 _SUBJECT = [("subjects", FOLD, 2.0), ("subjects_exact", EXACT, 1.5)]
 _BODY = [("body", FOLD, 1.0), ("body_exact", EXACT, 0.7)]
 _OTHER = [("misc", FOLD, 0.5), ("call_numbers", FOLD, 1.0), ("identifiers", IDENT, 8.0)]
 # Words typed together as a phrase in these fields: (field, weight). Only the whole run:
 # a boost per adjacent pair (edismax's pf2) cost half again the search time at 1M records.
-PROXIMITY = [("title", 4.0), ("authors", 3.0)]
+# The authors' phrase counts less than the title's for the same reason as above: corporate
+# authors are long names full of topical words.
+PROXIMITY = [("title", 8.0), ("authors", 2.0)]
 
 
 def proximity_phrases(tokens: list[str]) -> list[tuple[str, list[str], float]]:

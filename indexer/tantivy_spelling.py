@@ -8,7 +8,7 @@ import tantivy
 
 from indexer.protocol import SearchQuery
 from indexer.query import Node, parse, positive_words
-from indexer.spelling import best_correction, rewrite
+from indexer.spelling import collations, corrections, pick
 from indexer.tantivy_counts import count_records
 from indexer.tantivy_query import Clause, QueryBuilder, restrict
 from indexer.text import fold, words
@@ -24,25 +24,23 @@ def did_you_mean(
     fuzzy_used: bool,
 ) -> str | None:
     """A corrected query that finds more works, built only from words of visible
-    records: each unknown word is replaced by its closest visible spelling."""
+    records: each unknown word replaced by a close visible spelling, the nearest of a
+    few corrected queries that finds the most (`indexer.spelling`)."""
     visible = builder.visible(query.visibility)
-    corrections: dict[str, str] = {}
+    options: dict[str, list[tuple[str, int]]] = {}
     for term in positive_words(tree):
         for part in words(term.text):
             folded = fold(part)
             if len(folded) < 3 or folded.isdigit() or _known(searcher, folded, visible):
                 continue
-            correction = best_correction(part, _candidates(searcher, folded, visible))
-            if correction:
-                corrections[part] = correction
-    if not corrections:
-        return None
-    suggestion = rewrite(query.q, corrections)
-    corrected = builder.build(parse(suggestion), scored=False)
-    if corrected is None:
-        return None
-    better = count_records(searcher, restrict(corrected, filters))
-    return suggestion if better > (0 if fuzzy_used else records) else None
+            options[part] = corrections(part, _candidates(searcher, folded, visible))
+    tried = []
+    for suggestion, distance in collations(query.q, options):
+        corrected = builder.build(parse(suggestion), scored=False)
+        if corrected is not None:
+            found = count_records(searcher, restrict(corrected, filters))
+            tried.append((suggestion, distance, found))
+    return pick(tried, 0 if fuzzy_used else records)
 
 
 def _known(searcher: tantivy.Searcher, folded: str, visible: tantivy.Query) -> bool:

@@ -82,10 +82,16 @@ def fold(text: str) -> str:
 
     Cached: indexing folds the same few hundred thousand words over and over.
     """
+    folded = unmarked(text)
+    return _FOLDED_FINAL_Y.sub(r"\1i", folded) if "y" in folded else folded
+
+
+def unmarked(text: str) -> str:
+    """Lowercase, every diacritic stripped, đ → d, but the letters as written: "Ký" →
+    "ky" (`fold` makes it "ki"). How a reader types a word without Vietnamese keys."""
     decomposed = unicodedata.normalize("NFD", (text or "").translate(_EXTRA_FOLDS))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    folded = unicodedata.normalize("NFC", stripped).translate(_EXTRA_FOLDS).lower()
-    return _FOLDED_FINAL_Y.sub(r"\1i", folded) if "y" in folded else folded
+    return unicodedata.normalize("NFC", stripped).translate(_EXTRA_FOLDS).lower()
 
 
 @lru_cache(maxsize=1 << 15)

@@ -57,6 +57,18 @@ def test_years():
     assert parse("year:[1990 TO 2000]") == Range("year", 1990, 2000)
     assert parse("year:[* TO 1900]") == Range("year", None, 1900)
     assert parse("year:abc") == Term("abc")  # not a year: a keyword
+    # comparisons: after, from, before, up to
+    assert parse("year:>2020") == Range("year", 2021, None)
+    assert parse("year:>=2020") == parse("year:≥2020") == Range("year", 2020, None)
+    assert parse("year:<1900") == Range("year", None, 1899)
+    assert parse("year:<=1900") == parse("year:≤1900") == Range("year", None, 1900)
+    assert parse("year:>abc") == Term(">abc")
+
+
+def test_letters_pasted_from_styled_text_are_plain_letters():
+    assert parse("𝔥𝔞 𝔫𝔬𝔦") == parse("ｈａ ｎｏｉ") == parse("ha noi")
+    assert parse("ﬁlm") == Term("film")
+    assert parse("Hà Nội") == And((Term("Hà"), Term("Nội")))  # Vietnamese as typed
 
 
 def test_phrases_and_prefix():
@@ -167,6 +179,7 @@ def test_fuzzy_and_positive_words():
     fuzzed = fuzzy(tree)
     assert Term("kiue", fuzzy=1) in fuzzed.children
     assert Term("ab") in fuzzed.children  # too short to be fuzzy
+    assert fuzzy(Term("duu")) == Term("duu", fuzzy=1)  # most syllables have 2-4 letters
     assert Not(Term("tale")) in fuzzed.children
     assert fuzzy(Term("nguyenxyz")) == Term("nguyenxyz", fuzzy=2)
 

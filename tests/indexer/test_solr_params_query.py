@@ -19,7 +19,7 @@ from tests.support.solr_params import _assert_safe_params, _assert_safe_q, _xml
 
 def test_folding_both_ways_and_exact_boost():
     q = build_query(parse("Đại"))
-    assert "title:dai^4" in q and "title_exact:đại^3" in q
+    assert "title:dai^8" in q and "title_exact:đại^6" in q
     # typed without diacritics: the folded fields only (exact twins would favour
     # records that lack diacritics too), as the tantivy backend ranks
     plain = build_query(parse("dai"))
@@ -34,15 +34,15 @@ def test_folded_tokens_are_what_the_folding_analyzers_index():
     words = ["Толстой", "Ελληνικά", "Lý", "Đại", "Nguyễn", "THÚY", "Straße", "Łódź", "Ærø", "Mỹ"]
     for word in words:
         assert tokens(word, tantivy_schema.FOLD) == analyzer.analyze(same_i(word)), word
-    assert "title:толстой^4" in build_query(parse("Толстой"))
+    assert "title:толстой^8" in build_query(parse("Толстой"))
 
 
 def test_prefix_is_folded_in_python():
     for typed in ("THĂNG*", "thăng*", "thang*"):
         q = build_query(parse(typed))
-        assert "title:thang*^4" in q
-    assert "title_exact:thăng*^3" in build_query(parse("THĂNG*"))
-    assert build_query(parse("title:thăn*")) == "(title:than*^4 OR title_exact:thăn*^3)"
+        assert "title:thang*^8" in q
+    assert "title_exact:thăng*^6" in build_query(parse("THĂNG*"))
+    assert build_query(parse("title:thăn*")) == "(title:than*^8 OR title_exact:thăn*^6)"
 
 
 def test_fielded_identifiers_years_and_booleans():
@@ -52,14 +52,14 @@ def test_fielded_identifiers_years_and_booleans():
     assert build_query(parse("author:kiều")) == "(authors:kieu^3 OR authors_exact:kiều^2)"
     assert build_query(parse("-kiều")).startswith("(+*:* -(")
     both = build_query(parse("kiều -tale"))
-    assert both.startswith("(+(") and " -(title:tale^4" in both
+    assert both.startswith("(+(") and " -(title:tale^8" in both
     assert " OR " in build_query(parse("zzzz OR đỏ"))
 
 
 def test_phrases_and_fuzzy():
-    assert 'title:"pho phuong"^4' in build_query(parse('"phố phường"'))
+    assert 'title:"pho phuong"^8' in build_query(parse('"phố phường"'))
     fuzzy = build_query(Term("kiue", fuzzy=1))
-    assert "title:kiue~1^4" in fuzzy and "title_exact" not in fuzzy
+    assert "title:kiue~1^8" in fuzzy and "title_exact" not in fuzzy
 
 
 def test_bare_clauses_only_score():
@@ -70,7 +70,7 @@ def test_bare_clauses_only_score():
     params = build_search_params(SearchQuery(q="kiều tale"))
     assert params["q.op"] == "OR"
     q = params["q"]
-    assert q.startswith("(+(") and ' title:"kieu tale"^4 authors:"kieu tale"^3)' in q
+    assert q.startswith("(+(") and ' title:"kieu tale"^8 authors:"kieu tale"^2)' in q
     select = _xml("solrconfig.xml").find("requestHandler[@name='/select']")
     assert select.findtext("lst[@name='defaults']/str[@name='q.op']") == "OR"
 
@@ -83,7 +83,7 @@ def test_a_typo_fallback_stays_under_the_clause_limit():
     kept = bounded(three)
     assert _leaf_count(kept) <= MAX_LEAVES
     assert [leaf.fuzzy for leaf in leaves(kept)] == [1, 1, 0]
-    assert "title:truyenn~1^4" in build_query(kept) and "kieuu~1" in build_query(kept)
+    assert "title:truyenn~1^8" in build_query(kept) and "kieuu~1" in build_query(kept)
     many = fuzzy(parse(" ".join(f"tuaf{chr(97 + i)}" for i in range(26))))
     assert _leaf_count(bounded(many)) <= MAX_LEAVES
     assert bounded(fuzzy(parse("kieuu"))) == fuzzy(parse("kieuu"))  # within: unchanged

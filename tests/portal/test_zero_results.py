@@ -7,12 +7,20 @@ from urllib.parse import parse_qs, urlsplit
 from tests.support.search_pages import h1, page, text, total_of, total_of_or_zero
 
 
-def test_zero_results_offer_the_suggestion_and_tips(client):
+def test_a_typo_shows_close_matches_and_the_suggestion(client):
+    # "nma" is one edit from "nam": three-letter words are in a typo's reach
     doc = page(client, "/search", q="lich su viet nma")
-    assert h1(doc) == "Không có kết quả cho “lich su viet nma”"
+    assert total_of(doc) > 0
+    assert "Không có kết quả khớp chính xác" in text(doc.xpath("//p[@class='notice']")[0])
     suggestion = doc.xpath("//p[@class='did-you-mean']/a")[0]
     assert text(suggestion) == "lich su viet nam"
     assert total_of(page(client, suggestion.get("href"))) > 0
+
+
+def test_zero_results_offer_tips(client):
+    doc = page(client, "/search", q="qxzvw")
+    assert h1(doc) == "Không có kết quả cho “qxzvw”"
+    assert not doc.xpath("//p[@class='did-you-mean']")
     assert doc.xpath("//div[@class='no-results']//ul[@class='tips']/li")
 
 
