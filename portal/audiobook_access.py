@@ -73,14 +73,38 @@ class Refusal:
         return 401 if self.login_helps else 403
 
 
+def login_would_help(record: Record) -> bool:
+    """Whether the requester is anonymous and a reader account at this same address
+    would be allowed to listen (the only case where "log in to listen" is offered)."""
+    if current_user.is_authenticated:
+        return False
+    actor = Actor("reader", ip=request.remote_addr or "")
+    return current_policy().decide(actor, record, "view_content").allowed
+
+
+@dataclass(frozen=True)
+class ListenAccess:
+    """What a list offers for one book, from the same questions as the refused page:
+    listen; log in to listen; only in the reading room; or not online at all."""
+
+    allowed: bool
+    login_helps: bool = False
+    reading_room: bool = False
+
+
+def listen_access(record: Record) -> ListenAccess:
+    """The requester's access to a record's audio (the record is one they may see)."""
+    if content_decision(record).allowed:
+        return ListenAccess(allowed=True)
+    if login_would_help(record):
+        return ListenAccess(allowed=False, login_helps=True)
+    return ListenAccess(allowed=False, reading_room=reading_room(record, "view_content").reader)
+
+
 def refusal_for(record: Record, decision: AccessDecision) -> Refusal:
     """Ask the policy what a reader would be allowed, here and in the reading rooms."""
-    ip = request.remote_addr or ""
     anonymous = not current_user.is_authenticated
-    login_helps = (
-        anonymous
-        and current_policy().decide(Actor("reader", ip=ip), record, "view_content").allowed
-    )
+    login_helps = login_would_help(record)
     room = reading_room(record, "view_content")
     rooms, room_needs_login = room.reader, room.needs_login
     here = request.full_path.rstrip("?")

@@ -5,7 +5,7 @@ grouping by author, narrator or genre, the announced count and the page links.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import request, url_for
@@ -19,7 +19,7 @@ from indexer.protocol import MAX_DEPTH, MAX_PER_PAGE, Hit, SearchQuery, SearchRe
 from indexer.text import vietnamese_sort_key
 from portal.access import visibility_for_request
 from portal.app import services
-from portal.audiobook_access import FORMAT
+from portal.audiobook_access import FORMAT, ListenAccess, listen_access
 from portal.i18n import language_tag
 from portal.search_state import clean_text
 
@@ -44,6 +44,25 @@ class BookView:
     online: bool
     record_url: str
     listen_url: str
+    # What this requester may do with the audio (None until asked; see with_access).
+    access: ListenAccess | None = None
+    record: Record | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def offer(self) -> str:
+        """The list's action: listen, login, reading_room, refused, or offline (no audio)."""
+        if not self.online or self.access is None:
+            return "offline"
+        if self.access.allowed:
+            return "listen"
+        if self.access.login_helps:
+            return "login"
+        return "reading_room" if self.access.reading_room else "refused"
+
+    @property
+    def login_url(self) -> str:
+        """Log in, then straight to the player (allowed then: see listen_access)."""
+        return url_for("account.login", next=self.listen_url)
 
 
 def text_arg(name: str, limit: int = 300) -> str:
@@ -71,8 +90,12 @@ def collection_query(
     )
 
 
-def book_views(hits: list[Hit]) -> list[BookView]:
-    """Hits as books; each opens the work's record that has audio, if one has."""
+def book_views(hits: list[Hit], *, ask: bool = True) -> list[BookView]:
+    """Hits as books; each opens the work's record that has audio, if one has.
+
+    `ask`: whether to ask the access policy what the requester may do with each (a page's
+    books); a list only grouped or counted need not (see with_access).
+    """
     ids = [i for hit in hits for i in hit.record_ids or [hit.id]]
     records = services().store.get_records(ids) if ids else {}
     out = []
@@ -81,7 +104,16 @@ def book_views(hits: list[Hit]) -> list[BookView]:
         with_audio = [r for r in candidates if audio_objects(r)]
         record = (with_audio or candidates or [None])[0]
         out.append(_book_view(hit, record))
-    return out
+    return with_access(out) if ask else out
+
+
+def with_access(books: list[BookView]) -> list[BookView]:
+    """Ask the one access policy, per book already loaded, what this requester may do
+    with its audio: the list offers "listen" only to those who may (no query per book)."""
+    for book in books:
+        if book.online and book.record is not None and book.access is None:
+            book.access = listen_access(book.record)
+    return books
 
 
 def _book_view(hit: Hit, record: Record | None) -> BookView:
@@ -102,6 +134,7 @@ def _book_view(hit: Hit, record: Record | None) -> BookView:
         online=bool(record and audio_objects(record)),
         record_url=url_for("record.show", record_id=record_id),
         listen_url=url_for("audiobooks.show", record_id=record_id),
+        record=record,
     )
 
 
@@ -125,7 +158,7 @@ def all_books() -> list[BookView]:
         hits += result.hits
         if not result.has_next:
             break
-    return book_views(hits)
+    return book_views(hits, ask=False)
 
 
 def group_books(books: list[BookView], by: str) -> dict[str, list[BookView]]:

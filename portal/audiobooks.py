@@ -2,6 +2,8 @@
 
 - `/audiobooks/`: the collection, browsed by title, author, narrator, genre or newest,
   or searched (the index, filtered to the audiobook format and the reader's visibility);
+  each book offered as the access policy lets this requester use it (listen, log in to
+  listen, reading room only, not online), so the page is private to them;
 - `/audiobooks/<id>`: one book with the accessible player (templates/audiobooks/show.html,
   static/player.js), its chapters (links with media fragments that work without
   JavaScript) and bookmarks;
@@ -65,6 +67,7 @@ from portal.audiobook_collection import (
     page_links,
     result_pages,
     text_arg,
+    with_access,
 )
 from portal.audiobook_player import SPEEDS, chapter_views, player_data, read_book
 from portal.audiobook_progress import (
@@ -81,6 +84,10 @@ from portal.record_files import duration_iso
 bp = Blueprint("audiobooks", __name__, url_prefix="/audiobooks")
 
 JSON_ENDPOINTS = {"audiobooks.position", "audiobooks.bookmarks", "audiobooks.bookmark"}
+# The collection says per book whether *this* requester may listen (their role, and
+# their address: the library network, a reading room), and carries their CSRF token:
+# never from a shared cache, and asked again each time (no ETag, so no 304 either).
+PER_READER = {"Cache-Control": "private, no-cache", "Vary": "Cookie"}
 
 
 # --- the collection --------------------------------------------------------------------
@@ -102,6 +109,7 @@ def index() -> ResponseReturnValue:
         "groups": [],
         "total": 0,
         "paging": None,
+        "fuzzy": False,
     }
     try:
         if q or by in ("title", "newest"):
@@ -110,13 +118,13 @@ def index() -> ResponseReturnValue:
             if not result.hits and result.total and page > 1:
                 page = max(1, result.pages)
                 result = services().index.search(collection_query(q, sort=sort, page=page))
-            context.update(books=book_views(result.hits), total=result.total)
+            context.update(books=book_views(result.hits), total=result.total, fuzzy=result.fuzzy)
             context["paging"] = result_pages(result, q=q or None, by=None if q else by)
         elif name:
             books = group_books(all_books(), by).get(name, [])
             context.update(total=len(books))
             start = (page - 1) * PER_PAGE
-            context["books"] = books[start : start + PER_PAGE]
+            context["books"] = with_access(books[start : start + PER_PAGE])
             pages = math.ceil(len(books) / PER_PAGE)
             context["paging"] = page_links(page, pages, by=by, name=name)
         else:
@@ -128,9 +136,10 @@ def index() -> ResponseReturnValue:
             context["total"] = len(groups)
     except Exception:
         current_app.logger.exception("search backend failed on the audiobook collection")
-        return render_template("audiobooks/index.html", unavailable=True, **context), 503
+        page = render_template("audiobooks/index.html", unavailable=True, **context)
+        return page, 503, PER_READER
     context["summary"] = collection_summary(context)
-    return render_template("audiobooks/index.html", unavailable=False, **context)
+    return render_template("audiobooks/index.html", unavailable=False, **context), PER_READER
 
 
 # --- one book: the player page ---------------------------------------------------------

@@ -398,7 +398,8 @@ def test_the_demos_audiobooks_pass_axe(page: Page, site: Site, language: str) ->
     page.goto(f"{site.url}/audiobooks/")
     check_axe(page, "demo collection")
     listen = page.locator(".audiobook-item__listen")
-    assert listen.count() >= 3
+    assert listen.count() >= 2
+    assert page.locator(".audiobook-item__login").count() >= 1
     page.get_by_role("link", name=re.compile("Hà Nội băm sáu phố phường$")).first.click()
     player_ready(page)
     check_axe(page, "demo player")
@@ -428,8 +429,9 @@ def test_the_demos_audiobooks_are_found_played_and_navigated_by_chapter(
     expect(page.locator("#player")).to_have_attribute("data-state", "paused")
 
     page.goto(f"{site.url}/audiobooks/")
-    registered = page.get_by_role("link", name="Nghe: Tôi thấy hoa vàng trên cỏ xanh")
-    with page.expect_response(re.compile(r"/audiobooks/[^/]+$")) as answer:
-        registered.click()
-    assert answer.value.status == 401
-    expect(page.get_by_role("link", name="Đăng nhập để nghe")).to_be_visible()
+    # A book for registered readers offers logging in, not a player that would refuse.
+    title = "Tôi thấy hoa vàng trên cỏ xanh"
+    expect(page.get_by_role("link", name=f"Nghe: {title}", exact=True)).to_have_count(0)
+    page.get_by_role("link", name=f"Đăng nhập để nghe: {title}", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đăng nhập")
+    assert re.search(r"/login\?next=/audiobooks/[^/]+$", page.url)
