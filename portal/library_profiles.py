@@ -10,7 +10,9 @@ profiles are read together, the first source (by key) that fills a field giving 
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,10 +21,11 @@ from markupsafe import Markup
 from catalogue import store_sources
 from catalogue.sources import Source
 from catalogue.store import Store
-from indexer.text import nfc
+from indexer.text import fold, nfc
 from portal.record_text import data_span
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,32 @@ def library_profiles(store: Store) -> dict[str, LibraryProfile]:
 def profile_for(profiles: dict[str, LibraryProfile], value: str) -> LibraryProfile | None:
     """The profile of the library a facet value names, None when no source names it."""
     return profiles.get(_facet_value(value))
+
+
+def library_anchors(sources: Iterable[Source]) -> dict[str, str]:
+    """Library facet value -> the id of its entry on /browse/library: the key of the
+    first source (by key) that names it, so `/browse/library#thu-vien-ha-noi` stays put
+    when a librarian renames the library."""
+    anchors: dict[str, str] = {}
+    for source in sorted(sources, key=lambda s: s.key):
+        for value in (_facet_value(source.name), _facet_value(source.key)):
+            anchors.setdefault(value, source.key)
+    return anchors
+
+
+def library_anchor(anchors: dict[str, str], value: str) -> str:
+    """The id of a library's entry on /browse/library (see `library_anchors`).
+
+    A library no source feeds (named only on holdings) gets its name's ASCII slug and a
+    short digest of the name after a dot: never a source key (keys have no dot), and
+    two names that fold alike ("Hà Nội", "Ha Noi") still get ids of their own.
+    """
+    value = _facet_value(value)
+    if value in anchors:
+        return anchors[value]
+    slug = _NOT_SLUG.sub("-", fold(value)).strip("-")[:60].rstrip("-") or "library"
+    digest = hashlib.blake2s(value.encode(), digest_size=3).hexdigest()
+    return f"{slug}.{digest}"
 
 
 def _profile(sources: list[Source], finished: dict[str, datetime]) -> LibraryProfile:

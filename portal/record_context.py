@@ -44,6 +44,13 @@ def search_context_url(record_url: str, state: SearchState, position: int) -> st
     return f"{record_url}?{urlencode(context_params(state, position))}"
 
 
+def hit_fragment(position: int) -> str:
+    """`#hit-21`: the 21st hit of the search on its results page (the `id` results.html
+    gives it), so "Back to results" lands the reader on the hit they opened. From the
+    position alone, so the page's own HTML (and its cache key and ETag) is unchanged."""
+    return f"#hit-{position}" if position else ""
+
+
 def search_context(record: Record) -> SearchContext | None:
     """The context from `?ctx=…&pos=…`, else from a Referer that is this site's results
     page; None when there is none or it does not hold up.
@@ -112,9 +119,11 @@ def _place_in_results(record: Record, state: SearchState, position: int) -> Sear
     if wanted is not None and 0 <= wanted < len(hits) and holds(hits[wanted]):
         found = wanted
     back = state.url(page=state.page)
-    if found is None:
-        return SearchContext(back_url=back)
+    if found is None:  # back to where the reader left it, if that is on this page
+        at = position if wanted is not None and 0 <= wanted < len(hits) else 0
+        return SearchContext(back_url=back + hit_fragment(at))
     position = first + found
+    back += hit_fragment(position)
     last = min(result.total, MAX_DEPTH)
 
     def neighbour(at: int) -> str:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask import g
+from flask import g, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
@@ -27,6 +27,7 @@ from catalogue.sources import Source
 from portal import citations
 from portal.app import services
 from portal.i18n import date_text
+from portal.library_profiles import library_anchor, library_anchors
 from portal.record_text import data_lang, title_language, with_data
 from portal.search_labels import status_text
 
@@ -46,6 +47,18 @@ def library_name(source_key: str) -> str:
     """A source's name as readers know it (its key when the source is gone)."""
     source = source_of(source_key)
     return source.name if source else source_key
+
+
+def library_page_url(library: str) -> str:
+    """Where a reader finds a library's address and opening hours: its entry on
+    /browse/library (VuFind's "library info"), "" for a copy that names no library."""
+    if not library:
+        return ""
+    anchors = g.get("_thuvien_library_anchors")
+    if anchors is None:  # the sources, read once per request
+        anchors = g._thuvien_library_anchors = library_anchors(services().store.sources())
+    anchor = library_anchor(anchors, library)
+    return url_for("search.browse_facet", facet="library", _anchor=anchor)
 
 
 def holding_libraries(record: Record) -> list[str]:
@@ -82,6 +95,7 @@ class HoldingRow:
     record_lang: str = ""  # the record title's language, when not the page's
     own: bool = True  # a copy of the record on this page
     library_lang: str = ""
+    library_url: str = ""  # the library's entry on /browse/library
     location_lang: str = ""
     opac_url: str = ""  # the copy's record in its source's own catalogue, "" for none
     opac_label: Markup | str = ""  # "View at <the source's library>"
@@ -167,6 +181,7 @@ def holding_rows(holdings: list[Holding], record: Record | None = None) -> list[
                 due_iso=h.due.isoformat() if h.due and status == "on_loan" else "",
                 overdue=bool(h.due and status == "on_loan" and h.due < date.today()),
                 library_lang=data_lang(library),
+                library_url=library_page_url(library),
                 location_lang=data_lang(h.location),
                 opac_url=source.record_url(record.local_id, h.barcode) if source and record else "",
                 opac_label=opac_label,
@@ -201,6 +216,7 @@ class LibraryHoldings:
     lang: str
     rows: list[HoldingRow]
     summary: list[tuple[str, str]]  # (status, "1 copy available"), best status first
+    url: str = ""  # the library's entry on /browse/library
 
 
 def work_holdings(record: Record, others: list[Record]) -> list[LibraryHoldings]:
@@ -232,5 +248,6 @@ def work_holdings(record: Record, others: list[Record]) -> list[LibraryHoldings]
             counts[row.status] = counts.get(row.status, 0) + row.copies  # copies, not rows
         overdue = sum(row.copies for row in copies if row.overdue)
         summary = [(s, summary_text(s, counts[s], overdue)) for s in _STATUS_ORDER if s in counts]
-        out.append(LibraryHoldings(library, data_lang(library), copies, summary))
+        url = library_page_url(library)
+        out.append(LibraryHoldings(library, data_lang(library), copies, summary, url))
     return out

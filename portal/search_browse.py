@@ -15,7 +15,12 @@ from indexer.text import vietnamese_sort_key
 from portal.access import visibility_for_request
 from portal.app import services
 from portal.i18n import current_language
-from portal.library_profiles import library_profiles, profile_for
+from portal.library_profiles import (
+    library_anchor,
+    library_anchors,
+    library_profiles,
+    profile_for,
+)
 from portal.search import BROWSE_FACETS, bp, unavailable
 from portal.search_labels import (
     FACET_LABELS,
@@ -37,7 +42,7 @@ def browse() -> ResponseReturnValue:
             SearchQuery(
                 q="",
                 facets=list(BROWSE_FACETS),
-                facet_limit=BROWSE_PREVIEW + 1,
+                facet_limit=BROWSE_PREVIEW,
                 per_page=1,
                 visibility=visibility_for_request(),
             )
@@ -45,13 +50,11 @@ def browse() -> ResponseReturnValue:
     except Exception:
         current_app.logger.exception("search backend failed building the browse page")
         return unavailable()
-    sections = []
-    for name in BROWSE_FACETS:
-        counts = result.facets.get(name, [])
-        section = browse_section(name, counts[:BROWSE_PREVIEW], estimated=not result.total_exact)
-        section["more"] = len(counts) > BROWSE_PREVIEW
-        sections.append(section)
     estimated = not result.total_exact
+    sections = [
+        browse_section(name, result.facets.get(name, [])[:BROWSE_PREVIEW], estimated=estimated)
+        for name in BROWSE_FACETS
+    ]
     total = estimate(result.total) if estimated else result.total
     page = render_template(
         "search/browse.html", sections=sections, total=total, estimated=estimated
@@ -83,9 +86,12 @@ def browse_facet(facet: str) -> ResponseReturnValue:
     rows = [_browse_row(facet, fc, not result.total_exact) for fc in counts]
     if order == "name":
         rows.sort(key=lambda r: vietnamese_sort_key(r["label"]))
-    last = max(1, -(-len(rows) // BROWSE_PER_PAGE))
+    # Every library on one page: a record's holdings link to a library's entry by its
+    # anchor (/browse/library#thu-vien-ha-noi), which must not sit on another page.
+    per_page = max(1, len(rows)) if facet == "library" else BROWSE_PER_PAGE
+    last = max(1, -(-len(rows) // per_page))
     current = int_arg(request.args.get("page"), 1, 1, last)
-    start = (current - 1) * BROWSE_PER_PAGE
+    start = (current - 1) * per_page
 
     def page_url(number: int, wanted_order: str = order) -> str:
         params = {}
@@ -104,15 +110,18 @@ def browse_facet(facet: str) -> ResponseReturnValue:
             "next": page_url(current + 1) if current < last else None,
             "pages": [(n, page_url(n)) for n in range(1, last + 1)],
         }
-    shown = rows[start : start + BROWSE_PER_PAGE]
+    shown = rows[start : start + per_page]
     if facet == "library":  # each library's website, address, hours, last update
         try:
-            profiles = library_profiles(services().store)
+            store = services().store
+            profiles, anchors = library_profiles(store), library_anchors(store.sources())
         except Exception:  # the list still helps without them
             current_app.logger.exception("could not read the library profiles")
-            profiles = {}
+            profiles, anchors = {}, {}
         for row in shown:
             row["profile"] = profile_for(profiles, row["value"])
+            # The record page's holdings link here: /browse/library#<anchor>.
+            row["anchor"] = library_anchor(anchors, row["value"])
     page = render_template(
         "search/browse_facet.html",
         section=browse_section(facet, [], shown),
@@ -133,10 +142,11 @@ def browse_section(
     rows: list[dict[str, Any]] | None = None,
     estimated: bool = False,
 ) -> dict[str, Any]:
-    """A browse list: its heading, column name, link to all values, and rows (their
-    counts `estimated` on a sample when the catalogue is that large)."""
+    """A browse list: its heading, column name, link to its own page (every value;
+    for libraries, where to find them), and rows (their counts `estimated` on a sample
+    when the catalogue is that large)."""
     texts = {
-        "library": (_("Libraries"), _("All libraries")),
+        "library": (_("Libraries"), _("All libraries: addresses and opening hours")),
         "collection": (_("Collections"), _("All collections")),
         "format": (_("Formats"), _("All formats")),
         "language": (_("Languages"), _("All languages")),
@@ -150,7 +160,6 @@ def browse_section(
         "all_text": all_text,
         "all_url": url_for("search.browse_facet", facet=facet),
         "rows": rows if rows is not None else [_browse_row(facet, fc, estimated) for fc in counts],
-        "more": False,
     }
 
 

@@ -43,7 +43,7 @@ def test_the_holdings_table_holds_every_librarys_copies_of_the_work(client):
     ]
     # Grouped: one row group per library; every other copy links to its record.
     assert len(sel(doc, "table.holdings tbody")) == 3
-    record_links = [a.get("href") for a in sel(doc, "table.holdings a")]
+    record_links = [a.get("href") for a in sel(doc, "table.holdings td a")]
     assert record_links == ["/record/national-library:nl-778", "/record/vnu-library:vnu-5"]
     assert rows[0][5] == "Biểu ghi này" and rows[1][5] == "Truyện Kiều (2015)"
 
