@@ -2,8 +2,9 @@
 
 Sessions are Flask's signed cookie: logging in or out starts a fresh one (only the
 chosen language is kept), and the session names the password it was opened with, so
-changing a password ends every other session. Also here: the client's address and
-`safe_next`, which every page that sends a visitor back somewhere checks the target with.
+changing a password ends every other session. Also here: the client's address,
+`safe_next`, which every page that sends a visitor back somewhere checks the target with,
+and `public_page`, which says where a reader who just logged out may go back to.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, current_app, render_template, request, session
 from flask_babel import lazy_gettext
 from flask_login import LoginManager, UserMixin, current_user, login_user
+from werkzeug.exceptions import HTTPException
 
 from catalogue import users
 from catalogue.account_policy import ROLES
 from catalogue.user_rows import User
+from portal.access import decide_for_request, may_see_record
 from portal.app import services
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,6 +34,22 @@ ROLE_NAMES = {
     "admin": lazy_gettext("Administrator"),
 }
 KEPT_ACROSS_SESSIONS = ("lang",)  # what a fresh session keeps from the old one
+
+# The pages a reader who logs out may be sent back to: those every visitor may open.
+# Account and console pages are not among them, nor files, feeds or the JSON calls.
+PUBLIC_PAGES = frozenset(
+    {
+        "search.home",
+        "search.results",
+        "search.advanced",
+        "search.browse",
+        "search.browse_facet",
+        "record.show",
+        "audiobooks.index",
+        "audiobooks.show",
+        "preferences.show",
+    }
+)
 
 
 class AccountUser(UserMixin):
@@ -165,4 +184,37 @@ def safe_next(target: str | None) -> str | None:
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return None
+    return target
+
+
+def page_endpoint(target: str) -> tuple[str, dict[str, Any]] | None:
+    """The view a GET of `target` (a path on this site) opens, and its arguments; None
+    when no page answers there (unknown, another method only, or a redirect)."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, args = adapter.match(unquote(urlsplit(target).path), method="GET")
+    except HTTPException:  # NotFound, MethodNotAllowed, RequestRedirect
+        return None
+    return str(endpoint), dict(args)
+
+
+def public_page(target: str | None) -> str | None:
+    """`target` if it is a safe path to a page the requester, as they are now, may open.
+
+    Asked after logging out, so "the requester" is the anonymous visitor the reader has
+    just become: a record only a logged-in reader may see (or an audiobook only one may
+    hear) is not public, and neither is any account or console page.
+    """
+    target = safe_next(target)
+    found = page_endpoint(target) if target else None
+    if found is None or found[0] not in PUBLIC_PAGES:
+        return None
+    endpoint, args = found
+    record_id = args.get("record_id")
+    if record_id is not None:
+        record = services().store.get_record(str(record_id))
+        if record is None or not may_see_record(record):
+            return None
+        if endpoint == "audiobooks.show" and not decide_for_request(record, "view_content").allowed:
+            return None
     return target

@@ -4,6 +4,10 @@ The accounts themselves (hashes, rate limits, roles) live in catalogue.users; th
 module is only their web face. Who is logged in, roles and `role_required` are in
 `portal.account_session`; the messages in `portal.account_messages`; the limit on
 self-registration in `portal.registration_limit`.
+
+A form refused for its CSRF token (expired after a long pause, or the cookies cleared)
+comes back as the reader sent it, passwords left out, with a fresh token and `next`:
+see `_form_expired`.
 """
 
 from __future__ import annotations
@@ -14,10 +18,21 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_login import logout_user as _logout_user
+from flask_wtf.csrf import CSRFError
 
 from catalogue import users
 from catalogue.account_policy import AccountError
@@ -26,10 +41,12 @@ from portal.account_session import (
     client_ip,
     fresh_session,
     init_accounts,
+    public_page,
     safe_next,
     start_session,
 )
 from portal.app import services
+from portal.errors import error_page
 from portal.registration_limit import (
     record_registration,
     registration_limit_message,
@@ -47,6 +64,9 @@ RULES = {
     "username_min": users.USERNAME_MIN,
     "username_max": users.USERNAME_MAX,
 }
+
+# The non-secret fields a refused form is refilled with, and their forms' maxlength.
+KEPT_FIELDS = {"username": 100, "display_name": 200, "email": 300}
 
 
 # -- log in and out --------------------------------------------------------------
@@ -90,17 +110,28 @@ def login() -> Any:
 
 @bp.post("/logout")
 def logout() -> Response:
+    """Log out, then back to the page the reader was on when anyone may see it there
+    (asked once logged out), else to the home page."""
     _logout_user()
     fresh_session()
     flash(_("You have logged out."), "success")
-    return redirect(url_for("search.home"), code=303)
+    target = public_page(request.values.get("next"))
+    return redirect(target or url_for("search.home"), code=303)
 
 
 def _login_page(
-    *, username: str = "", next: str | None = None, errors: dict[str, str] | None = None
+    *,
+    username: str = "",
+    next: str | None = None,
+    errors: dict[str, str] | None = None,
+    expired: bool = False,
 ) -> str:
     return render_template(
-        "account/login.html", username=username, next=next or "", errors=errors or {}
+        "account/login.html",
+        username=username,
+        next=next or "",
+        errors=errors or {},
+        expired=expired,
     )
 
 
@@ -112,11 +143,7 @@ def register() -> Any:
     target = safe_next(request.values.get("next"))
     if current_user.is_authenticated:
         return redirect(target or url_for("account.profile"))
-    form = {
-        "username": request.form.get("username", "").strip(),
-        "display_name": request.form.get("display_name", "").strip(),
-        "email": request.form.get("email", "").strip(),
-    }
+    form = _sent_fields()
     if request.method == "GET":
         return _register_page(form, {}, target)
 
@@ -162,10 +189,22 @@ def register() -> Any:
     return redirect(target or url_for("account.profile"), code=303)
 
 
-def _register_page(form: dict[str, str], errors: dict[str, str], target: str | None) -> str:
+def _register_page(
+    form: dict[str, str], errors: dict[str, str], target: str | None, *, expired: bool = False
+) -> str:
     return render_template(
-        "account/register.html", form=form, errors=errors, next=target or "", rules=RULES
+        "account/register.html",
+        form=form,
+        errors=errors,
+        next=target or "",
+        rules=RULES,
+        expired=expired,
     )
+
+
+def _sent_fields() -> dict[str, str]:
+    """The non-secret fields as the form sent them (empty on a GET)."""
+    return {name: request.form.get(name, "").strip() for name in KEPT_FIELDS}
 
 
 def _collect(
@@ -269,12 +308,47 @@ def delete_account() -> Any:
 
 
 def _profile_page(
-    errors: dict[str, str] | None = None, *, delete_errors: dict[str, str] | None = None
+    errors: dict[str, str] | None = None,
+    *,
+    delete_errors: dict[str, str] | None = None,
+    expired: str = "",
 ) -> str:
+    """The profile; `expired` names the form refused for its token ("password", "delete")."""
     return render_template(
         "account/profile.html",
         account=current_user.user,
         errors=errors or {},
         delete_errors=delete_errors or {},
         rules=RULES,
+        expired=expired,
     )
+
+
+# -- a form refused for its CSRF token ---------------------------------------------
+
+
+@bp.errorhandler(CSRFError)
+def _form_expired(exc: CSRFError) -> ResponseReturnValue:
+    """The same form again, status 400, with a fresh token and a message at its top.
+
+    Nothing the refused post carried is acted on: it only refills the non-secret fields
+    (never a password), and `next` is checked as the view checks it. Logging out keeps
+    the generic page, which links back to where the reader was (and the header there
+    has a logout button with a fresh token).
+    """
+    endpoint = request.endpoint or ""
+    if endpoint in ("account.login", "account.register"):
+        target = safe_next(request.values.get("next"))
+        if current_user.is_authenticated:  # as the form's GET would
+            return redirect(target or url_for("account.profile"), code=303)
+        form = {name: value[: KEPT_FIELDS[name]] for name, value in _sent_fields().items()}
+        if endpoint == "account.login":
+            return _login_page(username=form["username"], next=target, expired=True), 400
+        return _register_page(form, {}, target, expired=True), 400
+    if endpoint in ("account.change_password", "account.delete_account"):
+        if not current_user.is_authenticated:  # the session went with the token
+            flash(str(current_app.login_manager.login_message), "info")
+            return redirect(url_for("account.login", next=url_for("account.profile")), code=303)
+        which = "password" if endpoint == "account.change_password" else "delete"
+        return _profile_page(expired=which), 400
+    return error_page(exc)

@@ -3,11 +3,15 @@
 One handler for every HTTPException, so 404/405 from routing (which never reach a
 blueprint's handlers) and unhandled exceptions (which Flask turns into a 500) get the
 same `{"error": {"code", "message"}}` body as errors a view raises on purpose.
+
+A form refused for its CSRF token gets a page with a way back to where the form was
+(the account forms are shown again instead: see portal.accounts).
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -101,10 +105,31 @@ def _page_texts(exc: HTTPException) -> tuple[str, str]:
     )
 
 
+def way_back() -> str | None:
+    """The page a refused form was on: the Referer's path when it is a page of this site,
+    else the form's `next` when that is one; None otherwise (the home page is linked)."""
+    # Here, not at the top: portal.account_session needs the app module, which needs this.
+    from portal.account_session import page_endpoint, safe_next
+
+    candidates = [request.values.get("next")]
+    referrer = urlsplit(request.referrer or "")
+    if referrer.scheme in ("http", "https") and referrer.netloc == request.host:
+        query = f"?{referrer.query}" if referrer.query else ""
+        candidates.insert(0, f"{referrer.path}{query}")
+    for candidate in candidates:
+        target = safe_next(candidate)
+        if target and page_endpoint(target):
+            return target
+    return None
+
+
 def error_page(exc: HTTPException) -> Response:
     """The HTML error page, with the exception's headers (Allow, Retry-After, ...)."""
     title, message = _page_texts(exc)
-    html = render_template("error.html", status=exc.code or 500, title=title, message=message)
+    back = way_back() if isinstance(exc, CSRFError) else None
+    html = render_template(
+        "error.html", status=exc.code or 500, title=title, message=message, way_back=back
+    )
     response = Response(html, status=exc.code or 500, mimetype="text/html")
     for name, value in exc.get_headers():
         if name.lower() != "content-type":
