@@ -43,21 +43,29 @@ def format_citation(record: Record) -> Markup:
     return Markup(" ").join(parts)
 
 
-def _sentence(text: str) -> str:
+def _sentence(text: str | Markup) -> str | Markup:
     """Text ended by one full stop ("Hugo, V." stays, "Nguyễn Du" → "Nguyễn Du.")."""
     text = text.strip()
-    return text if not text or text.endswith((".", "?", "!")) else text + "."
+    shown = text.striptags() if isinstance(text, Markup) else text  # "et al.</span>"
+    return text if not shown or shown.endswith((".", "?", "!")) else text + "."
 
 
-def _series(names: list[str], conjunction: str, *, serial_comma: bool = True) -> str:
+def _english(words: str) -> Markup:
+    """The styles' own English words ("and", "et al.", "n.d.") marked as English: the
+    citation around them is marked with the record's language (WCAG 3.1.2), so a
+    Vietnamese voice would otherwise read "and" as Vietnamese."""
+    return Markup('<span lang="en">{}</span>').format(words)
+
+
+def _series(names: list[str], conjunction: str | Markup, *, serial_comma: bool = True) -> Markup:
     """'A', 'A and B' ('A, and B' with `serial_comma` before a conjunction of two is APA's
     and MLA's habit; pass the separator in `conjunction`), 'A, B, and C'."""
     if len(names) <= 1:
-        return "".join(names)
+        return Markup("").join(names)
     if len(names) == 2:
         sep = ", " if serial_comma else " "
-        return f"{names[0]}{sep}{conjunction} {names[1]}"
-    return ", ".join(names[:-1]) + f", {conjunction} {names[-1]}"
+        return Markup("{}{}{} {}").format(names[0], sep, conjunction, names[1])
+    return Markup(", ").join(names[:-1]) + Markup(", {} {}").format(conjunction, names[-1])
 
 
 def _italic_title(record: Record) -> Markup:
@@ -78,10 +86,12 @@ def apa_citation(record: Record) -> Markup:
     names = [n.with_initials for n in cited_names(record)]
     if len(names) > 20:  # APA: the first 19, an ellipsis, the last
         names = [*names[:19], "…", names[-1]]
-        authors = ", ".join(names[:-1]) + " " + names[-1]
+        authors = Markup(", ").join(names[:-1]) + Markup(" ") + names[-1]
     else:
         authors = _series(names, "&")
-    year = f"({record.year})." if record.year is not None else "(n.d.)."
+    year = (
+        f"({record.year})." if record.year is not None else Markup("({}).").format(_english("n.d."))
+    )
     title = full_title(record)
     edition = strip_isbd(record.edition)
     if title and edition:
@@ -109,11 +119,11 @@ def chicago_citation(record: Record) -> Markup:
     names = cited_names(record)
     if len(names) > 10:  # Chicago: list seven, then et al.
         written = [names[0].inverted, *(n.whole for n in names[1:7])]
-        authors = ", ".join(written) + ", et al."
+        authors = Markup(", ").join(written) + Markup(", ") + _english("et al.")
     else:
         written = [n.inverted if i == 0 else n.whole for i, n in enumerate(names)]
-        authors = _series(written, "and")  # "Hugo, Victor, and Jane Doe"
-    year = _sentence(str(record.year)) if record.year is not None else "n.d."
+        authors = _series(written, _english("and"))  # "Hugo, Victor, and Jane Doe"
+    year = _sentence(str(record.year)) if record.year is not None else _english("n.d.")
     parts: list[Markup | str] = []
     if authors:
         parts += [_sentence(authors), year, _italic_title(record)]
@@ -138,10 +148,11 @@ def mla_citation(record: Record) -> Markup:
     order: "Nguyễn Du. <i>Truyện Kiều</i>. Tái bản lần thứ 3, Nhà xuất bản Văn học, 2015."
     """
     names = cited_names(record)
+    authors: str | Markup
     if len(names) >= 3:
-        authors = f"{names[0].inverted}, et al."
+        authors = Markup("{}, {}").format(names[0].inverted, _english("et al."))
     elif len(names) == 2:
-        authors = f"{names[0].inverted}, and {names[1].whole}"
+        authors = _series([names[0].inverted, names[1].whole], _english("and"))
     else:
         authors = names[0].inverted if names else ""
     tail = [
