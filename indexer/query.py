@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from indexer.text import fold, folded_words, has_word
@@ -467,18 +467,20 @@ def positive_words(node: Node) -> list[Term | Phrase]:
     return []
 
 
-def fuzzy(node: Node, min_length: int = 3) -> Node:
+def fuzzy(node: Node, min_length: int = 3, known: Callable[[str], bool] | None = None) -> Node:
     """The tree with plain text terms made fuzzy (1 edit; 2 from 8 letters): a typo fallback.
 
     From three letters: most Vietnamese syllables have two to four ("du", "noi", "duc"),
-    so "nguyen duu" and "so doo" must be in reach."""
+    so "nguyen duu" and "so doo" must be in reach. A word the index `known`s is left
+    exact: the typo is elsewhere, and a common word made fuzzy only brings noise ("phố
+    vắng NOT phố Hàng Bạc" finds nothing, and must not find 80,000 near matches of
+    "pho")."""
     if isinstance(node, Term) and not node.prefix and node.field in (None, *TEXT_FIELDS):
         size = len(node.text)
-        if size >= min_length and node.text.isalpha():
+        if size >= min_length and node.text.isalpha() and not (known and known(node.text)):
             return replace(node, fuzzy=2 if size >= 8 else 1)
         return node
     if isinstance(node, (And, Or)):
-        return type(node)(tuple(fuzzy(c, min_length) for c in node.children))
-    if isinstance(node, Not):
-        return node
+        return type(node)(tuple(fuzzy(c, min_length, known) for c in node.children))
+    return node
     return node

@@ -170,7 +170,9 @@ class SolrIndex:
             first = self._select(build_search_params(query, tree))
         response, total, fuzzy_used = first, _num_found(first), False
         if total == 0 and positive_words(tree):
-            fuzzy_tree = fuzzy(tree)
+            # Only the words Solr's spellchecker finds misspelt are made fuzzy.
+            misspelt = spell_suggestions(first)
+            fuzzy_tree = fuzzy(tree, known=lambda word: fold(word) not in misspelt)
             if fuzzy_tree != tree:
                 retry = self._fuzzy_retry(query, fuzzy_tree)
                 if _num_found(retry):

@@ -56,7 +56,7 @@ from indexer.tantivy_schema import (
     build_schema,
     to_tantivy,
 )
-from indexer.tantivy_spelling import did_you_mean
+from indexer.tantivy_spelling import did_you_mean, known_words
 from indexer.text import (
     folded_words,
 )
@@ -343,7 +343,7 @@ class TantivyIndex:
         )
         fuzzy_used = False
         if records == 0 and positive_words(tree):
-            fuzzy_tree = fuzzy(tree)
+            fuzzy_tree = fuzzy(tree, known=known_words(searcher, self._builder, query.visibility))
             fuzzy_query = self._builder.build(fuzzy_tree) if fuzzy_tree != tree else None
             if fuzzy_query is not None:
                 fuzzy_full = restrict(fuzzy_query, filters)

@@ -4,6 +4,8 @@ reveal a hidden record's words."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import tantivy
 
 from indexer.protocol import SearchQuery
@@ -27,11 +29,12 @@ def did_you_mean(
     records: each unknown word replaced by a close visible spelling, the nearest of a
     few corrected queries that finds the most (`indexer.spelling`)."""
     visible = builder.visible(query.visibility)
+    known = known_words(searcher, builder, query.visibility)
     options: dict[str, list[tuple[str, int]]] = {}
     for term in positive_words(tree):
         for part in words(term.text):
             folded = fold(part)
-            if len(folded) < 3 or folded.isdigit() or _known(searcher, folded, visible):
+            if len(folded) < 3 or folded.isdigit() or known(part):
                 continue
             options[part] = corrections(part, _candidates(searcher, folded, visible))
     tried = []
@@ -43,8 +46,19 @@ def did_you_mean(
     return pick(tried, 0 if fuzzy_used else records)
 
 
-def _known(searcher: tantivy.Searcher, folded: str, visible: tantivy.Query) -> bool:
-    return bool(searcher.terms_with_prefix("spell", folded + "|", filter_query=visible, limit=1))
+def known_words(
+    searcher: tantivy.Searcher, builder: QueryBuilder, visibility: Sequence[str]
+) -> Callable[[str], bool]:
+    """Whether a word is in the titles, authors or subjects of records the reader may
+    see: only those, so neither a correction nor the typo fallback depends on a hidden
+    record's words."""
+    visible = builder.visible(visibility)
+
+    def known(word: str) -> bool:
+        prefix = fold(word) + "|"
+        return bool(searcher.terms_with_prefix("spell", prefix, filter_query=visible, limit=1))
+
+    return known
 
 
 def _candidates(

@@ -180,6 +180,11 @@ def test_fuzzy_and_positive_words():
     assert Term("kiue", fuzzy=1) in fuzzed.children
     assert Term("ab") in fuzzed.children  # too short to be fuzzy
     assert fuzzy(Term("duu")) == Term("duu", fuzzy=1)  # most syllables have 2-4 letters
+    # a word the index knows stays exact: the typo is elsewhere
+    known = parse("nguyen duu")
+    assert fuzzy(known, known=lambda w: w == "nguyen") == And(
+        (Term("nguyen"), Term("duu", fuzzy=1))
+    )
     assert Not(Term("tale")) in fuzzed.children
     assert fuzzy(Term("nguyenxyz")) == Term("nguyenxyz", fuzzy=2)
 

@@ -83,3 +83,13 @@ def test_typos_in_short_syllables_are_found_and_corrected(index, q, suggested, f
     if fuzzy:  # the near matches shown at once hold the wanted work near the top
         assert wanted in [hit.fields["title"] for hit in result.hits[:2]]
     assert titles(index, suggested, 1) == [wanted]
+
+
+def test_words_the_catalogue_knows_are_never_made_fuzzy(index):
+    # Nothing is a Truyện Kiều that is not about Kiều: no typo to forgive, so no near
+    # matches of "truyen" either.
+    result = index.search(SearchQuery(q="truyen kieu NOT kieu", visibility=["public"]))
+    assert result.total == 0 and not result.fuzzy
+    # Only the unknown word is: "nguyen" stays exact, "duu" reaches "du".
+    near = index.search(SearchQuery(q="nguyen duu", visibility=["public"], per_page=50))
+    assert near.fuzzy and all("nguyen" in fold(str(h.fields)) for h in near.hits)
