@@ -170,9 +170,8 @@ class SolrIndex:
             first = self._select(build_search_params(query, tree))
         response, total, fuzzy_used = first, _num_found(first), False
         if total == 0 and positive_words(tree):
-            # Only the words Solr's spellchecker finds misspelt are made fuzzy.
-            misspelt = spell_suggestions(first)
-            fuzzy_tree = fuzzy(tree, known=lambda word: fold(word) not in misspelt)
+            known = self._known(tree, query.visibility)  # they stay exact
+            fuzzy_tree = fuzzy(tree, known=lambda word: fold(word) in known)
             if fuzzy_tree != tree:
                 retry = self._fuzzy_retry(query, fuzzy_tree)
                 if _num_found(retry):
@@ -193,6 +192,14 @@ class SolrIndex:
             total_exact=True,
             fuzzy=fuzzy_used,
         )
+
+    def _known(self, tree: Node, visibility: Sequence[str]) -> set[str]:
+        """The query's words (folded) in the titles, authors or subjects of records the
+        reader may see, as TantivyIndex's `known_words` asks: one faceted request."""
+        folded = list(dict.fromkeys(f for t in positive_words(tree) for f in folded_words(t.text)))
+        if not folded:
+            return set()
+        return known_words(self._select(build_spelling_params(folded, [], visibility)), folded)
 
     def _fuzzy_retry(self, query: SearchQuery, fuzzy_tree: Node) -> dict[str, Any]:
         """The typo fallback's answer; none when Solr refuses it. `bounded` keeps the

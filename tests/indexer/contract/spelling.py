@@ -24,6 +24,13 @@ class SpellingContract(ContractBase):
         assert result.suggestion is not None and fold(result.suggestion) == '"truyen kieu"'
         assert "Truyện Kiều" in titles(self.search(index, result.suggestion))
 
+    def test_words_the_catalogue_knows_are_never_made_fuzzy(self, index):
+        # No typo to forgive: nothing found, and no near matches of "truyen" instead.
+        result = self.search(index, "truyen kieu NOT kieu")
+        assert result.total == 0 and not result.fuzzy
+        # A three-letter typo is in reach ("kiu" → "kieu" is one edit).
+        assert "Truyện Kiều" in titles(self.search(index, "truyen kiu"))
+
     def test_no_suggestion_for_good_queries(self, index):
         assert self.search(index, "truyện kiều").suggestion is None
         assert self.search(index, "truyen kieu").suggestion is None  # folding is not a typo
