@@ -57,8 +57,12 @@ def player_data(
     files: list[dict[str, Any]],
     chapters: list[dict[str, Any]],
     reader: bool,
+    title_lang: str = "",
 ) -> str:
-    """What player.js needs, as JSON for a <script type="application/json"> element."""
+    """What player.js needs, as JSON for a <script type="application/json"> element.
+
+    `title_lang` is the language chapter titles are marked with inside the player's
+    messages (WCAG 3.1.2), empty when it is the page's."""
 
     def flat(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The chapters a reader counts, in order (parts are not numbered)."""
@@ -79,6 +83,7 @@ def player_data(
         "positionUrl": url_for("audiobooks.position", record_id=record.id),
         "bookmarksUrl": url_for("audiobooks.bookmarks", record_id=record.id),
         "text": _player_texts(),
+        "titleLang": title_lang,
     }
     # Safe inside <script>: no "</" or "<!--" can close or confuse the element.
     return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")

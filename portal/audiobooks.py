@@ -78,7 +78,7 @@ from portal.audiobook_progress import (
     reader_record,
 )
 from portal.errors import error_page
-from portal.i18n import language_tag
+from portal.i18n import current_language, language_tag
 from portal.record_files import duration_iso
 
 bp = Blueprint("audiobooks", __name__, url_prefix="/audiobooks")
@@ -196,7 +196,9 @@ def show(record_id: str) -> ResponseReturnValue:
         duration=clock(book.duration) if book.duration else "",
         duration_iso=duration_iso(book.duration),
         speeds=SPEEDS,
-        player_data=player_data(record, book, files, chapters, reader),
+        player_data=player_data(
+            record, book, files, chapters, reader, lang if lang != current_language() else ""
+        ),
         manifest_url=url_for("audiobooks.manifest", record_id=record.id),
         record_url=url_for("record.show", record_id=record.id),
         reader=reader,

@@ -54,6 +54,32 @@
     }).replace(/%%/g, "%");
   }
 
+  // A message naming a chapter, its title marked with the book's language when that is
+  // not the page's (WCAG 3.1.2: an English voice would mangle "Chương 1"): a fragment.
+  function withTitle(template, values) {
+    var out = document.createDocumentFragment();
+    template.split("%(title)s").forEach(function (part, i) {
+      if (i > 0) {
+        var title = document.createTextNode(values.title === undefined ? "" : String(values.title));
+        if (data.titleLang) {
+          var span = document.createElement("span");
+          span.lang = data.titleLang;
+          span.appendChild(title);
+          title = span;
+        }
+        out.appendChild(title);
+      }
+      out.appendChild(document.createTextNode(fill(part, values)));
+    });
+    return out;
+  }
+
+  // An element's content: a string, or a fragment from `withTitle`.
+  function show(element, content) {
+    element.textContent = "";
+    if (typeof content === "string") { element.textContent = content; } else { element.appendChild(content); }
+  }
+
   function clock(seconds) {
     var total = Math.max(0, Math.round(seconds || 0));
     var h = Math.floor(total / 3600);
@@ -72,7 +98,7 @@
     // Emptied first, so the same words said twice are announced twice.
     status.textContent = "";
     window.clearTimeout(clearTimer);
-    window.setTimeout(function () { status.textContent = message; }, 50);
+    window.setTimeout(function () { show(status, message); }, 50);
     clearTimer = window.setTimeout(function () { status.textContent = ""; }, 8000);
   }
 
@@ -151,7 +177,7 @@
     currentChapter = number - 1;
     seekTo(chapter.start, play);
     markChapter();
-    announce(fill(text.jumped, { time: clock(chapter.start), number: chapter.number, title: chapter.title }));
+    announce(withTitle(text.jumped, { time: clock(chapter.start), number: chapter.number, title: chapter.title }));
   }
 
   function stepChapter(step) {
@@ -174,9 +200,9 @@
       }
     });
     var chapter = chapters[currentChapter];
-    chapterText.textContent = chapter
-      ? fill(text.chapter, { number: chapter.number, count: chapters.length, title: chapter.title })
-      : "";
+    show(chapterText, chapter
+      ? withTitle(text.chapter, { number: chapter.number, count: chapters.length, title: chapter.title })
+      : "");
   }
 
   function update() {
@@ -307,12 +333,12 @@
       currentChapter = Math.max(0, index);
       markChapter();
       var chapter = chapters[currentChapter] || { number: "", title: "" };
-      var message = fill(text.resumed, { time: clock(best.position), number: chapter.number, title: chapter.title });
-      $("player-resume-text").textContent = message;
+      var said = { time: clock(best.position), number: chapter.number, title: chapter.title };
+      show($("player-resume-text"), withTitle(text.resumed, said));
       $("player-resume").hidden = false;
       timeText.textContent = clock(best.position) + " / " + clock(data.duration);
       root.setAttribute("data-resumed", String(best.position));
-      announce(message);
+      announce(withTitle(text.resumed, said));
     });
   }
 

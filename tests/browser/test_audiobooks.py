@@ -277,6 +277,12 @@ def test_shortcuts_work_only_while_the_player_has_focus(page: Page, audio_site: 
     page.keyboard.press("n")
     page.wait_for_function("document.getElementById('player-audio').currentTime >= 21.6")
     expect(page.locator("#player-chapter")).to_have_text(re.compile("^Chapter 2 of 3"))
+    # The Vietnamese chapter title inside the English message is marked as Vietnamese,
+    # the same in the announcement of the jump.
+    title = page.locator("#player-chapter span[lang='vi']")
+    expect(title).to_have_count(1)
+    assert page.locator("#player-chapter").inner_text() == f"Chapter 2 of 3: {title.inner_text()}"
+    expect(page.locator("#player-status span[lang='vi']")).to_have_text(title.inner_text())
     page.keyboard.press("b")
     expect(page.locator("#bookmark-list li")).to_have_count(1)
     page.keyboard.press("k")

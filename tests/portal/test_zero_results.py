@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
-from tests.support.search_pages import h1, page, text, total_of, total_of_or_zero
+from indexer.text import is_vietnamese
+from tests.support.search_pages import english, h1, page, text, total_of, total_of_or_zero
 
 
 def test_a_typo_shows_close_matches_and_the_suggestion(client):
@@ -39,3 +40,21 @@ def test_zero_results_with_filters_link_to_the_search_without_them(client):
     assert "truyện kiều" in text(widen)
     assert parse_qs(urlsplit(widen.get("href")).query) == {"q": ["truyện kiều"]}
     assert total_of(page(client, widen.get("href"))) > 0
+
+
+def test_the_tips_vietnamese_examples_are_marked_on_an_english_page(client):
+    english(client)
+    doc = page(client, "/search", q="qxzvw")
+    tips = doc.xpath("//ul[@class='tips']")[0]
+    assert "“ha noi” also finds “Hà Nội”" in text(tips)
+    vietnamese = [
+        node
+        for node in tips.xpath(".//text()")
+        if is_vietnamese(node) and not node.getparent().xpath("ancestor-or-self::*[@lang='vi']")
+    ]
+    assert vietnamese == []
+    marked = [text(e) for e in tips.xpath(".//*[@lang='vi']")]
+    assert "Hà Nội" in marked and 'author:"Nguyễn Du"' in marked
+    home = page(client, "/")
+    [hint] = [p for p in home.xpath("//p[@class='field__hint']") if "Diacritics" in text(p)]
+    assert [text(e) for e in hint.xpath(".//*[@lang='vi']")] == ["Hà Nội"]
