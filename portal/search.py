@@ -62,6 +62,7 @@ from portal.access import may_see_record, visibility_for_request
 from portal.app import services
 from portal.i18n import language_tag, number_text
 from portal.page_cache import page_cache
+from portal.record_text import data_lang
 from portal.search_facets import facet_groups, filter_chips, year_histogram
 from portal.search_hits import PageLinks, hit_view, iiif_thumbnail, preview_size, scan_thumbnails
 from portal.search_http_cache import (
@@ -375,7 +376,8 @@ def suggest() -> Response:
         response.status_code = 503
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
-    return _json_list([{"text": s.text, "kind": s.kind} for s in found])
+    # `lang`: a Vietnamese title or name on a page in another language (WCAG 3.1.2).
+    return _json_list([{"text": s.text, "kind": s.kind, "lang": data_lang(s.text)} for s in found])
 
 
 def suggestions_for(typed: str) -> tuple[str, list[Suggestion] | None]:

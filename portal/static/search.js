@@ -130,6 +130,7 @@
       item.setAttribute("data-kind", value.kind === "author" ? "author" : "title");
       item.setAttribute("data-text", value.text);
       item.textContent = value.text;
+      if (value.lang) { item.lang = value.lang; }
       // mousedown, not click: it fires before the input's blur closes the list
       item.addEventListener("mousedown", function (event) {
         event.preventDefault();

@@ -75,6 +75,9 @@ def test_suggestions_are_grouped_titles_then_authors(
     assert options.all_inner_texts() == title_texts + author_texts
     ids = [options.nth(i).get_attribute("id") for i in range(options.count())]
     assert len(set(ids)) == len(ids) and all(ids)
+    # Vietnamese titles and names are marked so on the English page only (WCAG 3.1.2).
+    langs = {options.nth(i).get_attribute("lang") for i in range(options.count())}
+    assert langs == ({"vi"} if language == "en" else {None})
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
 
