@@ -31,6 +31,33 @@ def test_settling_compiles_every_page_template(app):
         gc.unfreeze()
 
 
+def test_settling_searches_once_before_serving(app, monkeypatch):
+    """A process's first filtered search, with every facet of the results page, is made
+    before its first reader asks (it pays for opening the index's columns)."""
+    index = app.extensions["thuvien"].index
+    asked = []
+    real = index.search
+    monkeypatch.setattr(index, "search", lambda query: asked.append(query) or real(query))
+    try:
+        settle(app)
+    finally:
+        gc.unfreeze()
+    [query] = asked
+    assert query.filters and set(query.facets) >= {"library", "format", "year"}
+
+
+def test_settling_survives_a_backend_that_does_not_answer(app, monkeypatch, caplog):
+    def down(_query):
+        raise ConnectionError("the search backend is down")
+
+    monkeypatch.setattr(app.extensions["thuvien"].index, "search", down)
+    try:
+        settle(app)  # no exception: requests get the friendly 503 page later
+    finally:
+        gc.unfreeze()
+    assert "first search before serving failed" in caplog.text
+
+
 def _walked(obj: object) -> bool:
     """Whether a full collection would look at `obj` (frozen objects are not listed)."""
     return any(o is obj for o in gc.get_objects())
