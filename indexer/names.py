@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from indexer.text import fold, folded_words, nfc, vietnamese_syllables
+from indexer.text import fold, folded_words, is_vietnamese, nfc, vietnamese_syllables
 
 # Family names written first: Vietnamese and the commonest Chinese ones (pinyin).
 # Only used to put an inverted heading back in reading order for display.
@@ -75,15 +75,23 @@ def clean_name(name: str) -> str:
 
 def family_first(family: str, given: str) -> bool:
     """Whether an inverted heading "family, given" reads family first, as Vietnamese
-    (and Chinese) names do: a one-word family name that is a known one, or a name whose
-    every word is a Vietnamese syllable. The second catches family names past the list
-    and pen names a cataloguer inverted ("Tô, Hoài", "Nam, Cao"), with or without
-    diacritics (older Vietnamese records often have none). "Le Guin, Ursula K." is not
-    the Vietnamese family Lê: its family name is two words."""
+    (and Chinese) names do. Its family name is one word, and either
+    - it is written as Vietnamese ("Nguyễn", "Tô", "Đào") and is a known family name
+      or the given name is Vietnamese syllables too ("Nguyễn, V. A.", "Tô, Hoài"), or
+    - the given name is Vietnamese syllables and the family name a known one or one
+      more syllable: names written without diacritics, as older Vietnamese records
+      have them ("Nguyen, Thi Minh Khai"), and pen names a cataloguer inverted
+      ("Nam, Cao").
+    "Bach, Johann Sebastian", "Kim, Anna" and "Long, Huey" are not: their given names
+    are not Vietnamese. Nor is "Le Guin, Ursula K.": two words are not the family Lê."""
     surname = folded_words(family)
     if len(surname) != 1:
         return False
-    return surname[0] in FAMILY_FIRST or vietnamese_syllables(f"{family} {given}")
+    known = surname[0] in FAMILY_FIRST
+    vietnamese_given = vietnamese_syllables(given)
+    if is_vietnamese(family) and (known or vietnamese_given):
+        return True
+    return vietnamese_given and (known or vietnamese_syllables(family))
 
 
 def direct_name(name: str) -> str:

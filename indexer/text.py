@@ -298,12 +298,32 @@ _VIETNAMESE_LETTERS = re.compile(
 _VOWELS = "".join(
     unicodedata.normalize("NFC", vowel + tone) for vowel in "aăâeêioôơuưy" for tone in ("", *_TONES)
 )
-# One written Vietnamese syllable: onset, one to three vowels, final consonant.
+# One written Vietnamese syllable: onset, one to three vowels, final consonant...
 _SYLLABLE = re.compile(
-    f"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]{{1,3}}"
+    f"(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?([{_VOWELS}]{{1,3}})"
     "(?:ch|ng|nh|[cmnpt])?",
     re.IGNORECASE,
 )
+# ... whose vowels, unmarked, are one of Vietnamese's vowel groups: "Huey", "Maya" and
+# "Ocean" have a syllable's letters but no Vietnamese vowel group ("uey", "aya", "oea").
+_VOWEL_GROUPS = """
+a e i o u y ai ao au ay eo eu ia ie iu oa oe oi ua ue ui uo uu uy ye
+ieu yeu oai oay oao oeo uay uoi uou uya uye uyu
+"""
+_NUCLEI = frozenset(_VOWEL_GROUPS.split())
+
+
+def _syllable(word: str) -> bool:
+    match = _SYLLABLE.fullmatch(word)
+    if match is None:
+        return False
+    onset, vowels = (match.group(1) or "").lower(), match.group(2)
+    if unmarked(vowels) in _NUCLEI:
+        return True
+    # "gi" and "qu" may be an onset or a consonant and a vowel: try the other reading
+    return onset in ("gi", "qu") and unmarked(onset[1] + vowels) in _NUCLEI
+
+
 _LETTERS_ONLY = re.compile(r"[^\W\d_]+")
 
 
@@ -314,10 +334,10 @@ def has_letters(text: str) -> bool:
 
 def vietnamese_syllables(text: str) -> bool:
     """Whether every word of `text` could be a written Vietnamese syllable, with or
-    without its marks ("Nam Cao", "Tô Hoài" yes; "Tolstoy", "Maria" no). Text without
-    words is not."""
+    without its marks ("Nam Cao", "Tô Hoài" yes; "Tolstoy", "Maria", "Huey" no). Text
+    without words is not."""
     found = _LETTERS_ONLY.findall(text)
-    return bool(found) and all(_SYLLABLE.fullmatch(word) for word in found)
+    return bool(found) and all(_syllable(word) for word in found)
 
 
 def is_vietnamese(text: str) -> bool:

@@ -58,8 +58,9 @@ def _english(words: str) -> Markup:
 
 
 def _series(names: list[str], conjunction: str | Markup, *, serial_comma: bool = True) -> Markup:
-    """'A', 'A and B' ('A, and B' with `serial_comma` before a conjunction of two is APA's
-    and MLA's habit; pass the separator in `conjunction`), 'A, B, and C'."""
+    """'A', 'A and B' ('A, and B' with `serial_comma`: APA's comma between two authors,
+    and the comma closing an inverted first name in Chicago and MLA, "Hugo, Victor, and
+    Jane Doe"; pass the separator in `conjunction`), 'A, B, and C'."""
     if len(names) <= 1:
         return Markup("").join(names)
     if len(names) == 2:
@@ -122,7 +123,10 @@ def chicago_citation(record: Record) -> Markup:
         authors = Markup(", ").join(written) + Markup(", ") + _english("et al.")
     else:
         written = [n.inverted if i == 0 else n.whole for i, n in enumerate(names)]
-        authors = _series(written, _english("and"))  # "Hugo, Victor, and Jane Doe"
+        # "Hugo, Victor, and Jane Doe"; a name in reading order needs no closing comma:
+        # "Nguyễn Du and Huỳnh Sanh Thông"
+        inverted = bool(names) and names[0].inverted != names[0].whole
+        authors = _series(written, _english("and"), serial_comma=inverted)
     year = _sentence(str(record.year)) if record.year is not None else _english("n.d.")
     parts: list[Markup | str] = []
     if authors:
@@ -152,7 +156,9 @@ def mla_citation(record: Record) -> Markup:
     if len(names) >= 3:
         authors = Markup("{}, {}").format(names[0].inverted, _english("et al."))
     elif len(names) == 2:
-        authors = _series([names[0].inverted, names[1].whole], _english("and"))
+        inverted = names[0].inverted != names[0].whole
+        two = [names[0].inverted, names[1].whole]
+        authors = _series(two, _english("and"), serial_comma=inverted)
     else:
         authors = names[0].inverted if names else ""
     tail = [

@@ -57,6 +57,16 @@ def test_names():
     assert direct_name("Greene, Graham, 1904-1991") == "Graham Greene"
     assert direct_name("Dickens, Charles") == "Charles Dickens"
     assert direct_name("García Márquez, Gabriel") == "Gabriel García Márquez"
+    # a Vietnamese or Chinese family name on a Western given name is not family first
+    assert direct_name("Bach, Johann Sebastian") == "Johann Sebastian Bach"
+    assert direct_name("Vuong, Ocean") == "Ocean Vuong"
+    assert direct_name("Kim, Anna") == "Anna Kim"
+    assert direct_name("Dong, Arthur") == "Arthur Dong"
+    assert direct_name("Long, Huey") == "Huey Long"
+    assert direct_name("Lin, Maya") == "Maya Lin"
+    # ... but initials after a Vietnamese family name are
+    assert direct_name("Nguyễn, V. A.") == "Nguyễn V. A."
+    assert direct_name("Li, Bai") == "Li Bai"
     assert name_key("Nguyễn Du") == name_key("Nguyễn, Du") == name_key("Du, Nguyễn") == "du nguyen"
     assert "Du Nguyễn" in name_variants("Nguyễn Du")
     assert "Victor Hugo" in name_variants("Hugo, Victor")

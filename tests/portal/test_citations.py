@@ -381,7 +381,7 @@ def test_chicago_inverts_only_the_first_western_name():
         f"Hugo, Victor, {AND} Jane Doe. 1995. <i>Les Misérables</i>. Paris: Gallimard."
     )
     assert str(citation_styles.chicago_citation(english())).startswith(
-        f"Nguyễn Du, {AND} Huỳnh Sanh Thông. 1983. <i>The Tale of Kieu: a bilingual edition</i>."
+        f"Nguyễn Du {AND} Huỳnh Sanh Thông. 1983. <i>The Tale of Kieu: a bilingual edition</i>."
     )
 
 
@@ -393,7 +393,7 @@ def test_mla_lists_two_authors_and_uses_et_al_for_three():
         "Hugo, Victor. <i>Les Misérables</i>. Gallimard, 1995."
     )
     assert str(citation_styles.mla_citation(english())).startswith(
-        f"Nguyễn Du, {AND} Huỳnh Sanh Thông. <i>The Tale of Kieu: a bilingual edition</i>."
+        f"Nguyễn Du {AND} Huỳnh Sanh Thông. <i>The Tale of Kieu: a bilingual edition</i>."
     )
     three = hugo(authors=["Hugo, Victor", "Doe, Jane", "Roe, Richard"])
     assert str(citation_styles.mla_citation(three)).startswith(f"Hugo, Victor, {ET_AL} <i>")
