@@ -363,6 +363,14 @@ def test_consonant_y_folds_to_i(text, folded):
         ("Đà Lạt", True, True),  # đ is only Vietnamese
         ("Sách nói, 2015", True, True),  # digits and punctuation are not words
         ("Tolstoy", False, False),
+        # a syllable's letters but no Vietnamese vowel group ("uey", "aya", "oea")
+        ("Huey", False, False),
+        ("Maya", False, False),
+        ("Ocean", False, False),
+        # every vowel group the language writes, with and without marks
+        ("Người Rượu Ngoài Xoay Khuây Nghiêng Yêu Ưu Hoặc Xuân Thuỷ Khoẻ Khuỷu", True, True),
+        ("Giữa Gìn Quá Quy Quyên Huyền Khuya ngoằn ngoèo", True, True),
+        ("nguoi ruou ngoai khuya", True, False),
         ("Canción", False, False),
         ("São Paulo", False, False),
         ("Café", False, False),
