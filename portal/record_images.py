@@ -216,6 +216,10 @@ class ScanPage:
     thumbnail: str
     image: str  # the largest image the requester may have (the no-script link)
     lang: str = ""  # the label's language when it is Vietnamese and the page is not
+    # A preview is opened as that one image, not tiled from `info`: OpenSeadragon tiles
+    # from the image's own size, ignoring `maxWidth` and the scale factors info.json
+    # offers, so it asked for tiles sharper than the preview and was refused (401).
+    whole: bool = False
 
 
 @dataclass
@@ -256,6 +260,7 @@ def scan_viewer(record: Record) -> ScanViewer | None:
                 info=f"{base}/info.json",
                 thumbnail=f"{base}/full/!{thumb},{thumb}/0/default.jpg",
                 image=f"{base}/full/max/0/default.jpg",
+                whole=not access.full,
             )
         )
     mode = "full" if access.full else "preview"

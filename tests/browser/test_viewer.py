@@ -9,6 +9,7 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
+import pyvips
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
@@ -67,6 +68,49 @@ def test_map_opens_in_deep_zoom(page: Page, site: Site, map_record: str) -> None
     sizes = [int(m.group(1)) for m in (re.search(r"/\d+,\d+,(\d+),\d+/", t) for t in tiles) if m]
     assert min(sizes) <= 1024, sizes  # a region a few hundred source pixels wide
     assert not any("/full/max/" in t for t in tiles)
+
+
+@pytest.fixture(scope="module")
+def preview_record(site: Site) -> Iterator[tuple[str, dict]]:
+    """A scanned record an anonymous visitor may only preview, and its first page's
+    info.json as that visitor gets it (smaller `maxWidth` than the image)."""
+    store = Store(site.settings.db_url)
+    try:
+        records = [r.id for r in store.digitised_records()]
+    finally:
+        store.close()
+    for record_id in records:
+        with urllib.request.urlopen(f"{site.url}/record/{record_id}") as response:
+            found = re.search(rb'data-pages="([^"]+)"', response.read())
+        if not found:
+            continue
+        pages = json.loads(found.group(1).decode().replace("&#34;", '"').replace("&quot;", '"'))
+        with urllib.request.urlopen(site.url + pages[0]["info"]) as response:
+            info = json.load(response)
+        if info["maxWidth"] < info["width"]:
+            yield record_id, info
+            return
+    pytest.fail("the demo has no scan an anonymous visitor may only preview")
+
+
+def test_a_preview_shows_its_largest_allowed_size_and_asks_for_nothing_refused(
+    page: Page, site: Site, preview_record: tuple[str, dict]
+) -> None:
+    record_id, info = preview_record
+    images: list[tuple[str, int]] = []
+    page.on(
+        "response",
+        lambda r: images.append((r.url, r.status)) if "/iiif/3/" in r.url else None,
+    )
+    open_viewer(page, site, record_id)
+    page.wait_for_timeout(1500)
+    refused = [(url, status) for url, status in images if status >= 400]
+    assert refused == []
+    # The whole preview, at its largest: the server's "max" for this visitor.
+    [whole] = [url for url, _ in images if "/full/max/" in url]
+    with urllib.request.urlopen(whole) as response:
+        shown = pyvips.Image.new_from_buffer(response.read(), "")
+    assert (shown.width, shown.height) == (info["maxWidth"], info["maxHeight"])
 
 
 def test_keyboard_changes_the_page(page: Page, site: Site, map_record: str) -> None:

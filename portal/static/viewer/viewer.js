@@ -23,7 +23,8 @@
 
     var viewer = window.OpenSeadragon({
       id: "scan-viewer-canvas",
-      tileSources: pages.map(function (p) { return p.info; }),
+      // A preview (`whole`) is its one largest allowed image; full access, the deep zoom.
+      tileSources: pages.map(function (p) { return p.whole ? { type: "image", url: p.image } : p.info; }),
       sequenceMode: true,
       showNavigationControl: false,
       showSequenceControl: false,
