@@ -49,3 +49,11 @@ def test_pages_have_no_inline_script_the_policy_would_block(client) -> None:
         for attrs in re.findall(r"<script([^>]*)>", page):
             assert "src=" in attrs or 'type="application/' in attrs, (url, attrs)
         assert not re.search(r"\son[a-z]+=", page), url  # no inline event handlers
+
+
+def test_every_page_names_its_icon_and_the_icon_is_served(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">' in page
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert b"<svg" in icon.data
