@@ -169,21 +169,28 @@ class SolrIndex:
             tree = keywords(query.q)
             first = self._select(build_search_params(query, tree))
         response, total, fuzzy_used = first, _num_found(first), False
+        suggestion, asked, shown = None, False, tree
         if total == 0 and positive_words(tree):
-            known = self._known(tree, query.visibility)  # they stay exact
-            fuzzy_tree = fuzzy(tree, known=lambda word: fold(word) in known)
-            if fuzzy_tree != tree:
-                retry = self._fuzzy_retry(query, fuzzy_tree)
+            # As TantivyIndex: the corrected query's results when one finds any, else
+            # near spellings of the words the reader's visible records do not know.
+            suggested = spell_suggestions(first)
+            suggestion, asked = self._did_you_mean(tree, query, suggested, 0, False), True
+            if suggestion is not None:
+                near = parse(suggestion)
+            else:
+                known = self._known(tree, query.visibility)  # they stay exact
+                near = fuzzy(tree, known=lambda word: fold(word) in known)
+            if near != tree:
+                retry = self._fuzzy_retry(query, near)
                 if _num_found(retry):
-                    response, total, fuzzy_used = retry, _num_found(retry), True
+                    response, total, fuzzy_used, shown = retry, _num_found(retry), True, near
 
-        suggestion = None
-        if (fuzzy_used or total < SUGGEST_BELOW) and not isinstance(tree, MatchAll):
+        if not asked and total < SUGGEST_BELOW and not isinstance(tree, MatchAll):
             suggestion = self._did_you_mean(
                 tree, query, spell_suggestions(first), total, fuzzy_used
             )
         return SearchResult(
-            hits=build_hits(response, tree, scored=query.sort == "relevance"),
+            hits=build_hits(response, shown, scored=query.sort == "relevance"),
             total=total,
             facets=facet_counts(response, query.facets, query.facet_limit),
             suggestion=suggestion,

@@ -341,30 +341,39 @@ class TantivyIndex:
         counting = self._counting(
             searcher, version, matching, filters, records, query, False, rough
         )
-        fuzzy_used = False
+        fuzzy_used, asked, suggestion, shown = False, False, None, tree
         if records == 0 and positive_words(tree):
-            fuzzy_tree = fuzzy(tree, known=known_words(searcher, self._builder, query.visibility))
-            fuzzy_query = self._builder.build(fuzzy_tree) if fuzzy_tree != tree else None
-            if fuzzy_query is not None:
-                fuzzy_full = restrict(fuzzy_query, filters)
-                fuzzy_first, fuzzy_records = first_hits(searcher, fuzzy_full, query)
-                if fuzzy_records:
-                    user_query, full, fuzzy_used = fuzzy_query, fuzzy_full, True
-                    first, records = fuzzy_first, fuzzy_records
-                    matching = self._builder.build(fuzzy_tree, scored=False) or fuzzy_query
+            # What the reader meant: the corrected query's results when one finds any
+            # ("nguyen duu" shows Nguyễn Du's works), else near spellings of the words
+            # the catalogue does not know; either way shown as close matches.
+            suggestion, asked = (
+                did_you_mean(searcher, self._builder, tree, query, filters, 0, False),
+                True,
+            )
+            if suggestion is not None:
+                near = parse(suggestion)
+            else:
+                near = fuzzy(tree, known=known_words(searcher, self._builder, query.visibility))
+            near_query = self._builder.build(near) if near != tree else None
+            if near_query is not None:
+                near_full = restrict(near_query, filters)
+                near_first, near_records = first_hits(searcher, near_full, query)
+                if near_records:
+                    user_query, full, fuzzy_used, shown = near_query, near_full, True, near
+                    first, records = near_first, near_records
+                    matching = self._builder.build(near, scored=False) or near_query
                     counting = self._counting(
                         searcher, version, matching, filters, records, query, True, rough
                     )
 
         order, known, seen = collapse(searcher, full, records, query, first)
-        hits = page_hits(searcher, self._builder, order, user_query, tree, query)
+        hits = page_hits(searcher, self._builder, order, user_query, shown, query)
         total, facets, exact, rough, _records = counting.result()
         if known is not None:
             total, exact = known, True
         elif not exact:
             total = max(total, seen)
-        suggestion = None
-        if (fuzzy_used or total < SUGGEST_BELOW) and not isinstance(tree, MatchAll):
+        if not asked and total < SUGGEST_BELOW and not isinstance(tree, MatchAll):
             suggestion = did_you_mean(
                 searcher, self._builder, tree, query, filters, records, fuzzy_used
             )
