@@ -359,9 +359,10 @@ def test_serve_with_worker_processes_answers_from_each(data_dir, capsys):
                     page = r.read().decode()
             except OSError:
                 time.sleep(0.3)
-        assert page is not None and "<main" in page, "the workers did not answer"
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-        assert len(children) == 2, children
     finally:
         os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        _out, err = server.communicate(timeout=30)
+    said = err.decode(errors="replace")[-3000:]  # what the server said, if it failed
+    assert page is not None and "<main" in page, f"the workers did not answer:\n{said}"
+    assert len(children) == 2, (children, said)
