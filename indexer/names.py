@@ -8,19 +8,32 @@ so a name key is the whole name's folded words, in any order, never the surname 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from indexer.text import fold, folded_words, is_vietnamese, nfc, vietnamese_syllables
+from indexer.text import fold, folded_words, nfc, vietnamese_syllables
 
 # Family names written first: Vietnamese and the commonest Chinese ones (pinyin).
 # Only used to put an inverted heading back in reading order for display.
-_FAMILY_FIRST = """
+_VIETNAMESE_FAMILIES = """
 nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dinh trinh truong
 doan lam mai ha cao luu luong ta chu quach kieu thai tong khuc van phung tieu diep ton
 thach giang au la lai lac mac nghiem ninh nong quan tang than trieu
 dao to ong bach cu kim dam lu vuong hua khong cung dong han hau
+"""
+_CHINESE_FAMILIES = """
 wang li zhang liu chen yang huang zhao wu zhou xu sun ma zhu hu guo he lin gao luo
 """
-FAMILY_FIRST = frozenset(_FAMILY_FIRST.split())
+CHINESE_FAMILIES = frozenset(_CHINESE_FAMILIES.split())
+FAMILY_FIRST = frozenset(_VIETNAMESE_FAMILIES.split()) | CHINESE_FAMILIES
+
+# A pinyin word: syllables (initial, final) written together ("Cixin", "Yimou", "Enlai").
+_PINYIN = re.compile(
+    "(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    "(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|er|in|un"
+    "|ia|ie|iu|ua|uo|ui|ue|a|o|e|i|u|v)['-]?)+",
+    re.IGNORECASE,
+)
+_INITIAL = re.compile(r"[^\W\d_]\.?", re.IGNORECASE)
 
 # Relator terms and roles that follow a heading after a comma (MARC $e, Vietnamese notes).
 _ROLES = frozenset(
@@ -74,26 +87,33 @@ def clean_name(name: str) -> str:
 
 
 def family_first(family: str, given: str) -> bool:
-    """Whether an inverted heading "family, given" reads family first, as Vietnamese
-    (and Chinese) names do. Its family name is one word, and either
-    - it is written as Vietnamese ("Nguyễn", "Tô", "Đào") and is a known family name
-      or the given name is Vietnamese syllables too ("Nguyễn, V. A.", "Tô, Hoài"), or
-    - the given name is Vietnamese syllables and the family name a known one or one
-      more syllable: names written without diacritics, as older Vietnamese records
-      have them ("Nguyen, Thi Minh Khai"), and pen names a cataloguer inverted
-      ("Nam, Cao").
-    "Bach, Johann Sebastian", "Kim, Anna" and "Long, Huey" are not: their given names
-    are not Vietnamese. Nor is "Le Guin, Ursula K.": two words are not the family Lê."""
+    """Whether an inverted heading "family, given" reads family first, as Vietnamese and
+    Chinese names do. Its family name is one word, and
+    - the given name is Vietnamese syllables, and the family name a known one or one
+      more syllable: "Tô, Hoài", names written without diacritics as older Vietnamese
+      records have them ("Nguyen, Thi Minh Khai"), and pen names a cataloguer inverted
+      ("Nam, Cao"); or
+    - the family name is a known one, and the given name initials ("Nguyễn, V. A.") or,
+      after a Chinese family name, pinyin ("Liu, Cixin", "Zhou, Enlai").
+    "Bach, Johann Sebastian", "Kim, Anna" and "Vuong, Ocean" read as Western names; so
+    does "Le Guin, Ursula K.": two words are not the family Lê. Whether a record's
+    citation prints the name family first also asks its language (portal.citation_parts):
+    "Lin, Maya" is Lin Maya here, but Maya Lin in an English book's citation."""
     surname = folded_words(family)
     if len(surname) != 1:
         return False
     known = surname[0] in FAMILY_FIRST
-    vietnamese_given = vietnamese_syllables(given)
-    if is_vietnamese(family) and (known or vietnamese_given):
+    if vietnamese_syllables(given):
+        return known or vietnamese_syllables(family)
+    if not known:
+        return False
+    words = given.split()
+    if words and all(_INITIAL.fullmatch(word) for word in words):
         return True
-    return vietnamese_given and (known or vietnamese_syllables(family))
+    return surname[0] in CHINESE_FAMILIES and all(_PINYIN.fullmatch(word) for word in words)
 
 
+@lru_cache(maxsize=1 << 14)
 def direct_name(name: str) -> str:
     """The name in reading order: "Tolstoy, Leo" → "Leo Tolstoy", "Nguyễn, Du" → "Nguyễn Du"."""
     parts = _parts(name)

@@ -106,6 +106,10 @@ def test_no_year_is_n_d_and_markup_in_data_is_escaped():
         ("Tô, Hoài", (), ("Tô Hoài", "Tô Hoài", "Tô, Hoài")),
         ("Nam, Cao", ("vie",), ("Nam Cao", "Nam Cao", "Nam, Cao")),
         ("Nam, Cao", ("eng",), ("Nam, Cao", "Nam, C.", "Nam, Cao")),
+        # a Chinese family name before pinyin, initials after a known family name
+        ("Liu, Cixin", ("chi",), ("Liu Cixin", "Liu Cixin", "Liu, Cixin")),
+        ("Zhou, Enlai", ("zho",), ("Zhou Enlai", "Zhou Enlai", "Zhou, Enlai")),
+        ("Tran, Q. H.", ("vie",), ("Tran Q. H.", "Tran Q. H.", "Tran, Q. H.")),
         # uninverted, only a listed family name makes a first word the family name
         ("Nam Cao", ("vie",), ("Nam Cao",) * 3),
         ("Hội Nhà văn Việt Nam", ("vie",), ("Hội Nhà văn Việt Nam",) * 3),
