@@ -483,4 +483,3 @@ def fuzzy(node: Node, min_length: int = 3, known: Callable[[str], bool] | None =
     if isinstance(node, (And, Or)):
         return type(node)(tuple(fuzzy(c, min_length, known) for c in node.children))
     return node
-    return node

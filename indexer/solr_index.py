@@ -26,7 +26,7 @@ import pysolr
 import requests
 
 from indexer.protocol import SearchQuery, SearchResult
-from indexer.query import MatchAll, Node, fuzzy, parse, positive_words
+from indexer.query import MatchAll, Node, fuzzy, parse, positive_words, typed
 from indexer.solr_lucene import build_query, clean, keywords
 from indexer.solr_query import (
     build_count_all_params,
@@ -254,7 +254,8 @@ class SolrIndex:
                 known_spellings = [s for c in suggested.get(word, []) for s in spellings.get(c, [])]
                 options[part] = corrections(part, known_spellings)
         tried = []
-        for suggestion, distance in collations(query.q, options):
+        # The corrected words are as parse read them (NFKC): rewrite the query read so.
+        for suggestion, distance in collations(typed(query.q), options):
             corrected = parse(suggestion)
             if build_query(corrected) is not None:
                 hits = _num_found(self._select(build_count_params(query, corrected)))

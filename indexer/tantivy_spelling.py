@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import tantivy
 
 from indexer.protocol import SearchQuery
-from indexer.query import Node, parse, positive_words
+from indexer.query import Node, parse, positive_words, typed
 from indexer.spelling import collations, corrections, pick
 from indexer.tantivy_counts import count_records
 from indexer.tantivy_query import Clause, QueryBuilder, restrict
@@ -38,7 +38,8 @@ def did_you_mean(
                 continue
             options[part] = corrections(part, _candidates(searcher, folded, visible))
     tried = []
-    for suggestion, distance in collations(query.q, options):
+    # The corrected words are as parse read them (NFKC): rewrite the query read so.
+    for suggestion, distance in collations(typed(query.q), options):
         corrected = builder.build(parse(suggestion), scored=False)
         if corrected is not None:
             found = count_records(searcher, restrict(corrected, filters))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from indexer import Suggestion, fold
 from tests.indexer.contract.base import ContractBase, titles
 
@@ -17,6 +19,13 @@ class SpellingContract(ContractBase):
         assert fold(result.suggestion) == "truyen kieu"
         assert result.fuzzy
         assert "Truyện Kiều" in titles(result)
+
+    def test_a_typo_typed_in_full_width_or_decomposed_letters_is_corrected(self, index):
+        for typed in ("ｔｒｕｙｅｎ ｋｉｕｅ", unicodedata.normalize("NFD", "Truyện Kiue")):
+            result = self.search(index, typed)
+            assert result.suggestion is not None, typed
+            assert fold(result.suggestion) == "truyen kieu"
+            assert "Truyện Kiều" in titles(result)
 
     def test_a_typo_inside_quotes_gets_a_corrected_phrase(self, index):
         result = self.search(index, '"Truyện Kiue"')
