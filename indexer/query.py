@@ -350,6 +350,7 @@ def parse(text: str) -> Node:
     """Parse user input into a tree. Empty or unusable input is `MatchAll()`."""
     text = typed(str(text or ""))[:MAX_QUERY_CHARS]
     text = _LUCENE_RANGE.sub(_range_to_dash, text)
+    text = _SPACED_COMPARISON.sub(r"\1\2", text)  # "year: > 2020" is "year:>2020"
     if "\x00" in text:
         text = text.replace("\x00", " ")
     try:
@@ -396,6 +397,8 @@ def _split_joined(node: Node) -> Node:
 
 
 _LUCENE_RANGE = re.compile(r"\[\s*(\d{1,4}|\*)\s+TO\s+(\d{1,4}|\*)\s*[\]}]")
+# A year comparison typed with a space before the year; the field names fold as FIELDS'.
+_SPACED_COMPARISON = re.compile(r"(\b(?:year|nam|năm):)\s*(>=|<=|≥|≤|>|<)\s*(?=\d)", re.I)
 
 
 def _range_to_dash(match: re.Match[str]) -> str:

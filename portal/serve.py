@@ -85,17 +85,23 @@ def first_search(app: Flask) -> None:
     """One filtered search with every facet of the results page, before serving (Solr's
     `firstSearcher` event): a process's first search pays about 100 ms once, for the
     index's columns opened and each facet value's share of the index counted, which a
-    never-started server would otherwise pay in its busiest second. A backend that does
-    not answer yet is the requests' problem, not the start's."""
+    never-started server would otherwise pay in its busiest second. Only for the index
+    in this process: Solr warms its own searchers (its `firstSearcher`), and a slow one
+    would hold up every worker's start. A backend that fails is the requests' problem,
+    not the start's."""
+    from indexer import TantivyIndex
     from indexer.protocol import SearchQuery
     from portal.app import EXTENSION
     from portal.search_state import PAGE_FACETS
 
+    index = app.extensions[EXTENSION].index
+    if not isinstance(index, TantivyIndex):
+        return
     query = SearchQuery(
         q="a", filters={"format": ["book"]}, facets=list(PAGE_FACETS), visibility=["public"]
     )
     try:
-        app.extensions[EXTENSION].index.search(query)
+        index.search(query)
     except Exception:
         log.warning("the first search before serving failed", exc_info=True)
 

@@ -63,6 +63,9 @@ def test_years():
     assert parse("year:<1900") == Range("year", None, 1899)
     assert parse("year:<=1900") == parse("year:≤1900") == Range("year", None, 1900)
     assert parse("year:>abc") == Term(">abc")
+    assert parse("year:> 2020") == parse("year: > 2020") == Range("year", 2021, None)
+    assert parse("năm:<= 1900") == Range("year", None, 1900)
+    assert parse("x > 2020") == And((Term("x"), Term("2020")))  # no field: plain words
 
 
 def test_letters_pasted_from_styled_text_are_plain_letters():

@@ -58,6 +58,20 @@ def test_settling_survives_a_backend_that_does_not_answer(app, monkeypatch, capl
     assert "first search before serving failed" in caplog.text
 
 
+def test_settling_leaves_a_solr_server_to_warm_its_own_searchers(app, monkeypatch):
+    from indexer.solr_index import SolrIndex
+
+    solr = SolrIndex("http://127.0.0.1:9/solr/thuvien")  # nothing listens: never asked
+    asked = []
+    monkeypatch.setattr(solr, "search", asked.append)
+    monkeypatch.setattr(app.extensions["thuvien"], "index", solr)
+    try:
+        settle(app)
+    finally:
+        gc.unfreeze()
+    assert asked == []
+
+
 def _walked(obj: object) -> bool:
     """Whether a full collection would look at `obj` (frozen objects are not listed)."""
     return any(o is obj for o in gc.get_objects())
