@@ -28,7 +28,6 @@ from indexer.sync import sync_index
 from portal.app import create_app
 from tests.support.accounts import browser, log_in, make_user
 
-NOW = datetime.now(UTC)
 TRICKY_NAME = '=HYPERLINK("http://evil.example/","Thư viện, "quận" 1")'
 LONG_NAME = "Thư viện Đại học Quốc gia Hà Nội"  # cut to "Thư viện Đại học Quốc gia H…" once
 
@@ -45,12 +44,13 @@ def harvest(store: Store, key: str, records: list[Record], *, status: str = "suc
     return run_id
 
 
-def backdate(store: Store, run_id: int, days: int) -> None:
+def backdate(store: Store, run_id: int, days: int, now: datetime) -> None:
+    when = now - timedelta(days=days)
     with store.session() as s:
         s.execute(
             update(HarvestRunRow)
             .where(HarvestRunRow.id == run_id)
-            .values(started_at=NOW - timedelta(days=days), finished_at=NOW - timedelta(days=days))
+            .values(started_at=when, finished_at=when)
         )
 
 
@@ -61,10 +61,14 @@ class Known:
     store: Store
     app: Flask
     failed_run: int
+    # When its events happened "now": taken as the fixture is made, not when the module
+    # was imported, so a run that crosses midnight does not move them to yesterday.
+    now: datetime
 
 
 def known_catalogue(tmp_path: Path) -> Iterator[Known]:
     """The known catalogue, its store closed after use; test modules make it a fixture."""
+    now = datetime.now(UTC)
     settings = Settings(data_dir=tmp_path)
     store = Store(settings.db_url)
     store.put_source(Source("ba-dinh", "Thư viện Ba Đình", "oai", "http://127.0.0.1:1/oai"))
@@ -79,7 +83,7 @@ def known_catalogue(tmp_path: Path) -> Iterator[Known]:
         Record("ba-dinh", "4", title="Không ngôn ngữ", format="book"),
     ]  # fmt: skip
     old = harvest(store, "ba-dinh", ba_dinh)
-    backdate(store, old, 40)  # outside the 30-day window
+    backdate(store, old, 40, now)  # outside the 30-day window
     # Withdrawn since: counted nowhere.
     gone = store.start_run("ba-dinh", "incremental")
     store.save_items(gone, "ba-dinh", [HarvestedItem("3", b"", "oai_dc", None, deleted=True)])
@@ -107,15 +111,15 @@ def known_catalogue(tmp_path: Path) -> Iterator[Known]:
             action=audit.CONTENT_ACCESSED,
             target=target,
             detail={"kind": kind},
-            now=NOW - timedelta(days=days),
+            now=now - timedelta(days=days),
         )
     users.create_user(store, "minh", "mật khẩu rất dài", role="reader")
     for _ in range(2):
-        users.authenticate(store, "minh", "sai mật khẩu", "10.0.0.9", now=NOW)
-    users.authenticate(store, "minh", "mật khẩu rất dài", "10.0.0.9", now=NOW)
+        users.authenticate(store, "minh", "sai mật khẩu", "10.0.0.9", now=now)
+    users.authenticate(store, "minh", "mật khẩu rất dài", "10.0.0.9", now=now)
     index = TantivyIndex(settings.index_dir)
     sync_index(store, index)
-    yield Known(store, create_app(settings, store=store, index=index), failed)
+    yield Known(store, create_app(settings, store=store, index=index), failed, now)
     store.close()
 
 

@@ -14,7 +14,7 @@ from catalogue import audit, stats
 from catalogue.record import Record
 from catalogue.sources import Source
 from catalogue.store import Store
-from tests.support.dashboard import NOW, Known, harvest, scan
+from tests.support.dashboard import Known, harvest, scan
 
 # -- the figures ---------------------------------------------------------------------------
 
@@ -45,11 +45,11 @@ def test_records_per_format_and_language(known: Known):
 
 
 def test_harvest_health_per_source(known: Known):
-    health = {h.key: h for h in stats.harvest_health(known.store, now=NOW)}
+    health = {h.key: h for h in stats.harvest_health(known.store, now=known.now)}
     ba_dinh = health["ba-dinh"]
     assert ba_dinh.last_run_id == known.failed_run and ba_dinh.last_status == "failed"
     assert ba_dinh.last_failed_records == 1
-    assert ba_dinh.last_success is not None and ba_dinh.last_success > NOW - timedelta(days=1)
+    assert ba_dinh.last_success is not None and ba_dinh.last_success > known.now - timedelta(days=1)
     # In the last 30 days: the withdrawal run (2 records failed) and the failed run.
     assert (ba_dinh.runs, ba_dinh.failed_runs, ba_dinh.records_failed) == (2, 1, 3)
     assert health["tay-ho"].last_status == "succeeded"
@@ -63,11 +63,11 @@ def test_harvest_health_per_source(known: Known):
 
 
 def test_access_statistics_from_the_audit_log(known: Known):
-    found = stats.access_stats(known.store, now=NOW, offset=timedelta(0))
-    assert len(found.days) == 30 and found.days[-1].day == NOW.date()
-    assert found.days[0].day == NOW.date() - timedelta(days=29)
+    found = stats.access_stats(known.store, now=known.now, offset=timedelta(0))
+    assert len(found.days) == 30 and found.days[-1].day == known.now.date()
+    assert found.days[0].day == known.now.date() - timedelta(days=29)
     per_day = {d.day: d.count for d in found.days if d.count}
-    assert per_day == {NOW.date(): 2, NOW.date() - timedelta(days=2): 2}
+    assert per_day == {known.now.date(): 2, known.now.date() - timedelta(days=2): 2}
     assert found.total == 4  # the one 40 days ago is outside the window
     assert [(k.value, k.count) for k in found.kinds] == [
         ("image", 2),
@@ -78,7 +78,7 @@ def test_access_statistics_from_the_audit_log(known: Known):
         ("ba-dinh:1", "Bản đồ", 3),
         ("ba-dinh:2", "Truyện Kiều", 1),
     ]
-    assert {d.day: d.count for d in found.failed_logins if d.count} == {NOW.date(): 2}
+    assert {d.day: d.count for d in found.failed_logins if d.count} == {known.now.date(): 2}
 
 
 def test_days_are_the_librarians_days(tmp_path: Path):
