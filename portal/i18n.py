@@ -206,9 +206,17 @@ def _template_npgettext(context: Context, ctx: str, singular: str, plural: str, 
     return _render_translations(context).unpgettext(ctx, singular, plural, n)
 
 
+# A form's hidden field: the language of the page the form was on (account forms).
+FORM_LANGUAGE = "ui_lang"
+
+
 def select_locale() -> str:
-    """The reader's choice kept in the session; Vietnamese until they choose."""
+    """The reader's choice kept in the session; Vietnamese until they choose. A form
+    posted without it (the cookies cleared, a session expired) answers in the language
+    of the page it came from."""
     chosen = session.get("lang")
+    if chosen is None and request.method == "POST":
+        chosen = request.form.get(FORM_LANGUAGE)
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
@@ -228,6 +236,15 @@ def init_i18n(app: Flask) -> None:
     app.jinja_env.filters["decimalformat"] = _decimal_filter
     app.jinja_env.filters["datetimeformat"] = _datetime_filter
     app.jinja_env.filters["dateformat"] = _date_filter
+
+    @app.before_request
+    def _keep_form_language():  # noqa: ANN202 — Flask hook
+        """A form posted from a page in a language the session no longer knows keeps
+        that language for the reader (an expired form sent again, then logging in)."""
+        if request.method == "POST" and "lang" not in session:
+            language = request.form.get(FORM_LANGUAGE)
+            if language in LANGUAGES:
+                session["lang"] = language
 
     @app.before_request
     def _switch_language():  # noqa: ANN202 — Flask hook

@@ -177,6 +177,30 @@ def test_the_message_speaks_english_too(app: Flask):
     assert doc(html).findtext(".//title").startswith("Error:")
 
 
+def test_an_english_readers_form_comes_back_in_english_after_the_cookies_went(app: Flask):
+    """The form says which language its page was in; with the session gone, the refused
+    form and what follows stay in that language (and the reader keeps it)."""
+    english = browser(app)
+    english.get("/?lang=en")
+    form = doc(english.get("/register").get_data(as_text=True))
+    assert value(form, "ui_lang") == "en"
+    web = browser(app)  # the cookies cleared: a new browser, no session, no choice
+    name = unique("Lan")
+    refused = web.post("/register", data={**registration("", name), "ui_lang": "en"})
+    assert refused.status_code == 400
+    html = refused.get_data(as_text=True)
+    assert EXPIRED_EN in html and '<html lang="en">' in html
+    assert value(doc(html), "ui_lang") == "en"
+    again = web.post("/register", data={**registration(token_in(html), name), "ui_lang": "en"})
+    assert again.status_code == 303 and logged_in_user(web)
+    assert '<html lang="en">' in web.get(again.headers["Location"]).get_data(as_text=True)
+    # A form field never overrides a language the reader chose.
+    chosen = browser(app)
+    chosen.get("/?lang=vi")
+    page = chosen.post("/login", data={"username": "x", "password": "y", "ui_lang": "en"})
+    assert '<html lang="vi">' in page.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(
     "target",
     [
