@@ -13,7 +13,7 @@ import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from flask import Flask, current_app, render_template, request, session
 from flask_babel import lazy_gettext
@@ -185,6 +185,15 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+def site_referrer() -> SplitResult | None:
+    """The Referer, split, when it is a page of this site; else None. The host decides,
+    not the scheme: behind a TLS-terminating proxy the app sees http."""
+    parts = urlsplit(request.referrer or "")
+    if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+        return None
+    return parts
 
 
 def page_endpoint(target: str) -> tuple[str, dict[str, Any]] | None:

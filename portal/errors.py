@@ -11,7 +11,6 @@ A form refused for its CSRF token gets a page with a way back to where the form 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -109,11 +108,11 @@ def way_back() -> str | None:
     """The page a refused form was on: the Referer's path when it is a page of this site,
     else the form's `next` when that is one; None otherwise (the home page is linked)."""
     # Here, not at the top: portal.account_session needs the app module, which needs this.
-    from portal.account_session import page_endpoint, safe_next
+    from portal.account_session import page_endpoint, safe_next, site_referrer
 
     candidates = [request.values.get("next")]
-    referrer = urlsplit(request.referrer or "")
-    if referrer.scheme in ("http", "https") and referrer.netloc == request.host:
+    referrer = site_referrer()
+    if referrer is not None:
         query = f"?{referrer.query}" if referrer.query else ""
         candidates.insert(0, f"{referrer.path}{query}")
     for candidate in candidates:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode
 
 from flask import current_app, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from catalogue.record import Record
 from indexer.protocol import MAX_DEPTH
+from portal.account_session import site_referrer
 from portal.app import services
 from portal.search_state import SearchState
 
@@ -92,14 +93,8 @@ def _position(raw: str | None) -> int:
 
 def _referring_search() -> str | None:
     """The query string of the Referer when it is this site's results page."""
-    referrer = request.referrer
-    if not referrer:
-        return None
-    parts = urlsplit(referrer)
-    # The host, not the scheme: behind a TLS-terminating proxy the app sees http.
-    if parts.scheme not in ("http", "https") or parts.netloc != request.host:
-        return None
-    if parts.path != url_for("search.results"):
+    parts = site_referrer()
+    if parts is None or parts.path != url_for("search.results"):
         return None
     return parts.query
 
